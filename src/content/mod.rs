@@ -1,0 +1,3 @@
+//! Loading content: walking `content/`, reading files, splitting and parsing front matter.
+
+pub mod model;

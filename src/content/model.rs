@@ -1,0 +1,228 @@
+//! The typed content model: what a case, a compilation and a plain page hold after loading.
+//!
+//! These are plain data. `frontmatter` fills them from YAML (with diagnostics), `site` links
+//! them together, templates receive them serialised. Optional text fields are `None` when the
+//! file leaves them out or sets them to `null`.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Values passed through to templates untouched (`extra:` plus unknown keys).
+pub type Extra = BTreeMap<String, serde_json::Value>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+pub enum Lang {
+    #[default]
+    #[serde(rename = "zh-Hans")]
+    Hans,
+    #[serde(rename = "zh-Hant")]
+    Hant,
+}
+
+impl Lang {
+    /// The value for the HTML `lang` attribute.
+    pub fn html_lang(self) -> &'static str {
+        match self {
+            Lang::Hans => "zh-CN",
+            Lang::Hant => "zh-Hant",
+        }
+    }
+}
+
+/// Front matter of a case (`content/cases/*.md`).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct CaseMeta {
+    pub title: String,
+    pub brand: String,
+    /// 单位. A list is accepted; the first is the case's own organisation.
+    pub org: Vec<String>,
+    pub date: NaiveDate,
+    pub slug: Option<String>,
+    pub subtitle: Option<String>,
+    pub description: Option<String>,
+    /// Defaults to `date`'s year.
+    pub year: i32,
+    #[serde(rename = "type")]
+    pub types: Vec<String>,
+    /// From province down: `[广东省, 珠海市]`.
+    pub region: Vec<String>,
+    pub level: Vec<String>,
+    pub sector: Vec<String>,
+    pub party_org: Option<String>,
+    pub branch: Option<String>,
+    pub tags: Vec<String>,
+    pub honours: Vec<Honour>,
+    pub metrics: Vec<Metric>,
+    pub sources: Vec<Source>,
+    pub cover: Option<Cover>,
+    pub related: Vec<String>,
+    pub lang: Lang,
+    pub featured: bool,
+    pub weight: i64,
+    pub draft: bool,
+    pub aliases: Vec<String>,
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+pub struct Honour {
+    pub name: String,
+    pub year: Option<i32>,
+    pub years: Vec<i32>,
+    pub level: Option<String>,
+    pub recipient: Option<String>,
+    pub count: Option<u32>,
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+pub struct Metric {
+    pub label: String,
+    /// Kept as written: `33`, `1.2`, `100%`.
+    pub value: String,
+    pub unit: Option<String>,
+    pub qualifier: Option<String>,
+    pub year: Option<i32>,
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+pub struct Source {
+    pub title: Option<String>,
+    pub publisher: Option<String>,
+    pub publication: Option<String>,
+    /// Kept as written: `2021年第5期`, `9`.
+    pub issue: Option<String>,
+    /// Kept as written (a date or free text).
+    pub published: Option<String>,
+    pub url: Option<String>,
+    pub credits: Credits,
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+pub struct Credits {
+    pub editor: Option<String>,
+    pub responsible_editor: Option<String>,
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+pub struct Cover {
+    pub src: String,
+    pub alt: Option<String>,
+    pub caption: Option<String>,
+}
+
+/// Front matter of a compilation (`content/compilations/*.md`).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct CompilationMeta {
+    pub title: String,
+    pub date: NaiveDate,
+    pub description: Option<String>,
+    pub slug: Option<String>,
+    pub subtitle: Option<String>,
+    pub edition: Option<String>,
+    pub numbering: Numbering,
+    pub chapters: Vec<Chapter>,
+    pub draft: bool,
+    pub weight: i64,
+    pub aliases: Vec<String>,
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Numbering {
+    #[default]
+    Chinese,
+    Arabic,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Chapter {
+    pub title: String,
+    pub intro: Option<String>,
+    pub cases: Vec<ChapterEntry>,
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChapterEntry {
+    pub slug: String,
+    pub note: Option<String>,
+    /// `false` lists the case as 存目 without a number.
+    pub numbered: bool,
+    /// 1-based line of the entry in the .md file, for "missing case" errors.
+    #[serde(skip)]
+    pub line: usize,
+    #[serde(skip)]
+    pub column: usize,
+}
+
+/// Front matter of a plain page (`content/*.md`) or of a section's `_index.md`.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct PageMeta {
+    pub title: String,
+    pub date: Option<NaiveDate>,
+    pub description: Option<String>,
+    pub slug: Option<String>,
+    pub template: Option<String>,
+    pub weight: i64,
+    pub draft: bool,
+    pub aliases: Vec<String>,
+    pub extra: Extra,
+}
+
+/// What kind of file a content path is, decided by where it sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Case,
+    Compilation,
+    Page,
+    /// `_index.md` of a section (`content/_index.md`, `content/cases/_index.md`).
+    Section,
+}
+
+/// Where a field sat in the .md file, for diagnostics raised after parsing
+/// (a `related` slug that does not exist, a duplicate slug).
+#[derive(Debug, Clone, Default)]
+pub struct FieldPositions(pub BTreeMap<String, (usize, usize)>);
+
+impl FieldPositions {
+    /// 1-based (line, column) of `field` (`related[2]`, `slug`), or of the front matter start.
+    pub fn get(&self, field: &str) -> (usize, usize) {
+        self.0.get(field).copied().unwrap_or((1, 1))
+    }
+}
+
+/// Front matter of any kind.
+#[derive(Debug, Clone)]
+pub enum Meta {
+    Case(Box<CaseMeta>),
+    Compilation(Box<CompilationMeta>),
+    Page(Box<PageMeta>),
+}
+
+/// One content file after loading and front-matter parsing, before Markdown rendering.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Absolute path on disk.
+    pub path: PathBuf,
+    /// Path relative to the site root, for messages (`content/cases/a.md`).
+    pub rel_path: PathBuf,
+    pub kind: Kind,
+    pub meta: Meta,
+    /// The Markdown after the front matter.
+    pub body: String,
+    /// 1-based line of the body's first line in the file (for Markdown diagnostics).
+    pub body_line: usize,
+    pub positions: FieldPositions,
+    /// The folder holding colocated assets (`content/cases/<slug>/`), for `index.md` cases.
+    pub asset_dir: Option<PathBuf>,
+    /// blake3 of the raw bytes, for caches.
+    pub hash: [u8; 32],
+}
