@@ -30,8 +30,7 @@ pub struct ParsedFile {
     pub positions: FieldPositions,
 }
 
-const MINIMAL_CASE: &str =
-    "---\ntitle: 让我先来\nbrand: 让我先来\norg: 珠海市财政局\ndate: 2021-05-01\n---";
+const MINIMAL_CASE: &str = "---\ntitle: 让我先来\nbrand: 让我先来\norg: 珠海市财政局\ndate: 2021-05-01\n---";
 const MINIMAL_COMPILATION: &str = "---\ntitle: 机关党建品牌案例汇编\ndate: 2021-05-01\n---";
 
 /// Parses the text of the file at `rel_path` (used in messages) as a file of kind `kind`.
@@ -40,11 +39,7 @@ const MINIMAL_COMPILATION: &str = "---\ntitle: 机关党建品牌案例汇编\nd
 /// a required field missing or unreadable), and every diagnostic found. Fields with errors are
 /// left at their defaults; the errors fail the build anyway. A BOM and CRLF line ends are
 /// accepted.
-pub fn parse_file(
-    kind: Kind,
-    rel_path: &Path,
-    text: &str,
-) -> (Option<ParsedFile>, Vec<Diagnostic>) {
+pub fn parse_file(kind: Kind, rel_path: &Path, text: &str) -> (Option<ParsedFile>, Vec<Diagnostic>) {
     let text = normalise(text);
     let split = match split_front_matter(&text) {
         Ok(split) => split,
@@ -58,31 +53,19 @@ pub fn parse_file(
     } else {
         match serde_yaml::from_str::<Value>(yaml) {
             Ok(v) => v,
-            Err(e) => {
-                return (
-                    None,
-                    vec![syntax_error(rel_path, yaml, split.yaml_line, &e)],
-                )
-            }
+            Err(e) => return (None, vec![syntax_error(rel_path, yaml, split.yaml_line, &e)]),
         }
     };
     let map = match value {
         Value::Null => Mapping::new(),
         Value::Mapping(m) => m,
-        other => {
-            return (
-                None,
-                vec![not_a_mapping(rel_path, yaml, split.yaml_line, &other)],
-            )
-        }
+        other => return (None, vec![not_a_mapping(rel_path, yaml, split.yaml_line, &other)]),
     };
     let scanned = positions::scan(yaml, split.yaml_line);
     let mut ctx = values::Ctx::new(rel_path, &scanned);
     let meta = match kind {
         Kind::Case => meta::case(&mut ctx, &map).map(|m| Meta::Case(Box::new(m))),
-        Kind::Compilation => {
-            meta::compilation(&mut ctx, &map).map(|m| Meta::Compilation(Box::new(m)))
-        }
+        Kind::Compilation => meta::compilation(&mut ctx, &map).map(|m| Meta::Compilation(Box::new(m))),
         Kind::Page | Kind::Section => {
             let mut page = meta::page(&mut ctx, &map);
             if kind == Kind::Page && page.title.trim().is_empty() {
@@ -112,24 +95,13 @@ fn is_blank_yaml(yaml: &str) -> bool {
 }
 
 /// A file without front matter: fine for pages, an error for cases and compilations.
-fn without_front_matter(
-    kind: Kind,
-    rel_path: &Path,
-    text: &str,
-) -> (Option<ParsedFile>, Vec<Diagnostic>) {
+fn without_front_matter(kind: Kind, rel_path: &Path, text: &str) -> (Option<ParsedFile>, Vec<Diagnostic>) {
     let minimal = match kind {
         Kind::Case => MINIMAL_CASE,
         Kind::Compilation => MINIMAL_COMPILATION,
         Kind::Page | Kind::Section => {
-            let title = if kind == Kind::Page {
-                fallback_title(text, rel_path)
-            } else {
-                String::new()
-            };
-            let meta = crate::content::model::PageMeta {
-                title,
-                ..Default::default()
-            };
+            let title = if kind == Kind::Page { fallback_title(text, rel_path) } else { String::new() };
+            let meta = crate::content::model::PageMeta { title, ..Default::default() };
             let parsed = ParsedFile {
                 meta: Meta::Page(Box::new(meta)),
                 body: text.to_string(),
@@ -141,10 +113,7 @@ fn without_front_matter(
     };
     let trimmed = text.trim_start();
     let (message, hint) = if trimmed.is_empty() {
-        (
-            "the file is empty".to_string(),
-            format!("start it with front matter:\n{minimal}"),
-        )
+        ("the file is empty".to_string(), format!("start it with front matter:\n{minimal}"))
     } else if trimmed.starts_with("---") {
         (
             "the front matter does not start on the first line".to_string(),
@@ -156,36 +125,21 @@ fn without_front_matter(
             format!("write it as YAML between `---` lines:\n{minimal}"),
         )
     } else {
-        (
-            "the file has no front matter".to_string(),
-            format!("start the file with front matter:\n{minimal}"),
-        )
+        ("the file has no front matter".to_string(), format!("start the file with front matter:\n{minimal}"))
     };
-    let kind_name = if kind == Kind::Case {
-        "case"
-    } else {
-        "compilation"
-    };
-    let d = Diagnostic::error(
-        "missing-front-matter",
-        rel_path,
-        format!("{message}; a {kind_name} needs front matter"),
-    )
-    .at(1, 1)
-    .expected("YAML between `---` lines at the top of the file")
-    .hint(hint);
+    let kind_name = if kind == Kind::Case { "case" } else { "compilation" };
+    let d = Diagnostic::error("missing-front-matter", rel_path, format!("{message}; a {kind_name} needs front matter"))
+        .at(1, 1)
+        .expected("YAML between `---` lines at the top of the file")
+        .hint(hint);
     (None, vec![d])
 }
 
 fn unterminated(rel_path: &Path) -> Diagnostic {
-    Diagnostic::error(
-        "unterminated-front-matter",
-        rel_path,
-        "the front matter opened on line 1 is never closed",
-    )
-    .at(1, 1)
-    .expected("a line holding only `---` after the last front-matter field")
-    .hint("add a line `---` between the last `key: value` line and the Markdown text")
+    Diagnostic::error("unterminated-front-matter", rel_path, "the front matter opened on line 1 is never closed")
+        .at(1, 1)
+        .expected("a line holding only `---` after the last front-matter field")
+        .hint("add a line `---` between the last `key: value` line and the Markdown text")
 }
 
 /// A page's title when the front matter has none: the first `# heading`, else the file name.
@@ -196,15 +150,9 @@ fn fallback_title(body: &str, rel_path: &Path) -> String {
         (!t.is_empty()).then(|| t.to_string())
     });
     heading.unwrap_or_else(|| {
-        let stem = rel_path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default();
+        let stem = rel_path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
         if stem == "index" || stem == "_index" {
-            let parent = rel_path
-                .parent()
-                .and_then(|p| p.file_name())
-                .and_then(|s| s.to_str());
+            let parent = rel_path.parent().and_then(|p| p.file_name()).and_then(|s| s.to_str());
             parent.unwrap_or(stem).to_string()
         } else {
             stem.to_string()
@@ -213,26 +161,13 @@ fn fallback_title(body: &str, rel_path: &Path) -> String {
 }
 
 /// A YAML syntax error as a diagnostic at the file's line and column.
-fn syntax_error(
-    rel_path: &Path,
-    yaml: &str,
-    first_line: usize,
-    err: &serde_yaml::Error,
-) -> Diagnostic {
+fn syntax_error(rel_path: &Path, yaml: &str, first_line: usize, err: &serde_yaml::Error) -> Diagnostic {
     let offset = first_line - 1;
     let (yaml_line, column) = err.location().map_or((0, 1), |l| (l.line(), l.column()));
-    let line = if yaml_line == 0 {
-        1
-    } else {
-        yaml_line + offset
-    };
+    let line = if yaml_line == 0 { 1 } else { yaml_line + offset };
     let message = shift_lines(&drop_first_location(&err.to_string()), offset);
     let lines: Vec<&str> = yaml.lines().collect();
-    let line_text = yaml_line
-        .checked_sub(1)
-        .and_then(|i| lines.get(i))
-        .copied()
-        .unwrap_or("");
+    let line_text = yaml_line.checked_sub(1).and_then(|i| lines.get(i)).copied().unwrap_or("");
 
     if message.contains("mapping values are not allowed") {
         if let Some((key, value)) = unquoted_colon(line_text) {
@@ -246,26 +181,109 @@ fn syntax_error(
             .at(line, column)
             .field(key.clone())
             .expected("a value in quotes when it contains `: `")
-            .hint(format!("put the value in quotes: {key}: {quoted} (or use the full-width colon ：: {key}: {full_width})"));
+            .hint(format!(
+                "put the value in quotes: {key}: {quoted} (or use the full-width colon ：: {key}: {full_width})"
+            ));
         }
     }
-    let d = Diagnostic::error(
-        "yaml-syntax",
-        rel_path,
-        format!("front matter is not valid YAML: {message}"),
-    )
-    .at(line, column)
-    .expected("`key: value` lines, indented with spaces");
-    let candidates = [yaml_line.saturating_sub(1), yaml_line];
-    let hint = candidates.iter().filter(|&&n| n >= 1).find_map(|&n| {
-        let text = lines.get(n - 1)?;
-        line_hint(text, n + offset)
-    });
+    // The line the parser was reading when it failed; an error past the last line (an
+    // unclosed `[`) is better explained by the line it started on ("while parsing … at line N").
+    let context_line = last_line_number(&err.to_string()).filter(|&n| n >= 1 && n <= lines.len());
+    let key_line = if line_key(line_text).is_some() { Some(yaml_line) } else { context_line };
+    let mut d = Diagnostic::error("yaml-syntax", rel_path, format!("front matter is not valid YAML: {message}"))
+        .at(line, column)
+        .expected("`key: value` lines, indented with spaces");
+    if let Some(key) = key_line.and_then(|n| lines.get(n.checked_sub(1)?)).and_then(|l| line_key(l)) {
+        d = d.field(key);
+    }
+    let hint = syntax_hint(&message, &lines, yaml_line, context_line, offset);
     d.hint(hint.unwrap_or_else(|| {
         "check quotes, brackets and indentation on this line and the one above; a value containing `: ` or ` #`, \
          or starting with `[`, `{`, `*`, `&`, `!`, `|`, `>`, `@` or a quote, must be put in quotes"
             .to_string()
     }))
+}
+
+/// The number after the last `line ` in a serde_yaml message (its context mark).
+fn last_line_number(msg: &str) -> Option<usize> {
+    let at = msg.rfind("line ")?;
+    let rest = &msg[at + 5..];
+    rest[..rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len()].parse().ok()
+}
+
+/// A hint for the common causes of a YAML syntax error. `yaml_line` is the error's line in
+/// the YAML (1-based), `context` the line the failing construct started on; `offset` turns
+/// YAML lines into file lines.
+fn syntax_hint(
+    message: &str,
+    lines: &[&str],
+    yaml_line: usize,
+    context: Option<usize>,
+    offset: usize,
+) -> Option<String> {
+    let get = |n: usize| n.checked_sub(1).and_then(|i| lines.get(i)).copied();
+    if let Some(key) = message.strip_prefix("duplicate entry with key ") {
+        let key = key.split(',').next().unwrap_or(key).trim_matches('"');
+        return Some(format!("`{key}` is given twice; keep one of the two `{key}:` lines"));
+    }
+    // Tabs, full-width colons and missing spaces, on this line or the one above.
+    for n in [yaml_line.saturating_sub(1), yaml_line] {
+        if let Some(hint) = get(n).and_then(|text| line_hint(text, n + offset)) {
+            return Some(hint);
+        }
+    }
+    let text = get(yaml_line).unwrap_or("");
+    if let Some(hint) = get(yaml_line).and_then(quoted_prefix_hint) {
+        return Some(hint);
+    }
+    if message.contains("mapping values are not allowed") {
+        let indent = |l: &str| l.len() - l.trim_start().len();
+        if let Some(prev) = get(yaml_line.saturating_sub(1)).filter(|p| indent(text) > indent(p)) {
+            if let Some(key) = line_key(prev) {
+                return Some(format!(
+                    "line {} is indented more than line {}, so YAML reads it as part of `{key}`'s value; \
+                     start it in the same column as `{key}:`",
+                    yaml_line + offset,
+                    yaml_line + offset - 1
+                ));
+            }
+        }
+    }
+    if message.contains("flow sequence") || message.contains("flow mapping") {
+        let (open, close) = if message.contains("flow sequence") { ('[', ']') } else { ('{', '}') };
+        let at = context.map_or(String::new(), |n| format!(" on line {}", n + offset));
+        return Some(format!(
+            "the `{open}` opened{at} is not closed with `{close}` on the same line, or an item contains `,`, `{open}`, \
+             `{close}` or `: `: close it, or put that item in quotes"
+        ));
+    }
+    let value = text.split_once(": ").map(|(_, v)| v.trim_start()).unwrap_or("");
+    if value.starts_with(['*', '&', '!', '@', '`', '%', '|', '>']) {
+        let key = line_key(text).unwrap_or("key");
+        return Some(format!(
+            "a value starting with `{}` has a special meaning in YAML; put it in quotes: {key}: {}",
+            value.chars().next().unwrap_or('*'),
+            quote(value)
+        ));
+    }
+    None
+}
+
+/// `title: "让我先来"工作法`: a quoted start followed by more text; the usual fix is to quote it all.
+fn quoted_prefix_hint(line: &str) -> Option<String> {
+    let (key, value) = line.trim_start().split_once(": ")?;
+    let value = value.trim();
+    let q = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let close = value[1..].find(q)? + 1;
+    let after = value[close + 1..].trim();
+    if after.is_empty() || after.starts_with('#') {
+        return None;
+    }
+    let whole = if q == '"' { format!("'{}'", value.replace('\'', "''")) } else { format!("\"{value}\"") };
+    Some(format!(
+        "a value that starts with a quote must end with it; quote the whole value: {key}: {whole} \
+         (or use Chinese quotes “…”)"
+    ))
 }
 
 /// Hints for one line of YAML that looks wrong in a common way (`n` is its line in the file).
@@ -286,15 +304,21 @@ fn line_hint(text: &str, n: usize) -> Option<String> {
         }
     }
     if let Some((key, value)) = t.split_once(':') {
-        let plain_key =
-            !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let plain_key = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if plain_key && !value.is_empty() && !value.starts_with([' ', '/']) {
-            return Some(format!(
-                "line {n} needs a space after the colon: `{key}: {value}`"
-            ));
+            return Some(format!("line {n} needs a space after the colon: `{key}: {value}`"));
         }
     }
     None
+}
+
+/// The key of a `key: value` line (or `- key: value` item), if the line has one.
+fn line_key(line: &str) -> Option<&str> {
+    let t = line.trim_start();
+    let t = t.strip_prefix("- ").unwrap_or(t);
+    let key = t.split_once(':')?.0.trim();
+    let plain = !key.is_empty() && !key.contains([' ', '"', '\'', '[', '{', '#']);
+    plain.then_some(key)
 }
 
 /// `title: a: b` → (`title`, `a: b`) when the value is unquoted and holds another `: `.
@@ -357,23 +381,15 @@ fn shift_lines(msg: &str, offset: usize) -> String {
 
 /// The front matter parsed, but is not a mapping (often `title：…` with a full-width colon).
 fn not_a_mapping(rel_path: &Path, yaml: &str, first_line: usize, found: &Value) -> Diagnostic {
-    let hint = yaml
-        .lines()
-        .enumerate()
-        .find_map(|(i, l)| line_hint(l, i + first_line));
+    let hint = yaml.lines().enumerate().find_map(|(i, l)| line_hint(l, i + first_line));
     Diagnostic::error(
         "invalid-front-matter",
         rel_path,
-        format!(
-            "the front matter should be `key: value` lines, found {}",
-            values::describe(found)
-        ),
+        format!("the front matter should be `key: value` lines, found {}", values::describe(found)),
     )
     .at(first_line, 1)
     .expected("`key: value` lines, e.g. `title: 让我先来`")
-    .hint(hint.unwrap_or_else(|| {
-        "write one field per line as `key: value`, e.g. `title: 让我先来`".to_string()
-    }))
+    .hint(hint.unwrap_or_else(|| "write one field per line as `key: value`, e.g. `title: 让我先来`".to_string()))
 }
 
 #[cfg(test)]

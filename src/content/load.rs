@@ -37,9 +37,13 @@ pub fn load_content(site_root: &Path, _opts: &LoadOptions) -> Loaded {
     let mut loaded = Loaded::default();
     if !content.is_dir() {
         loaded.diagnostics.push(
-            Diagnostic::error("missing-content-dir", "content", format!("no content/ folder in {}", site_root.display()))
-                .expected("a folder `content/` next to site.yaml, with `cases/` holding one .md file per case")
-                .hint("run `xianfeng init <dir>` for a working example, or point the command at the site's folder"),
+            Diagnostic::error(
+                "missing-content-dir",
+                "content",
+                format!("no content/ folder in {}", site_root.display()),
+            )
+            .expected("a folder `content/` next to site.yaml, with `cases/` holding one .md file per case")
+            .hint("run `xianfeng init <dir>` for a working example, or point the command at the site's folder"),
         );
         return loaded;
     }

@@ -20,10 +20,7 @@ pub struct Scanned {
 /// One open collection while walking the events.
 enum Frame {
     /// A mapping at `path`; `key` is the key whose value comes next, if any.
-    Map {
-        path: String,
-        key: Option<(String, Marker)>,
-    },
+    Map { path: String, key: Option<(String, Marker)> },
     /// A sequence at `path`; `index` is the next item's index.
     Seq { path: String, index: usize },
     /// A collection used as a mapping key (rare): walked over, not recorded.
@@ -132,7 +129,8 @@ mod tests {
 
     #[test]
     fn paths_map_to_file_lines_and_char_columns() {
-        let yaml = "title: \"珠海\"\nregion: [广东省, 珠海市]\nhonours:\n  - 先进\n  - name: x\n    year: 2021\nvalue: 1.50\n";
+        let yaml =
+            "title: \"珠海\"\nregion: [广东省, 珠海市]\nhonours:\n  - 先进\n  - name: x\n    year: 2021\nvalue: 1.50\n";
         let s = scan(yaml, 2);
         let p = |k: &str| s.positions.get(k).copied();
         assert_eq!(p("title"), Some((2, 8)));

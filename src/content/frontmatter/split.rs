@@ -51,13 +51,7 @@ fn is_fence(line: &str) -> bool {
 pub fn split_front_matter(text: &str) -> Result<Split<'_>, SplitError> {
     let first_end = text.find('\n').unwrap_or(text.len());
     if !is_fence(&text[..first_end]) {
-        return Ok(Split {
-            yaml: None,
-            yaml_line: 0,
-            close_line: 0,
-            body: text,
-            body_line: 1,
-        });
+        return Ok(Split { yaml: None, yaml_line: 0, close_line: 0, body: text, body_line: 1 });
     }
     let yaml_start = (first_end + 1).min(text.len());
     let mut offset = yaml_start;
@@ -85,70 +79,26 @@ mod tests {
     use super::*;
 
     /// (name, raw input, expected yaml, expected body, expected body_line) or Err.
-    type Row = (
-        &'static str,
-        &'static str,
-        Result<(Option<&'static str>, &'static str, usize), SplitError>,
-    );
+    type Row = (&'static str, &'static str, Result<(Option<&'static str>, &'static str, usize), SplitError>);
 
     #[test]
     fn splits_table() {
         let rows: &[Row] = &[
-            (
-                "plain",
-                "---\ntitle: a\n---\nbody\n",
-                Ok((Some("title: a\n"), "body\n", 4)),
-            ),
-            (
-                "bom",
-                "\u{feff}---\ntitle: a\n---\nbody",
-                Ok((Some("title: a\n"), "body", 4)),
-            ),
-            (
-                "crlf",
-                "---\r\ntitle: a\r\n---\r\nbody\r\n",
-                Ok((Some("title: a\n"), "body\n", 4)),
-            ),
+            ("plain", "---\ntitle: a\n---\nbody\n", Ok((Some("title: a\n"), "body\n", 4))),
+            ("bom", "\u{feff}---\ntitle: a\n---\nbody", Ok((Some("title: a\n"), "body", 4))),
+            ("crlf", "---\r\ntitle: a\r\n---\r\nbody\r\n", Ok((Some("title: a\n"), "body\n", 4))),
             ("empty file", "", Ok((None, "", 1))),
             ("lone bom", "\u{feff}", Ok((None, "", 1))),
             ("only fences", "---\n---", Ok((Some(""), "", 3))),
             ("only fences nl", "---\n---\n", Ok((Some(""), "", 3))),
-            (
-                "fence with trailing space",
-                "--- \ntitle: a\n---  \nx",
-                Ok((Some("title: a\n"), "x", 4)),
-            ),
-            (
-                "no front matter",
-                "# 标题\n\n正文\n",
-                Ok((None, "# 标题\n\n正文\n", 1)),
-            ),
-            (
-                "rule in body",
-                "---\na: 1\n---\n上文\n\n---\n\n下文\n",
-                Ok((Some("a: 1\n"), "上文\n\n---\n\n下文\n", 4)),
-            ),
-            (
-                "body starting with rule",
-                "# t\n\n---\nx\n",
-                Ok((None, "# t\n\n---\nx\n", 1)),
-            ),
-            (
-                "four dashes is not a fence",
-                "----\na: 1\n",
-                Ok((None, "----\na: 1\n", 1)),
-            ),
-            (
-                "no closing fence",
-                "---\ntitle: a\nbody\n",
-                Err(SplitError::Unterminated),
-            ),
+            ("fence with trailing space", "--- \ntitle: a\n---  \nx", Ok((Some("title: a\n"), "x", 4))),
+            ("no front matter", "# 标题\n\n正文\n", Ok((None, "# 标题\n\n正文\n", 1))),
+            ("rule in body", "---\na: 1\n---\n上文\n\n---\n\n下文\n", Ok((Some("a: 1\n"), "上文\n\n---\n\n下文\n", 4))),
+            ("body starting with rule", "# t\n\n---\nx\n", Ok((None, "# t\n\n---\nx\n", 1))),
+            ("four dashes is not a fence", "----\na: 1\n", Ok((None, "----\na: 1\n", 1))),
+            ("no closing fence", "---\ntitle: a\nbody\n", Err(SplitError::Unterminated)),
             ("only opening fence", "---", Err(SplitError::Unterminated)),
-            (
-                "only opening fence nl",
-                "---\n",
-                Err(SplitError::Unterminated),
-            ),
+            ("only opening fence nl", "---\n", Err(SplitError::Unterminated)),
         ];
         for (name, input, want) in rows {
             let text = normalise(input);

@@ -20,11 +20,7 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     pub fn new(file: &'a Path, scanned: &'a Scanned) -> Self {
-        Ctx {
-            file,
-            scanned,
-            diags: Vec::new(),
-        }
+        Ctx { file, scanned, diags: Vec::new() }
     }
 
     /// (line, column) of `path`, falling back to its parents, then to the opening fence.
@@ -42,34 +38,17 @@ impl<'a> Ctx<'a> {
     }
 
     /// An error at `path`'s position, naming the field.
-    pub fn error(
-        &mut self,
-        code: &'static str,
-        path: &str,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
+    pub fn error(&mut self, code: &'static str, path: &str, message: impl Into<String>) -> &mut Diagnostic {
         let (line, col) = self.pos(path);
-        let d = Diagnostic::error(code, self.file, message)
-            .at(line, col)
-            .field(path);
+        let d = Diagnostic::error(code, self.file, message).at(line, col).field(path);
         self.diags.push(d);
         self.diags.last_mut().expect("just pushed")
     }
 
     /// A wrong-type error: `expected`, what was found, and a hint.
-    pub fn invalid_type(
-        &mut self,
-        path: &str,
-        expected: &str,
-        found: &Value,
-        hint: impl Into<String>,
-    ) {
+    pub fn invalid_type(&mut self, path: &str, expected: &str, found: &Value, hint: impl Into<String>) {
         let found = describe(found);
-        let d = self.error(
-            "invalid-type",
-            path,
-            format!("`{path}` should be {expected}, found {found}"),
-        );
+        let d = self.error("invalid-type", path, format!("`{path}` should be {expected}, found {found}"));
         d.expected = Some(expected.to_string());
         d.hint = Some(hint.into());
     }
@@ -118,12 +97,7 @@ pub fn text(ctx: &mut Ctx, v: &Value, path: &str) -> Option<String> {
         Value::Bool(b) => Some(ctx.raw(path).map_or_else(|| b.to_string(), str::to_string)),
         other => {
             let example = format!("{}: 一段文字", last_key(path));
-            ctx.invalid_type(
-                path,
-                "a string",
-                other,
-                format!("write it on one line: `{example}`"),
-            );
+            ctx.invalid_type(path, "a string", other, format!("write it on one line: `{example}`"));
             None
         }
     }
@@ -146,12 +120,7 @@ pub fn text_list(ctx: &mut Ctx, v: &Value, path: &str) -> Vec<String> {
                 let p = format!("{path}[{i}]");
                 match untag(item) {
                     Value::Sequence(_) | Value::Mapping(_) => {
-                        ctx.invalid_type(
-                            &p,
-                            "a string",
-                            item,
-                            "each list entry is one plain value: `- 广东省`",
-                        );
+                        ctx.invalid_type(&p, "a string", item, "each list entry is one plain value: `- 广东省`");
                         None
                     }
                     _ => text(ctx, item, &p),
@@ -161,13 +130,15 @@ pub fn text_list(ctx: &mut Ctx, v: &Value, path: &str) -> Vec<String> {
             .collect(),
         Value::Mapping(_) => {
             let key = last_key(path);
-            ctx.invalid_type(path, EXPECTED, v, format!("write `{key}: 值` or `{key}: [值一, 值二]`; a `key: value` inside a value needs quotes"));
+            ctx.invalid_type(
+                path,
+                EXPECTED,
+                v,
+                format!("write `{key}: 值` or `{key}: [值一, 值二]`; a `key: value` inside a value needs quotes"),
+            );
             Vec::new()
         }
-        _ => text(ctx, v, path)
-            .into_iter()
-            .filter(|s| !s.trim().is_empty())
-            .collect(),
+        _ => text(ctx, v, path).into_iter().filter(|s| !s.trim().is_empty()).collect(),
     }
 }
 
@@ -191,12 +162,7 @@ pub fn year(ctx: &mut Ctx, v: &Value, path: &str) -> Option<i32> {
         Some(y) if (1000..=9999).contains(&y) => Some(y as i32),
         _ => {
             let key = last_key(path);
-            ctx.invalid_type(
-                path,
-                EXPECTED,
-                v,
-                format!("write the year as four digits: `{key}: 2021`"),
-            );
+            ctx.invalid_type(path, EXPECTED, v, format!("write the year as four digits: `{key}: 2021`"));
             None
         }
     }
@@ -205,11 +171,9 @@ pub fn year(ctx: &mut Ctx, v: &Value, path: &str) -> Option<i32> {
 /// A list of years (`years: [2019, 2021]`), or a single year.
 pub fn years(ctx: &mut Ctx, v: &Value, path: &str) -> Vec<i32> {
     match untag(v) {
-        Value::Sequence(items) => items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, item)| year(ctx, item, &format!("{path}[{i}]")))
-            .collect(),
+        Value::Sequence(items) => {
+            items.iter().enumerate().filter_map(|(i, item)| year(ctx, item, &format!("{path}[{i}]"))).collect()
+        }
         _ => year(ctx, v, path).into_iter().collect(),
     }
 }
@@ -224,12 +188,7 @@ pub fn integer(ctx: &mut Ctx, v: &Value, path: &str) -> Option<i64> {
     };
     if parsed.is_none() {
         let key = last_key(path);
-        ctx.invalid_type(
-            path,
-            "an integer",
-            v,
-            format!("write a whole number: `{key}: 10`"),
-        );
+        ctx.invalid_type(path, "an integer", v, format!("write a whole number: `{key}: 10`"));
     }
     parsed
 }
@@ -240,12 +199,7 @@ pub fn count(ctx: &mut Ctx, v: &Value, path: &str) -> Option<u32> {
     match u32::try_from(n) {
         Ok(c) => Some(c),
         Err(_) => {
-            ctx.invalid_type(
-                path,
-                "a whole number of 0 or more",
-                v,
-                "write how many times, e.g. `count: 3`",
-            );
+            ctx.invalid_type(path, "a whole number of 0 or more", v, "write how many times, e.g. `count: 3`");
             None
         }
     }
@@ -265,12 +219,7 @@ pub fn boolean(ctx: &mut Ctx, v: &Value, path: &str) -> Option<bool> {
     };
     if parsed.is_none() {
         let key = last_key(path);
-        ctx.invalid_type(
-            path,
-            "true or false",
-            v,
-            format!("write `{key}: true` or `{key}: false`"),
-        );
+        ctx.invalid_type(path, "true or false", v, format!("write `{key}: true` or `{key}: false`"));
     }
     parsed
 }
@@ -282,23 +231,14 @@ pub fn date(ctx: &mut Ctx, v: &Value, path: &str) -> Option<NaiveDate> {
         Value::String(s) => s.trim().to_string(),
         Value::Number(_) => text(ctx, v, path)?,
         other => {
-            ctx.invalid_type(
-                path,
-                "a date YYYY-MM-DD",
-                other,
-                "write the date on one line: `date: 2021-05-01`",
-            );
+            ctx.invalid_type(path, "a date YYYY-MM-DD", other, "write the date on one line: `date: 2021-05-01`");
             return None;
         }
     };
     match parse_date(&written) {
         Ok(d) => Some(d),
         Err(hint) => {
-            let d = ctx.error(
-                "invalid-date",
-                path,
-                format!("`{path}` is not a date: `{}`", clip(&written)),
-            );
+            let d = ctx.error("invalid-date", path, format!("`{path}` is not a date: `{}`", clip(&written)));
             d.expected = Some("YYYY-MM-DD".into());
             d.hint = Some(hint);
             None
@@ -310,39 +250,24 @@ pub fn date(ctx: &mut Ctx, v: &Value, path: &str) -> Option<NaiveDate> {
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     let b = s.as_bytes();
     let shaped = b.len() >= 10
-        && b[..10].iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
+        && b[..10].iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
     let time_ok = |rest: &str| {
         rest.is_empty()
-            || (rest.starts_with(['T', 't', ' '])
-                && rest[1..]
-                    .trim_start()
-                    .starts_with(|c: char| c.is_ascii_digit()))
+            || (rest.starts_with(['T', 't', ' ']) && rest[1..].trim_start().starts_with(|c: char| c.is_ascii_digit()))
     };
     if shaped && time_ok(&s[10..]) {
         let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
         let (y, m, d) = (num(0..4) as i32, num(5..7), num(8..10));
-        return NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
-            format!(
-                "{y:04}-{m:02}-{d:02} is not a day in the calendar; check the month and the day"
-            )
-        });
+        return NaiveDate::from_ymd_opt(y, m, d)
+            .ok_or_else(|| format!("{y:04}-{m:02}-{d:02} is not a day in the calendar; check the month and the day"));
     }
     Err(date_hint(s))
 }
 
 /// Recognises the usual ways dates get written and says how to write them.
 fn date_hint(s: &str) -> String {
-    let nums: Vec<u32> = s
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|p| !p.is_empty())
-        .filter_map(|p| p.parse().ok())
-        .collect();
+    let nums: Vec<u32> =
+        s.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).filter_map(|p| p.parse().ok()).collect();
     let example = |y: u32, m: u32, d: u32| format!("{y:04}-{m:02}-{d:02}");
     if s.contains('期') {
         let year = nums.first().map_or("2021".to_string(), |y| y.to_string());
@@ -365,8 +290,7 @@ fn date_hint(s: &str) -> String {
         [y, m] if *y >= 1000 && (1..=12).contains(m) => {
             format!("give the day as well, e.g. `date: {}`", example(*y, *m, 1))
         }
-        _ => "write the date as year-month-day with leading zeros, e.g. `date: 2021-05-01`"
-            .to_string(),
+        _ => "write the date as year-month-day with leading zeros, e.g. `date: 2021-05-01`".to_string(),
     }
 }
 
@@ -477,11 +401,7 @@ mod tests {
         assert_eq!(ok("2021-05-01 08:00:00"), Ok("2021-05-01".into()));
         let hint = |s: &str| parse_date(s).unwrap_err();
         assert!(hint("2021-02-30").contains("not a day in the calendar"));
-        assert!(
-            hint("99999-99-99").contains("year-month-day"),
-            "{}",
-            hint("99999-99-99")
-        );
+        assert!(hint("99999-99-99").contains("year-month-day"), "{}", hint("99999-99-99"));
         assert_eq!(hint("2021年5月1日"), "write it as `date: 2021-05-01`");
         assert_eq!(hint("2021/5/1"), "write it as `date: 2021-05-01`");
         assert_eq!(hint("2021-5-1"), "write it as `date: 2021-05-01`");
@@ -495,9 +415,7 @@ mod tests {
 
     #[test]
     fn slugs_and_aliases() {
-        for bad in [
-            "", " ", "a/b", "..", "../x", ".hidden", "a\\b", "a\u{0}b", " a", "a..b",
-        ] {
+        for bad in ["", " ", "a/b", "..", "../x", ".hidden", "a\\b", "a\u{0}b", " a", "a..b"] {
             assert!(slug_problem(bad).is_some(), "{bad:?}");
         }
         for good in ["rang-wo-xian-lai", "让我先来", "a.b"] {
