@@ -50,7 +50,8 @@ pub fn load_content(site_root: &Path, _opts: &LoadOptions) -> Loaded {
 
     let mut markdown = Vec::new();
     let mut diags = Diagnostics::default();
-    let walker = WalkDir::new(&content).sort_by_file_name().into_iter();
+    // Symlinked files and folders count like real ones; walkdir reports loops as errors.
+    let walker = WalkDir::new(&content).follow_links(true).sort_by_file_name().into_iter();
     for entry in walker.filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str().unwrap_or(""))) {
         match entry {
             Ok(e) if e.file_type().is_file() => {

@@ -343,7 +343,13 @@ fn as_map<'v>(ctx: &mut Ctx, val: &'v Value, path: &str, example: &str) -> Optio
         Value::Mapping(m) => Some(m),
         Value::Tagged(t) => as_map(ctx, &t.value, path, example),
         other => {
-            ctx.invalid_type(path, "a map of `key: value` pairs", other, format!("write it like `{example}`"));
+            // A list field given one bad value (`sources: 人民网`) wants a list of maps.
+            let expected = if ["honours", "metrics", "sources", "chapters"].contains(&path) {
+                "a list of `key: value` maps"
+            } else {
+                "a map of `key: value` pairs"
+            };
+            ctx.invalid_type(path, expected, other, format!("write it like `{example}`"));
             None
         }
     }

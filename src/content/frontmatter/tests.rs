@@ -293,6 +293,17 @@ fn honour_without_name_suggests_quotes_for_colon() {
 }
 
 #[test]
+fn list_fields_given_a_scalar_want_a_list_of_maps() {
+    let (p, d) = case_with("sources: 人民网\nmetrics: [5]\n");
+    assert!(p.is_some());
+    let got: Vec<_> = d.iter().map(|e| (e.field.as_deref().unwrap(), e.expected.as_deref().unwrap(), e.line)).collect();
+    assert_eq!(
+        got,
+        vec![("sources", "a list of `key: value` maps", 6), ("metrics[0]", "a map of `key: value` pairs", 7)]
+    );
+}
+
+#[test]
 fn invalid_slug_and_aliases() {
     let (_, d) = case_with("slug: ../../etc\naliases: [/old/a/, /x/../../y]\n");
     let got: Vec<_> = d.iter().map(|e| (e.code, e.field.as_deref().unwrap(), e.line)).collect();

@@ -157,3 +157,16 @@ fn strip_indices_groups_paths() {
     assert_eq!(strip_indices("honours[12].yeer"), "honours[].yeer");
     assert_eq!(strip_indices("orgs"), "orgs");
 }
+
+#[cfg(unix)]
+#[test]
+fn symlinked_files_load_and_loops_are_reported() {
+    let dir = site(&[("shared/x.md", CASE.as_bytes()), ("content/cases/a.md", CASE.as_bytes())]);
+    std::os::unix::fs::symlink(dir.path().join("shared/x.md"), dir.path().join("content/cases/x.md")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("content"), dir.path().join("content/cases/loop")).unwrap();
+    let loaded = load_content(dir.path(), &LoadOptions::default());
+    assert_eq!(rels(&loaded), vec!["content/cases/a.md", "content/cases/x.md"]);
+    let d = &loaded.diagnostics;
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!((d[0].code, d[0].file.as_path()), ("read-error", Path::new("content/cases/loop")));
+}
