@@ -2,7 +2,24 @@
 //!
 //! The pipeline runs one way: `content` (load and parse files) → `site` (the read-only model:
 //! URLs, taxonomies, relations) → `render` (Tera, in parallel) → `output` (written atomically,
-//! or kept in memory for `serve`). `markdown`, `chinese` and `search` are the stages' tools.
+//! or kept in memory for `serve`). `markdown`, `chinese` and `search` are the stages' tools;
+//! `pipeline` runs the stages for `build`, `check` and `serve`.
 
+// Diagnostics are large but built only on the error path; boxing them would buy nothing.
+#![allow(clippy::result_large_err)]
+
+pub mod chinese;
+pub mod cli;
+pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod feeds;
+pub mod markdown;
+pub mod output;
+pub mod pipeline;
+pub mod render;
+pub mod scaffold;
+pub mod search;
+pub mod search_docs;
+pub mod site;
+pub mod theme;

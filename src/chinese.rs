@@ -1,0 +1,198 @@
+//! Chinese text rules in one place: script folding, term keys, numerals, script detection.
+//!
+//! Taxonomy terms are compared after folding Traditional to Simplified (黨建+業務融合 and
+//! 党建+业务融合 are one term), with OpenCC's dictionaries through the pure-Rust
+//! `ferrous-opencc` port. Pages keep the script they were written in.
+
+use ferrous_opencc::{config::BuiltinConfig, OpenCC};
+use std::collections::HashMap;
+use std::sync::{OnceLock, RwLock};
+use unicode_normalization::UnicodeNormalization;
+
+fn t2s() -> Option<&'static OpenCC> {
+    static T2S: OnceLock<Option<OpenCC>> = OnceLock::new();
+    T2S.get_or_init(|| OpenCC::from_config(BuiltinConfig::T2s).ok()).as_ref()
+}
+
+/// Traditional → Simplified (phrase-aware, OpenCC). Text without Chinese is returned as is.
+pub fn to_simplified(text: &str) -> String {
+    if !text.chars().any(is_han) {
+        return text.to_string();
+    }
+    t2s().map_or_else(|| text.to_string(), |cc| cc.convert(text))
+}
+
+/// The key under which a taxonomy value is grouped: Simplified script, NFKC (full-width
+/// letters and digits become ASCII), whitespace trimmed and collapsed. Memoised: a large site
+/// repeats the same few hundred terms tens of thousands of times.
+pub fn term_key(value: &str) -> String {
+    static CACHE: OnceLock<RwLock<HashMap<String, String>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(hit) = cache.read().ok().and_then(|c| c.get(value).cloned()) {
+        return hit;
+    }
+    let normalised: String = value.nfkc().collect();
+    let collapsed = normalised.split_whitespace().collect::<Vec<_>>().join(" ");
+    let key = to_simplified(&collapsed);
+    if let Ok(mut c) = cache.write() {
+        c.insert(value.to_string(), key.clone());
+    }
+    key
+}
+
+/// Whether the text is written in Traditional script: a noticeable share of its Han
+/// characters change under Traditional → Simplified (Simplified text is left as it is).
+pub fn looks_traditional(text: &str) -> bool {
+    let sample: String = text.chars().filter(|c| is_han(*c)).take(160).collect();
+    let Some(t2s) = t2s() else { return false };
+    let total = sample.chars().count();
+    if total == 0 {
+        return false;
+    }
+    let changed = sample.chars().zip(t2s.convert(&sample).chars()).filter(|(a, b)| a != b).count();
+    changed >= 2 && changed * 20 >= total
+}
+
+/// A Han ideograph (CJK Unified Ideographs and extensions, compatibility ideographs).
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+/// Chinese numeral for section numbering: 1 → 一, 10 → 十, 12 → 十二, 21 → 二十一, 100 → 一百.
+pub fn cn_number(n: u64) -> String {
+    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        0..=9 => DIGITS[n as usize].to_string(),
+        10..=19 => format!("十{}", if n % 10 == 0 { "" } else { DIGITS[(n % 10) as usize] }),
+        20..=99 => {
+            format!("{}十{}", DIGITS[(n / 10) as usize], if n % 10 == 0 { "" } else { DIGITS[(n % 10) as usize] })
+        }
+        100..=999 => {
+            let rest = n % 100;
+            let tail = match rest {
+                0 => String::new(),
+                1..=9 => format!("零{}", DIGITS[rest as usize]),
+                10..=19 => format!("一{}", cn_number(rest)),
+                _ => cn_number(rest),
+            };
+            format!("{}百{tail}", DIGITS[(n / 100) as usize])
+        }
+        _ => n.to_string(),
+    }
+}
+
+/// `2021-05-01` → `2021年5月1日`; other text is returned unchanged.
+pub fn zh_date(date: &str) -> String {
+    match chrono::NaiveDate::parse_from_str(date.get(..10).unwrap_or(date), "%Y-%m-%d") {
+        Ok(d) => {
+            use chrono::Datelike;
+            format!("{}年{}月{}日", d.year(), d.month(), d.day())
+        }
+        Err(_) => date.to_string(),
+    }
+}
+
+/// A URL path segment that keeps Chinese: characters unsafe in a path or a file name are
+/// dropped, spaces become `-`. `党建+业务融合` stays as is (percent-encoded only in hrefs).
+pub fn path_segment(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.trim().chars() {
+        match c {
+            '/' | '\\' | '?' | '#' | '%' | '"' | '<' | '>' | '|' | ':' | '*' | '`' | '^' | '{' | '}' | '[' | ']' => {}
+            c if c.is_whitespace() => {
+                if !out.ends_with('-') {
+                    out.push('-');
+                }
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    let out = out.trim_matches(|c| c == '-' || c == '.').to_string();
+    if out.is_empty() {
+        "-".to_string()
+    } else {
+        out
+    }
+}
+
+/// Percent-encodes one path segment for an href (Chinese becomes `%E5%85%9A…`).
+pub fn encode_segment(segment: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+    const SEGMENT: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'<')
+        .add(b'>')
+        .add(b'`')
+        .add(b'?')
+        .add(b'{')
+        .add(b'}')
+        .add(b'/')
+        .add(b'%')
+        .add(b'+')
+        .add(b'&');
+    utf8_percent_encode(segment, SEGMENT).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traditional_and_simplified_terms_share_a_key() {
+        assert_eq!(term_key("黨建+業務融合"), term_key("党建+业务融合"));
+        assert_eq!(term_key("示範點"), "示范点");
+        assert_eq!(term_key(" 模范机关　创建 "), "模范机关 创建");
+    }
+
+    #[test]
+    fn full_width_digits_fold_in_keys() {
+        assert_eq!(term_key("２０２１"), "2021");
+    }
+
+    #[test]
+    fn detects_traditional_script() {
+        assert!(looks_traditional("天津市級機關工委連續3年組織開展選樹黨建工作示範點"));
+        assert!(!looks_traditional("珠海市财政局提出“让我先来”党建工作法"));
+        assert!(!looks_traditional("English only"));
+    }
+
+    #[test]
+    fn chinese_numerals() {
+        let got: Vec<String> = [1, 9, 10, 11, 20, 21, 99, 100, 101, 110, 115, 250].map(cn_number).to_vec();
+        assert_eq!(
+            got,
+            [
+                "一",
+                "九",
+                "十",
+                "十一",
+                "二十",
+                "二十一",
+                "九十九",
+                "一百",
+                "一百零一",
+                "一百一十",
+                "一百一十五",
+                "二百五十"
+            ]
+        );
+    }
+
+    #[test]
+    fn path_segments_keep_chinese_and_drop_unsafe_characters() {
+        assert_eq!(path_segment("党建+业务融合"), "党建+业务融合");
+        assert_eq!(path_segment("../etc/passwd"), "etcpasswd");
+        assert_eq!(path_segment("a b"), "a-b");
+        assert_eq!(encode_segment("党建+x"), "%E5%85%9A%E5%BB%BA%2Bx");
+    }
+
+    #[test]
+    fn zh_dates() {
+        assert_eq!(zh_date("2021-05-01"), "2021年5月1日");
+        assert_eq!(zh_date("2021年第5期"), "2021年第5期");
+    }
+}

@@ -1,0 +1,185 @@
+//! The command line: argument parsing and the thin commands over `pipeline`.
+//!
+//! Exit codes: 0 success, 1 content or template errors, 2 usage errors (clap's own).
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::pipeline::{self, BuildOptions};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("XIANFENG_COMMIT"), ")");
+
+#[derive(Parser)]
+#[command(name = "xianfeng", version = VERSION, about = "先锋: static sites for party-building brand showcases and case compilations")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into SITE/public (or -o DIR)
+    Build {
+        /// The site folder (holding site.yaml and content/)
+        #[arg(default_value = ".")]
+        site: PathBuf,
+        /// Output folder (default: SITE/public)
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Override base_url from site.yaml (e.g. https://host/jgdj/showcase)
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include drafts and future-dated cases
+        #[arg(long)]
+        drafts: bool,
+        /// Ignore the build cache in SITE/.xianfeng/
+        #[arg(long)]
+        no_cache: bool,
+    },
+    /// Validate everything the build validates; writes nothing
+    Check {
+        #[arg(default_value = ".")]
+        site: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Also check external links (needs network)
+        #[arg(long)]
+        external: bool,
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a new case (or compilation) from a commented template
+    New {
+        slug: String,
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        #[arg(long)]
+        compilation: bool,
+    },
+    /// Create a new site that builds as it is
+    Init { dir: PathBuf },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Text,
+    Json,
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { site, output, base_url, drafts, no_cache: _ } => {
+            let opts = BuildOptions { site_root: site, output_dir: output, base_url, drafts, today: None };
+            build(&opts)
+        }
+        Command::Check { site, format, external, drafts } => check(&site, format, external, drafts),
+        Command::New { slug, site, compilation } => report(crate::scaffold::new_content(&site, &slug, compilation)),
+        Command::Init { dir } => report(crate::scaffold::init_site(&dir)),
+    }
+}
+
+fn build(opts: &BuildOptions) -> ExitCode {
+    let spinner = progress("构建中 building");
+    let result = pipeline::build(opts);
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
+    match result {
+        Ok(built) => {
+            print_diagnostics(&built.warnings);
+            eprintln!(
+                "built {} pages ({} cases, {} files) in {} ms → {}",
+                built.pages,
+                built.cases,
+                built.output.len(),
+                built.millis,
+                opts.output_dir().display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diagnostics) => fail(&diagnostics, "the previous output was left unchanged"),
+    }
+}
+
+fn check(site: &Path, format: Format, external: bool, drafts: bool) -> ExitCode {
+    let opts = BuildOptions { site_root: site.to_path_buf(), drafts, ..Default::default() };
+    let diagnostics = match pipeline::build_output(&opts) {
+        Ok(built) => Diagnostics(built.warnings),
+        Err(d) => d,
+    };
+    if external {
+        eprintln!("note: --external link checking is not available in this build; internal links were checked");
+    }
+    match format {
+        Format::Json => {
+            for d in &diagnostics.0 {
+                println!("{}", d.to_json());
+            }
+        }
+        Format::Text => print_diagnostics(&diagnostics.0),
+    }
+    let errors = diagnostics.errors().count();
+    if errors > 0 {
+        if format == Format::Text {
+            eprintln!("check failed: {}", count_summary(&diagnostics));
+        }
+        ExitCode::from(1)
+    } else {
+        if format == Format::Text {
+            eprintln!("check passed: {}", count_summary(&diagnostics));
+        }
+        ExitCode::SUCCESS
+    }
+}
+
+fn fail(diagnostics: &Diagnostics, consequence: &str) -> ExitCode {
+    print_diagnostics(&diagnostics.0);
+    eprintln!("build failed: {}; {consequence}", count_summary(diagnostics));
+    ExitCode::from(1)
+}
+
+fn count_summary(d: &Diagnostics) -> String {
+    let errors = d.errors().count();
+    let warnings = d.warnings().count();
+    format!("{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings))
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    for d in diagnostics {
+        eprintln!("{d}\n");
+    }
+}
+
+fn report(result: Result<String, Diagnostic>) -> ExitCode {
+    match result {
+        Ok(message) => {
+            eprintln!("{message}");
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            eprintln!("{d}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// A spinner on a terminal; nothing in CI or when output is piped.
+fn progress(message: &'static str) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new_spinner().with_message(message);
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(bar)
+}

@@ -1,0 +1,267 @@
+//! `site.yaml`: the site's settings, with defaults for everything but the title.
+//!
+//! A site without `site.yaml` still builds (with a warning), so a folder of cases is enough to
+//! try xianfeng. Unknown keys warn like unknown front-matter keys do.
+
+use crate::diagnostics::{line_col, Diagnostic};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    pub description: String,
+    /// Absolute URL of the site root, possibly with a path: `https://host/jgdj/showcase`.
+    pub base_url: String,
+    pub language: String,
+    pub timezone: String,
+    pub theme: String,
+    pub organiser: Option<String>,
+    pub icp: Option<String>,
+    pub police_record: Option<String>,
+    pub noindex: bool,
+    pub taxonomies: Vec<TaxonomyConfig>,
+    pub search: bool,
+    pub markdown: MarkdownConfig,
+    /// Cases per list page (term pages, /cases/).
+    pub paginate: usize,
+    /// Cards per page of the brand gallery.
+    pub paginate_brands: usize,
+    /// Entries in atom.xml.
+    pub feed_limit: usize,
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TaxonomyConfig {
+    /// The front-matter field and URL segment: `org`, `region`, `tags`.
+    pub key: String,
+    /// Display name: 单位, 地区, 主题.
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MarkdownConfig {
+    pub allow_html: bool,
+}
+
+/// The taxonomies a site has unless site.yaml lists its own.
+pub const DEFAULT_TAXONOMIES: [(&str, &str); 8] = [
+    ("org", "单位"),
+    ("region", "地区"),
+    ("type", "类型"),
+    ("sector", "行业系统"),
+    ("level", "层级"),
+    ("year", "年度"),
+    ("tags", "主题"),
+    ("honours", "荣誉"),
+];
+
+/// Front-matter fields that can be taxonomies.
+pub const TAXONOMY_FIELDS: [&str; 8] = ["org", "region", "type", "sector", "level", "year", "tags", "honours"];
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            title: "机关党建品牌展示".into(),
+            description: String::new(),
+            base_url: "http://127.0.0.1:1111".into(),
+            language: "zh-CN".into(),
+            timezone: "Asia/Shanghai".into(),
+            theme: "default".into(),
+            organiser: None,
+            icp: None,
+            police_record: None,
+            noindex: false,
+            taxonomies: DEFAULT_TAXONOMIES
+                .iter()
+                .map(|(key, name)| TaxonomyConfig { key: key.to_string(), name: name.to_string() })
+                .collect(),
+            search: true,
+            markdown: MarkdownConfig::default(),
+            paginate: 30,
+            paginate_brands: 120,
+            feed_limit: 30,
+            extra: Default::default(),
+        }
+    }
+}
+
+impl SiteConfig {
+    /// `https://host/showcase` (no trailing slash).
+    pub fn base_url_trimmed(&self) -> &str {
+        self.base_url.trim_end_matches('/')
+    }
+
+    /// The path part of base_url, without trailing slash: `""` or `"/showcase"`.
+    pub fn base_path(&self) -> String {
+        let url = self.base_url_trimmed();
+        let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+        match after_scheme.find('/') {
+            Some(i) => after_scheme[i..].trim_end_matches('/').to_string(),
+            None => String::new(),
+        }
+    }
+
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai)
+    }
+}
+
+/// Reads `SITE/site.yaml` (or `site.yml`). Returns the config and any diagnostics.
+pub fn load_config(site_root: &Path) -> (SiteConfig, Vec<Diagnostic>) {
+    let Some(path) = ["site.yaml", "site.yml"].iter().map(|n| site_root.join(n)).find(|p| p.is_file()) else {
+        let warning =
+            Diagnostic::warning("missing-config", "site.yaml", "no site.yaml: building with default settings")
+                .hint("run `xianfeng init` for a commented site.yaml, or create one with at least `title:`");
+        return (SiteConfig::default(), vec![warning]);
+    };
+    let rel = PathBuf::from(path.file_name().unwrap_or_default());
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) => {
+            let d = Diagnostic::error("unreadable-config", rel, format!("cannot read site configuration: {e}"))
+                .hint("site.yaml must be a UTF-8 text file");
+            return (SiteConfig::default(), vec![d]);
+        }
+    };
+    parse_config(&text, &rel)
+}
+
+/// Parses site.yaml text; errors carry the line and column in site.yaml.
+pub fn parse_config(text: &str, rel: &Path) -> (SiteConfig, Vec<Diagnostic>) {
+    let text = text.trim_start_matches('\u{feff}');
+    if text.trim().is_empty() {
+        return (SiteConfig::default(), vec![]);
+    }
+    match serde_yaml::from_str::<SiteConfig>(text) {
+        Ok(config) => {
+            let diagnostics = validate(&config, text, rel);
+            (config, diagnostics)
+        }
+        Err(e) => {
+            let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+            let message = e.to_string();
+            let mut d =
+                Diagnostic::error("config", rel, format!("site.yaml: {}", strip_location(&message))).at(line, column);
+            if let Some(field) = unknown_field_name(&message) {
+                d = d.field(field).hint(format!(
+                    "known settings: title, description, base_url, language, timezone, theme, organiser, icp, police_record, noindex, taxonomies, search, markdown, paginate, paginate_brands, feed_limit, extra{}",
+                    closest_setting(field).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default()
+                ));
+            }
+            (SiteConfig::default(), vec![d])
+        }
+    }
+}
+
+fn validate(config: &SiteConfig, text: &str, rel: &Path) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let at = |key: &str| text.find(&format!("\n{key}:")).map_or((1, 1), |i| line_col(text, i + 1));
+    if !config.base_url.contains("://") {
+        let (l, c) = at("base_url");
+        out.push(
+            Diagnostic::error("config", rel, format!("base_url `{}` is not an absolute URL", config.base_url))
+                .at(l, c)
+                .field("base_url")
+                .expected("an absolute URL such as https://dj.example.cn or https://host/jgdj/showcase")
+                .hint("feeds, the sitemap and canonical links need the full address; the path part (/jgdj/showcase) is kept for every link"),
+        );
+    }
+    if config.timezone.parse::<chrono_tz::Tz>().is_err() {
+        let (l, c) = at("timezone");
+        out.push(
+            Diagnostic::error("config", rel, format!("unknown timezone `{}`", config.timezone))
+                .at(l, c)
+                .field("timezone")
+                .expected("an IANA timezone name")
+                .hint("most sites want `timezone: Asia/Shanghai`"),
+        );
+    }
+    for t in &config.taxonomies {
+        if !TAXONOMY_FIELDS.contains(&t.key.as_str()) {
+            let (l, c) = at("taxonomies");
+            out.push(
+                Diagnostic::error("config", rel, format!("unknown taxonomy `{}`", t.key))
+                    .at(l, c)
+                    .field("taxonomies")
+                    .expected(format!("one of {}", TAXONOMY_FIELDS.join(", ")))
+                    .hint("a taxonomy groups cases by one of their front-matter fields"),
+            );
+        }
+    }
+    if config.paginate == 0 || config.paginate_brands == 0 {
+        out.push(Diagnostic::error("config", rel, "paginate and paginate_brands must be at least 1").field("paginate"));
+    }
+    out
+}
+
+fn strip_location(message: &str) -> &str {
+    message.split(" at line ").next().unwrap_or(message)
+}
+
+fn unknown_field_name(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("unknown field `")?;
+    rest.split('`').next()
+}
+
+fn closest_setting(name: &str) -> Option<&'static str> {
+    const KNOWN: [&str; 17] = [
+        "title",
+        "description",
+        "base_url",
+        "language",
+        "timezone",
+        "theme",
+        "organiser",
+        "icp",
+        "police_record",
+        "noindex",
+        "taxonomies",
+        "search",
+        "markdown",
+        "paginate",
+        "paginate_brands",
+        "feed_limit",
+        "extra",
+    ];
+    KNOWN
+        .iter()
+        .map(|k| (strsim::jaro_winkler(name, k), *k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_is_the_url_path_without_trailing_slash() {
+        let mut c = SiteConfig { base_url: "https://host/jgdj/showcase/".into(), ..Default::default() };
+        assert_eq!(c.base_path(), "/jgdj/showcase");
+        c.base_url = "https://host".into();
+        assert_eq!(c.base_path(), "");
+        c.base_url = "https://host/".into();
+        assert_eq!(c.base_path(), "");
+    }
+
+    #[test]
+    fn unknown_setting_names_the_closest_known_one() {
+        let (_, ds) = parse_config("title: x\nbase_ur: https://a.cn\n", Path::new("site.yaml"));
+        assert_eq!(ds.len(), 1);
+        assert_eq!((ds[0].line, ds[0].field.as_deref()), (2, Some("base_ur")));
+        assert!(ds[0].hint.as_deref().unwrap().contains("did you mean `base_url`"), "{:?}", ds[0].hint);
+    }
+
+    #[test]
+    fn relative_base_url_is_an_error_with_its_line() {
+        let (_, ds) = parse_config("title: x\nbase_url: showcase\n", Path::new("site.yaml"));
+        assert_eq!(ds[0].field.as_deref(), Some("base_url"));
+        assert_eq!(ds[0].line, 2);
+    }
+}

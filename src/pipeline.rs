@@ -1,0 +1,199 @@
+//! The build, stage by stage: config → theme → content → site model → render → output.
+//!
+//! `build` writes the result; `check` stops before writing; `serve` keeps the `Output` in
+//! memory. All three go through `build_output`, so they agree on every page and every error.
+
+use crate::config::{load_config, SiteConfig};
+use crate::content::{load_content, LoadOptions};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::{write_atomically, Entry, Output};
+use crate::render::{render_site, TemplateSet};
+use crate::site::{build_model, ModelOptions, Site};
+use crate::theme::{load_theme, Origin};
+use crate::{feeds, search};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub site_root: PathBuf,
+    /// Defaults to `SITE/public`.
+    pub output_dir: Option<PathBuf>,
+    /// Overrides site.yaml's base_url.
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// "Today" for leaving out future-dated cases (tests pin it).
+    pub today: Option<NaiveDate>,
+}
+
+impl BuildOptions {
+    pub fn output_dir(&self) -> PathBuf {
+        self.output_dir.clone().unwrap_or_else(|| self.site_root.join("public"))
+    }
+}
+
+/// What a successful build made.
+pub struct Built {
+    pub output: Output,
+    pub warnings: Vec<Diagnostic>,
+    pub cases: usize,
+    pub pages: usize,
+    pub millis: u128,
+}
+
+/// Builds the site in memory. Err holds every diagnostic of the run (errors and warnings).
+pub fn build_output(opts: &BuildOptions) -> Result<Built, Diagnostics> {
+    let started = Instant::now();
+    let root = &opts.site_root;
+    let mut diagnostics = Diagnostics::default();
+
+    let (mut config, config_diags) = load_config(root);
+    diagnostics.extend(config_diags);
+    if let Some(base_url) = &opts.base_url {
+        config.base_url = base_url.clone();
+    }
+    let theme = match load_theme(root, &config.theme) {
+        Ok(t) => Some(t),
+        Err(d) => {
+            diagnostics.push(d);
+            None
+        }
+    };
+    let loaded = load_content(root, &LoadOptions { drafts: opts.drafts });
+    diagnostics.extend(loaded.diagnostics.iter().cloned());
+    let model_opts = ModelOptions { drafts: opts.drafts, today: opts.today };
+    let (site, model_diags) = build_model(config, loaded, root, &model_opts);
+    diagnostics.extend(model_diags);
+
+    let asset_urls = HashMap::new();
+    let templates = theme.as_ref().map(|t| TemplateSet::new(t, &site.base_path, asset_urls));
+    let templates = match templates {
+        Some(Ok(t)) => Some(t),
+        Some(Err(errors)) => {
+            diagnostics.extend(errors);
+            None
+        }
+        None => None,
+    };
+    let (Some(theme), Some(templates)) = (theme, templates) else {
+        return Err(finish(diagnostics, root));
+    };
+    if diagnostics.has_errors() {
+        return Err(finish(diagnostics, root));
+    }
+
+    let mut output = Output::default();
+    diagnostics.extend(render_site(&site, &templates, &mut output));
+    add_statics(&mut output, &theme.statics, &site);
+    add_feeds(&mut output, &site);
+    if site.config.search {
+        add_search(&mut output, &site);
+    }
+    for path in output.escaping_paths() {
+        diagnostics.push(
+            Diagnostic::error("path-escape", path, format!("output path `{path}` would leave the output folder"))
+                .hint("slugs, aliases and static file names must not contain `..` or start with `/`"),
+        );
+    }
+    if diagnostics.has_errors() {
+        return Err(finish(diagnostics, root));
+    }
+    let pages = output.files.keys().filter(|p| p.ends_with(".html")).count();
+    let warnings = finish(diagnostics, root).0;
+    Ok(Built { cases: site.cases.len(), pages, output, warnings, millis: started.elapsed().as_millis() })
+}
+
+fn finish(mut diagnostics: Diagnostics, root: &Path) -> Diagnostics {
+    diagnostics.0 = diagnostics.0.into_iter().map(|d| d.relative_to(root)).collect();
+    diagnostics.sort();
+    diagnostics
+}
+
+/// Builds and writes to the output folder (atomically).
+pub fn build(opts: &BuildOptions) -> Result<Built, Diagnostics> {
+    let built = build_output(opts)?;
+    let target = opts.output_dir();
+    if let Err(d) = check_output_target(&opts.site_root, &target) {
+        return Err(Diagnostics(vec![d]));
+    }
+    if let Err(e) = write_atomically(&built.output, &target) {
+        let d = Diagnostic::error("write", &target, format!("could not write the site: {e}"))
+            .hint("check that the output folder's parent exists and is writable; the previous output is unchanged");
+        return Err(Diagnostics(vec![d]));
+    }
+    Ok(built)
+}
+
+/// Refuses output folders whose replacement would destroy the site itself.
+fn check_output_target(site_root: &Path, target: &Path) -> Result<(), Diagnostic> {
+    let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let site = abs(site_root);
+    let out = abs(target);
+    let dangerous = site.starts_with(&out)
+        || out.join("site.yaml").exists()
+        || out.join("content").is_dir()
+        || out.parent().is_none();
+    if dangerous {
+        return Err(Diagnostic::error(
+            "output-dir",
+            target,
+            "refusing to replace this folder: it holds the site's sources",
+        )
+        .hint("choose an output folder of its own, e.g. `-o public`"));
+    }
+    Ok(())
+}
+
+/// Theme and site static files, and the files beside content.
+fn add_statics(output: &mut Output, statics: &std::collections::BTreeMap<String, Origin>, site: &Site) {
+    for (path, origin) in statics {
+        let entry = match origin {
+            Origin::Embedded(bytes) => Entry::Static(bytes),
+            Origin::Disk(p) => Entry::Copy(p.clone()),
+        };
+        output.insert(path.clone(), entry);
+    }
+    for (src, out) in &site.assets {
+        output.insert(out.clone(), Entry::Copy(src.clone()));
+    }
+}
+
+fn add_feeds(output: &mut Output, site: &Site) {
+    output.insert_bytes("atom.xml".into(), feeds::atom(site).into_bytes());
+    output.insert_bytes("robots.txt".into(), feeds::robots(site).into_bytes());
+    let case_dates: HashMap<String, NaiveDate> =
+        site.cases.iter().map(|c| (format!("{}/index.html", c.out_dir), c.meta.date)).collect();
+    let pages: Vec<(String, Option<NaiveDate>)> = output
+        .files
+        .keys()
+        .filter(|p| p.ends_with("index.html") && !is_alias_or_special(site, p))
+        .map(|p| (site.url(p.strip_suffix("index.html").unwrap_or(p)), case_dates.get(p).copied()))
+        .collect();
+    output.insert_bytes("sitemap.xml".into(), feeds::sitemap(site, &pages).into_bytes());
+}
+
+fn is_alias_or_special(site: &Site, path: &str) -> bool {
+    let dir = path.strip_suffix("index.html").unwrap_or(path).trim_end_matches('/');
+    let alias = |aliases: &[String]| aliases.iter().any(|a| a.trim_matches('/') == dir);
+    site.cases.iter().any(|c| alias(&c.meta.aliases))
+        || site.compilations.iter().any(|c| alias(&c.meta.aliases))
+        || site.pages.iter().any(|p| alias(&p.meta.aliases))
+}
+
+fn add_search(output: &mut Output, site: &Site) {
+    let docs = crate::search_docs::search_docs(site);
+    for file in search::build_index(&docs) {
+        output.insert_bytes(file.path, file.bytes);
+    }
+}
+
+/// The config as the build sees it (base_url override applied), for `serve` and `check`.
+pub fn effective_config(opts: &BuildOptions) -> SiteConfig {
+    let (mut config, _) = load_config(&opts.site_root);
+    if let Some(b) = &opts.base_url {
+        config.base_url = b.clone();
+    }
+    config
+}

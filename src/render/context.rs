@@ -1,0 +1,266 @@
+//! Template variables: the site model turned into the JSON shapes of docs/templates.md.
+//!
+//! Summaries of every case are built once and shared by all list pages, so a term page
+//! costs what its own cases cost, never the whole site.
+
+use crate::chinese;
+use crate::site::taxonomy::case_values;
+use crate::site::{Case, Compilation, Site, Taxonomy, Term};
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+
+/// Per-site values computed once before rendering.
+pub struct Shared {
+    pub site: Value,
+    pub summaries: Vec<Value>,
+    /// (taxonomy key, folded term) → (taxonomy index, term index)
+    pub term_index: HashMap<(String, String), (usize, usize)>,
+}
+
+impl Shared {
+    pub fn new(site: &Site) -> Shared {
+        let mut term_index = HashMap::new();
+        for (ti, tax) in site.taxonomies.iter().enumerate() {
+            for (k, term) in tax.terms.iter().enumerate() {
+                term_index.insert((tax.key.clone(), term.name.clone()), (ti, k));
+            }
+        }
+        let mut shared = Shared { site: site_value(site), summaries: Vec::new(), term_index };
+        shared.summaries = (0..site.cases.len()).map(|i| case_summary(site, &site.cases[i])).collect();
+        shared
+    }
+
+    pub fn term_link(&self, site: &Site, key: &str, value: &str) -> Option<Value> {
+        let folded = chinese::term_key(value);
+        let &(ti, k) = self.term_index.get(&(key.to_string(), folded))?;
+        Some(term_link(&site.taxonomies[ti].terms[k]))
+    }
+}
+
+fn site_value(site: &Site) -> Value {
+    let c = &site.config;
+    let taxonomies: Vec<Value> = site
+        .taxonomies
+        .iter()
+        .map(|t| json!({"key": t.key, "name": t.name, "url": t.url, "count": t.terms.len()}))
+        .collect();
+    json!({
+        "title": c.title,
+        "description": c.description,
+        "base_url": c.base_url_trimmed(),
+        "base_path": site.base_path,
+        "language": c.language,
+        "timezone": c.timezone,
+        "organiser": c.organiser,
+        "icp": c.icp,
+        "police_record": c.police_record,
+        "noindex": c.noindex,
+        "taxonomies": taxonomies,
+        "search": c.search,
+        "extra": c.extra,
+    })
+}
+
+pub fn term_link(term: &Term) -> Value {
+    json!({"name": term.name, "url": term.url, "count": term.cases.len()})
+}
+
+/// A term with its children, recursively (regions).
+pub fn term_tree(tax: &Taxonomy, k: usize) -> Value {
+    let term = &tax.terms[k];
+    let mut v = term_link(term);
+    v["children"] = Value::Array(term.children.iter().map(|&c| term_tree(tax, c)).collect());
+    v
+}
+
+pub fn case_summary(site: &Site, case: &Case) -> Value {
+    let m = &case.meta;
+    json!({
+        "slug": case.slug,
+        "url": case.url,
+        "title": m.title,
+        "subtitle": m.subtitle,
+        "brand": m.brand,
+        "org": m.org.first(),
+        "orgs": m.org,
+        "date": m.date.to_string(),
+        "year": m.year,
+        "description": description_of(case),
+        "types": m.types,
+        "region": m.region,
+        "level": m.level,
+        "tags": m.tags,
+        "honours": m.honours.iter().map(|h| h.name.as_str()).collect::<Vec<_>>(),
+        "cover": cover_value(case),
+        "featured": m.featured,
+        "lang": case.lang.html_lang(),
+        "permalink": site.permalink(&case.url),
+    })
+}
+
+/// The description, or the first sentences of the text when the file gives none.
+pub fn description_of(case: &Case) -> String {
+    if let Some(d) = case.meta.description.as_deref().filter(|d| !d.trim().is_empty()) {
+        return d.to_string();
+    }
+    excerpt(&case.rendered.text, 120)
+}
+
+/// The first `max` characters of `text` on one line, cut after a sentence end when possible.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max).collect();
+    match cut.rfind(['。', '！', '？']) {
+        Some(i) if i > cut.len() / 2 => cut[..i + '。'.len_utf8()].to_string(),
+        _ => format!("{cut}…"),
+    }
+}
+
+fn cover_value(case: &Case) -> Value {
+    match (&case.meta.cover, &case.cover_url) {
+        (Some(c), Some(url)) => {
+            json!({"url": url, "alt": c.alt.clone().unwrap_or_else(|| case.meta.brand.clone()), "caption": c.caption})
+        }
+        _ => Value::Null,
+    }
+}
+
+/// Everything a case page shows.
+pub fn case_view(site: &Site, shared: &Shared, index: usize) -> Value {
+    let case = &site.cases[index];
+    let m = &case.meta;
+    let mut v = shared.summaries[index].clone();
+    let obj = v.as_object_mut().expect("summaries are objects");
+    obj.insert("content".into(), json!(case.rendered.html));
+    obj.insert("toc".into(), json!(case.rendered.toc));
+    obj.insert("party_org".into(), json!(m.party_org));
+    obj.insert("branch".into(), json!(m.branch));
+    obj.insert("sector".into(), json!(m.sector));
+    obj.insert("terms".into(), case_terms(site, shared, index));
+    let honours: Vec<Value> = m
+        .honours
+        .iter()
+        .map(|h| {
+            let mut hv = serde_json::to_value(h).unwrap_or(Value::Null);
+            hv["url"] = shared.term_link(site, "honours", &h.name).map_or(Value::Null, |t| t["url"].clone());
+            hv
+        })
+        .collect();
+    obj.insert("honours".into(), Value::Array(honours));
+    obj.insert("metrics".into(), json!(m.metrics));
+    obj.insert("sources".into(), json!(m.sources));
+    obj.insert("related".into(), Value::Array(case.related.iter().map(|&r| shared.summaries[r].clone()).collect()));
+    let compilations: Vec<Value> = case
+        .compilations
+        .iter()
+        .map(|(ci, label)| {
+            let c = &site.compilations[*ci];
+            json!({"title": c.meta.title, "url": c.url, "number_label": label})
+        })
+        .collect();
+    obj.insert("compilations".into(), Value::Array(compilations));
+    obj.insert("previous".into(), case.previous.map_or(Value::Null, |p| shared.summaries[p].clone()));
+    obj.insert("next".into(), case.next.map_or(Value::Null, |n| shared.summaries[n].clone()));
+    obj.insert("extra".into(), json!(m.extra));
+    obj.insert("draft".into(), json!(m.draft));
+    v
+}
+
+fn case_terms(site: &Site, shared: &Shared, index: usize) -> Value {
+    let mut terms = Map::new();
+    for tax in &site.taxonomies {
+        let links: Vec<Value> =
+            case_values(site, index, &tax.key).iter().filter_map(|v| shared.term_link(site, &tax.key, v)).collect();
+        terms.insert(tax.key.clone(), Value::Array(links));
+    }
+    Value::Object(terms)
+}
+
+pub fn compilation_summary(site: &Site, c: &Compilation) -> Value {
+    let case_count: usize = c.chapters.iter().map(|ch| ch.entries.len()).sum();
+    json!({
+        "title": c.meta.title,
+        "subtitle": c.meta.subtitle,
+        "url": c.url,
+        "permalink": site.permalink(&c.url),
+        "description": c.meta.description,
+        "date": c.meta.date.to_string(),
+        "edition": c.meta.edition,
+        "case_count": case_count,
+    })
+}
+
+/// The whole compilation: chapters with every case in full, and the indexes at the end.
+pub fn compilation_view(site: &Site, shared: &Shared, ci: usize) -> Value {
+    let c = &site.compilations[ci];
+    let mut chapters = Vec::new();
+    let mut org_index: Vec<(String, Value)> = Vec::new();
+    let mut honour_index: Vec<(String, Value)> = Vec::new();
+    for (n, chapter) in c.chapters.iter().enumerate() {
+        let meta = &c.meta.chapters[chapter.index];
+        let mut entries = Vec::new();
+        for entry in &chapter.entries {
+            let case = &site.cases[entry.case];
+            let label = entry.number.map(|k| crate::site::number_label(k, c.meta.numbering));
+            let id = format!("case-{}", case.slug);
+            let reference = json!({"label": label, "title": case.meta.title, "id": id});
+            for org in case.meta.org.iter().take(1) {
+                org_index.push((chinese::term_key(org), reference.clone()));
+            }
+            for h in &case.meta.honours {
+                honour_index.push((chinese::term_key(&h.name), reference.clone()));
+            }
+            entries.push(json!({
+                "label": label.map(|l| match c.meta.numbering {
+                    crate::content::model::Numbering::Chinese => format!("{l}、"),
+                    crate::content::model::Numbering::Arabic => format!("{l}. "),
+                }),
+                "numbered": entry.number.is_some(),
+                "note": entry.note,
+                "id": id,
+                "case": case_view(site, shared, entry.case),
+            }));
+        }
+        chapters.push(json!({
+            "title": meta.title,
+            "intro": meta.intro,
+            "label": format!("第{}部分", chinese::cn_number(n as u64 + 1)),
+            "id": format!("chapter-{}", n + 1),
+            "entries": entries,
+        }));
+    }
+    let mut v = compilation_summary(site, c);
+    let obj = v.as_object_mut().expect("summary is an object");
+    obj.insert("preface".into(), json!(c.rendered.html));
+    obj.insert("toc".into(), json!(c.rendered.toc));
+    obj.insert("numbering".into(), json!(c.meta.numbering));
+    obj.insert("chapters".into(), Value::Array(chapters));
+    obj.insert("index_orgs".into(), grouped_index(site, shared, "org", org_index));
+    obj.insert("index_honours".into(), grouped_index(site, shared, "honours", honour_index));
+    obj.insert("extra".into(), json!(c.meta.extra));
+    v
+}
+
+/// `[{name, url, entries: [...]}]` sorted by name, entries in compilation order.
+fn grouped_index(site: &Site, shared: &Shared, key: &str, items: Vec<(String, Value)>) -> Value {
+    let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
+    for (name, reference) in items {
+        match groups.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, refs)) => refs.push(reference),
+            None => groups.push((name, vec![reference])),
+        }
+    }
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    Value::Array(
+        groups
+            .into_iter()
+            .map(|(name, entries)| {
+                let url = shared.term_link(site, key, &name).map_or(Value::Null, |t| t["url"].clone());
+                json!({"name": name, "url": url, "entries": entries})
+            })
+            .collect(),
+    )
+}

@@ -1,0 +1,315 @@
+//! Rendering: every page of the site through Tera, in parallel, into an in-memory output.
+//!
+//! One list of jobs (home, gallery pages, cases, taxonomy pages, compilations, pages, aliases)
+//! is rendered with rayon. Contexts are small: a page gets its own data and the summaries it
+//! lists, never the whole site.
+
+pub mod context;
+mod templates;
+
+use crate::diagnostics::Diagnostic;
+use crate::output::Output;
+use crate::site::Site;
+use context::{case_view, compilation_summary, compilation_view, term_link, term_tree, Shared};
+use rayon::prelude::*;
+use serde_json::{json, Value};
+pub use templates::TemplateSet;
+
+/// One page to render.
+enum Job {
+    Home,
+    Brands { page: usize },
+    CaseList { page: usize },
+    Case(usize),
+    TaxonomyList(usize),
+    Term { tax: usize, term: usize, page: usize },
+    CompilationList,
+    Compilation(usize),
+    Page(usize),
+    Search,
+    NotFound,
+    Alias { from: String, to: String },
+}
+
+/// Renders all pages into `out`. Template errors are returned together.
+pub fn render_site(site: &Site, templates: &TemplateSet, out: &mut Output) -> Vec<Diagnostic> {
+    let shared = Shared::new(site);
+    let jobs = plan(site);
+    let results: Vec<Result<(String, String), Diagnostic>> =
+        jobs.par_iter().map(|job| render_job(site, &shared, templates, job)).collect();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok((path, html)) => out.insert_bytes(path, html.into_bytes()),
+            Err(d) => errors.push(d),
+        }
+    }
+    out.insert_bytes("brands/brands.json".into(), brands_json(site, &shared).into_bytes());
+    errors
+}
+
+fn plan(site: &Site) -> Vec<Job> {
+    let cfg = &site.config;
+    let mut jobs = vec![Job::Home, Job::CompilationList, Job::NotFound];
+    if cfg.search {
+        jobs.push(Job::Search);
+    }
+    jobs.extend((1..=page_count(site.cases.len(), cfg.paginate_brands)).map(|page| Job::Brands { page }));
+    jobs.extend((1..=page_count(site.cases.len(), cfg.paginate)).map(|page| Job::CaseList { page }));
+    jobs.extend((0..site.cases.len()).map(Job::Case));
+    for (ti, tax) in site.taxonomies.iter().enumerate() {
+        jobs.push(Job::TaxonomyList(ti));
+        for (k, term) in tax.terms.iter().enumerate() {
+            jobs.extend((1..=page_count(term.cases.len(), cfg.paginate)).map(|page| Job::Term {
+                tax: ti,
+                term: k,
+                page,
+            }));
+        }
+    }
+    jobs.extend((0..site.compilations.len()).map(Job::Compilation));
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs.extend(aliases(site).into_iter().map(|(from, to)| Job::Alias { from, to }));
+    jobs
+}
+
+fn page_count(items: usize, per_page: usize) -> usize {
+    items.div_ceil(per_page.max(1)).max(1)
+}
+
+/// (output path of the redirect page, target URL) for every `aliases:` entry.
+fn aliases(site: &Site) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut add = |aliases: &[String], url: &str| {
+        for a in aliases {
+            out.push((alias_output_path(a), url.to_string()));
+        }
+    };
+    for c in &site.cases {
+        add(&c.meta.aliases, &c.url);
+    }
+    for c in &site.compilations {
+        add(&c.meta.aliases, &c.url);
+    }
+    for p in &site.pages {
+        add(&p.meta.aliases, &p.url);
+    }
+    out
+}
+
+/// `/old/x/` → `old/x/index.html`; `/old.html` → `old.html`.
+fn alias_output_path(alias: &str) -> String {
+    let trimmed = alias.trim().trim_start_matches('/');
+    if trimmed.ends_with(".html") || trimmed.ends_with(".htm") {
+        trimmed.to_string()
+    } else if trimmed.is_empty() {
+        "index.html".to_string()
+    } else {
+        format!("{}/index.html", trimmed.trim_end_matches('/'))
+    }
+}
+
+/// `dir/` + page → `dir/index.html` or `dir/page/N/index.html`, and its URL.
+fn paged(site: &Site, dir: &str, page: usize) -> (String, String) {
+    let dir = dir.trim_matches('/');
+    let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+    if page <= 1 {
+        (format!("{prefix}index.html"), site.url(&prefix))
+    } else {
+        (format!("{prefix}page/{page}/index.html"), site.url(&format!("{prefix}page/{page}/")))
+    }
+}
+
+fn paginator(url_of_dir: &str, page: usize, total: usize, per_page: usize) -> Value {
+    let pages = page_count(total, per_page);
+    let url_of = |n: usize| if n <= 1 { url_of_dir.to_string() } else { format!("{url_of_dir}page/{n}/") };
+    json!({
+        "current": page,
+        "total_pages": pages,
+        "total_items": total,
+        "per_page": per_page,
+        "previous": (page > 1).then(|| url_of(page - 1)),
+        "next": (page < pages).then(|| url_of(page + 1)),
+        "first": url_of(1),
+        "last": url_of(pages),
+        "pages": (1..=pages).map(|n| json!({"number": n, "url": url_of(n), "current": n == page})).collect::<Vec<_>>(),
+    })
+}
+
+fn slice(items: &[usize], page: usize, per_page: usize) -> &[usize] {
+    let start = ((page - 1) * per_page).min(items.len());
+    let end = (start + per_page).min(items.len());
+    &items[start..end]
+}
+
+fn render_job(
+    site: &Site,
+    shared: &Shared,
+    templates: &TemplateSet,
+    job: &Job,
+) -> Result<(String, String), Diagnostic> {
+    let cfg = &site.config;
+    let summaries = |ids: &[usize]| Value::Array(ids.iter().map(|&i| shared.summaries[i].clone()).collect());
+    let all: Vec<usize> = (0..site.cases.len()).collect();
+    let (template, path, vars, lang): (&str, String, Value, &str) = match job {
+        Job::Home => {
+            let featured: Vec<usize> = all.iter().copied().filter(|&i| site.cases[i].meta.featured).collect();
+            let mut counts = serde_json::Map::new();
+            for tax in &site.taxonomies {
+                counts.insert(tax.key.clone(), Value::Array(tax.terms.iter().take(12).map(term_link).collect()));
+            }
+            let section = site
+                .sections
+                .get("")
+                .map(|p| json!({"title": p.meta.title, "content": p.rendered.html, "description": p.meta.description}));
+            let vars = json!({
+                "featured": summaries(&featured),
+                "latest": summaries(&all[..all.len().min(10)]),
+                "counts": counts,
+                "compilations": site.compilations.iter().map(|c| compilation_summary(site, c)).collect::<Vec<_>>(),
+                "total_cases": site.cases.len(),
+                "total_orgs": site.taxonomy("org").map_or(0, |t| t.terms.len()),
+                "section": section,
+            });
+            ("index.html", "index.html".into(), vars, "zh-CN")
+        }
+        Job::Brands { page } => {
+            let (path, _) = paged(site, "brands", *page);
+            let mut facets = serde_json::Map::new();
+            for key in ["org", "type", "region", "year", "tags"] {
+                if let Some(tax) = site.taxonomy(key) {
+                    facets.insert(key.into(), Value::Array(tax.terms.iter().map(term_link).collect()));
+                }
+            }
+            let vars = json!({
+                "cases": summaries(slice(&all, *page, cfg.paginate_brands)),
+                "paginator": paginator(&site.url("brands/"), *page, all.len(), cfg.paginate_brands),
+                "facets": facets,
+                "data_url": site.url("brands/brands.json"),
+                "total_cases": all.len(),
+                "section": section_value(site, "brands"),
+            });
+            ("brands.html", path, vars, "zh-CN")
+        }
+        Job::CaseList { page } => {
+            let (path, _) = paged(site, "cases", *page);
+            let vars = json!({
+                "cases": summaries(slice(&all, *page, cfg.paginate)),
+                "paginator": paginator(&site.url("cases/"), *page, all.len(), cfg.paginate),
+                "section": section_value(site, "cases"),
+            });
+            ("cases.html", path, vars, "zh-CN")
+        }
+        Job::Case(i) => {
+            let case = &site.cases[*i];
+            let vars = json!({"case": case_view(site, shared, *i)});
+            ("case.html", format!("{}/index.html", case.out_dir), vars, case.lang.html_lang())
+        }
+        Job::TaxonomyList(ti) => {
+            let tax = &site.taxonomies[*ti];
+            let roots: Vec<Value> =
+                (0..tax.terms.len()).filter(|&k| tax.terms[k].parent.is_none()).map(|k| term_tree(tax, k)).collect();
+            let vars = json!({
+                "taxonomy": {"key": tax.key, "name": tax.name, "url": tax.url},
+                "terms": roots,
+            });
+            ("taxonomy_list.html", format!("{}/index.html", tax.out_dir), vars, "zh-CN")
+        }
+        Job::Term { tax, term, page } => {
+            let taxonomy = &site.taxonomies[*tax];
+            let t = &taxonomy.terms[*term];
+            let (path, _) = paged(site, &t.out_dir, *page);
+            let mut term_value = term_tree(taxonomy, *term);
+            term_value["parent"] = t.parent.map_or(Value::Null, |p| term_link(&taxonomy.terms[p]));
+            let vars = json!({
+                "taxonomy": {"key": taxonomy.key, "name": taxonomy.name, "url": taxonomy.url},
+                "term": term_value,
+                "cases": summaries(slice(&t.cases, *page, cfg.paginate)),
+                "paginator": paginator(&t.url, *page, t.cases.len(), cfg.paginate),
+            });
+            ("taxonomy_term.html", path, vars, "zh-CN")
+        }
+        Job::CompilationList => {
+            let vars = json!({
+                "compilations": site.compilations.iter().map(|c| compilation_summary(site, c)).collect::<Vec<_>>(),
+                "section": section_value(site, "compilations"),
+            });
+            ("compilations.html", "compilations/index.html".into(), vars, "zh-CN")
+        }
+        Job::Compilation(ci) => {
+            let c = &site.compilations[*ci];
+            let vars = json!({"compilation": compilation_view(site, shared, *ci)});
+            ("compilation.html", format!("{}/index.html", c.out_dir), vars, "zh-CN")
+        }
+        Job::Page(pi) => {
+            let p = &site.pages[*pi];
+            let template = p.meta.template.as_deref().unwrap_or("page.html");
+            let vars = json!({"page": {
+                "title": p.meta.title,
+                "description": p.meta.description,
+                "date": p.meta.date.map(|d| d.to_string()),
+                "content": p.rendered.html,
+                "toc": p.rendered.toc,
+                "url": p.url,
+                "extra": p.meta.extra,
+            }});
+            (template, format!("{}/index.html", p.out_dir), vars, "zh-CN")
+        }
+        Job::Search => ("search.html", "search/index.html".into(), json!({}), "zh-CN"),
+        Job::NotFound => ("404.html", "404.html".into(), json!({}), "zh-CN"),
+        Job::Alias { from, to } => {
+            ("alias.html", from.clone(), json!({"target": to, "permalink": site.permalink(to)}), "zh-CN")
+        }
+    };
+    let current_path = url_of_output(site, &path);
+    let mut context =
+        tera::Context::from_value(vars).map_err(|e| Diagnostic::error("template", template, e.to_string()))?;
+    context.insert("site", &shared.site);
+    context.insert("lang", lang);
+    context.insert("current_url", &site.permalink(&current_path));
+    context.insert("current_path", &current_path);
+    context.insert("xianfeng_version", env!("CARGO_PKG_VERSION"));
+    let html = templates.render(template, &context)?;
+    Ok((path, html))
+}
+
+fn section_value(site: &Site, key: &str) -> Value {
+    site.sections.get(key).map_or(
+        Value::Null,
+        |p| json!({"title": p.meta.title, "content": p.rendered.html, "description": p.meta.description}),
+    )
+}
+
+/// `cases/x/index.html` → `/base/cases/x/`.
+fn url_of_output(site: &Site, path: &str) -> String {
+    let dir = path.strip_suffix("index.html").unwrap_or(path);
+    site.url(dir)
+}
+
+/// Every brand in one compact file, so the gallery filters across all pages.
+fn brands_json(site: &Site, shared: &Shared) -> String {
+    let rows: Vec<Value> = site
+        .cases
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let m = &c.meta;
+            json!({
+                "u": c.url, "t": m.title, "b": m.brand, "o": m.org.first(), "ty": m.types, "r": m.region,
+                "y": m.year, "g": m.tags, "d": shared.summaries[i]["description"], "c": c.cover_url,
+            })
+        })
+        .collect();
+    serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alias_paths() {
+        assert_eq!(alias_output_path("/old/x/"), "old/x/index.html");
+        assert_eq!(alias_output_path("old.html"), "old.html");
+    }
+}

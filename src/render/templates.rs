@@ -1,0 +1,159 @@
+//! The Tera instance: theme and site templates, xianfeng's functions and filters, and
+//! template errors that name the template, the line and the missing variable.
+
+use crate::chinese;
+use crate::diagnostics::Diagnostic;
+use crate::theme::Theme;
+use std::collections::{BTreeMap, HashMap};
+use tera::{Tera, Value};
+
+pub struct TemplateSet {
+    tera: Tera,
+    /// Template name → (source text, where it came from) for error locations.
+    sources: BTreeMap<String, (String, String)>,
+}
+
+impl TemplateSet {
+    /// Parses every template. All parse errors are reported together.
+    pub fn new(
+        theme: &Theme,
+        base_path: &str,
+        asset_urls: HashMap<String, String>,
+    ) -> Result<TemplateSet, Vec<Diagnostic>> {
+        let mut sources = BTreeMap::new();
+        let mut errors = Vec::new();
+        for (name, origin) in &theme.templates {
+            match origin.read().map(String::from_utf8) {
+                Ok(Ok(text)) => {
+                    sources.insert(name.clone(), (text, origin.describe(name)));
+                }
+                _ => errors.push(Diagnostic::error(
+                    "template",
+                    origin.describe(name),
+                    "template is not readable UTF-8 text",
+                )),
+            }
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml", ".htm"]);
+        register(&mut tera, base_path, asset_urls);
+        // Parse one by one first so every broken template is reported, not just the first.
+        for (name, (text, origin)) in &sources {
+            if let Err(e) = Tera::default().add_raw_template(name, text) {
+                errors.push(template_error(name, origin, text, &e));
+            }
+        }
+        if errors.is_empty() {
+            let all = sources.iter().map(|(n, (t, _))| (n.as_str(), t.as_str()));
+            if let Err(e) = tera.add_raw_templates(all) {
+                errors.push(
+                    Diagnostic::error("template", "templates", error_chain(&e))
+                        .hint("check {% extends %}, {% import %} and block names"),
+                );
+            }
+        }
+        if errors.is_empty() {
+            Ok(TemplateSet { tera, sources })
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        if !self.sources.contains_key(name) {
+            return Err(Diagnostic::error(
+                "template",
+                format!("templates/{name}"),
+                format!("template `{name}` does not exist"),
+            )
+            .hint("add it to your site's templates/ folder, or check `template:` in the page's front matter"));
+        }
+        self.tera.render(name, context).map_err(|e| {
+            let (text, origin) = &self.sources[name];
+            template_error(name, origin, text, &e)
+        })
+    }
+}
+
+fn register(tera: &mut Tera, base_path: &str, asset_urls: HashMap<String, String>) {
+    let base = base_path.to_string();
+    tera.register_function("url", move |args: &HashMap<String, Value>| {
+        let path = args.get("path").and_then(Value::as_str).unwrap_or("");
+        Ok(Value::String(format!("{base}/{}", path.trim_start_matches('/'))))
+    });
+    let base = base_path.to_string();
+    tera.register_function("asset", move |args: &HashMap<String, Value>| {
+        let path = args.get("path").and_then(Value::as_str).unwrap_or("").trim_start_matches('/');
+        let out = asset_urls.get(path).map_or(path, String::as_str);
+        Ok(Value::String(format!("{base}/{out}")))
+    });
+    tera.register_filter("cn_number", |value: &Value, _: &HashMap<String, Value>| {
+        let n = value.as_u64().or_else(|| value.as_str().and_then(|s| s.parse().ok()));
+        Ok(Value::String(n.map_or_else(|| value.to_string(), chinese::cn_number)))
+    });
+    tera.register_filter("zh_date", |value: &Value, _: &HashMap<String, Value>| {
+        Ok(Value::String(value.as_str().map_or_else(|| value.to_string(), chinese::zh_date)))
+    });
+}
+
+/// Tera's error and all its causes on one line.
+fn error_chain(e: &tera::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+/// A diagnostic naming the template, the line (of the parse error, or of the first use of a
+/// missing variable) and the variable.
+fn template_error(name: &str, origin: &str, text: &str, e: &tera::Error) -> Diagnostic {
+    let message = error_chain(e);
+    let mut d = Diagnostic::error("template", origin, message.clone());
+    if let Some((line, col)) = parse_error_position(&message) {
+        return d.at(line, col).hint("fix the template syntax at this line");
+    }
+    if let Some(var) = missing_variable(&message) {
+        let (line, col) = first_use(text, var).unwrap_or((0, 0));
+        d = d
+            .at(line, col)
+            .field(var)
+            .hint(format!("`{var}` is not set for {name}: guard it with {{% if {var} %}} or use `{var} | default(value=\"\")`; docs/templates.md lists each template's variables"));
+    }
+    d
+}
+
+/// Tera parse errors print `--> 3:7`.
+fn parse_error_position(message: &str) -> Option<(usize, usize)> {
+    let rest = &message[message.find("--> ")? + 4..];
+    let mut it = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+    Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+}
+
+/// `Variable `case.foo` not found in context...` → `case.foo`.
+fn missing_variable(message: &str) -> Option<&str> {
+    let start = message.find("Variable `")? + "Variable `".len();
+    let len = message[start..].find('`')?;
+    Some(&message[start..start + len])
+}
+
+fn first_use(text: &str, var: &str) -> Option<(usize, usize)> {
+    let at = text.find(var)?;
+    Some(crate::diagnostics::line_col(text, at))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_variable_and_position_in_messages() {
+        assert_eq!(
+            missing_variable("Variable `case.foo` not found in context while rendering 'case.html'"),
+            Some("case.foo")
+        );
+        assert_eq!(parse_error_position("Failed to parse 'x'\n --> 3:7\n  |"), Some((3, 7)));
+    }
+}

@@ -1,0 +1,213 @@
+//! `xianfeng new` and `xianfeng init`: files written from commented templates.
+//! Neither ever overwrites an existing file.
+
+use crate::diagnostics::Diagnostic;
+use std::fs;
+use std::path::Path;
+
+const CASE_TEMPLATE: &str = r#"---
+# 必填 required ------------------------------------------------------------
+title: "{title}"            # 案例标题
+brand: "{title}"            # 品牌名称
+org: 某某市某某局            # 单位（可写列表：[市财政局, 市税务局]）
+date: {date}            # 发布日期，格式 YYYY-MM-DD
+# 选填 optional ------------------------------------------------------------
+# subtitle: 副标题
+# description: 一句话简介，显示在卡片和搜索结果里
+# type: 党建工作法          # 或列表：[党建品牌, 工作机制]
+# region: [广东省, 珠海市]   # 从省到市县
+# level: 市级
+# sector: 财政
+# party_org: 某某局机关党委
+# tags: [党建+业务融合, 模范机关创建]
+# honours:
+#   - 全市优秀党建品牌
+#   - {name: 全省最具传播影响力案例, year: 2023, level: 省级}
+# metrics:
+#   - {label: 先锋班组, value: 33, unit: 个}
+# sources:
+#   - {title: 原文标题, publication: 机关党建杂志, issue: 2021年第5期, published: 2021-05-20,
+#      credits: {editor: 编辑姓名, responsible_editor: 责任编辑姓名}}
+# related: [another-case-slug]
+# featured: false
+# draft: true               # 草稿不发布（xianfeng build --drafts 可预览）
+---
+
+## 背景
+
+**一是……。**在此写正文。
+
+## 主要做法
+
+## 工作成效
+
+## 经验启示
+"#;
+
+const COMPILATION_TEMPLATE: &str = r#"---
+title: "{title}"            # 汇编标题
+date: {date}
+description: 一句话介绍这本案例汇编
+# subtitle: 副标题
+# edition: 2024年版
+numbering: chinese          # chinese（一、二、）或 arabic（1. 2.）
+chapters:
+  - title: 党建工作法
+    intro: 本部分收录……
+    cases:
+      - a-case-slug
+      # - {slug: another-slug, numbered: false, note: 存目}
+---
+
+在此写前言。
+"#;
+
+fn today() -> String {
+    chrono::Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive().to_string()
+}
+
+fn fill(template: &str, title: &str) -> String {
+    template.replace("{title}", title).replace("{date}", &today())
+}
+
+fn valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && !slug.starts_with('.')
+        && !slug.contains("..")
+        && !slug.chars().any(|c| c == '/' || c == '\\' || c.is_control() || c.is_whitespace())
+}
+
+/// Writes `content/cases/<slug>.md` (or `content/compilations/<slug>.md`).
+pub fn new_content(site: &Path, slug: &str, compilation: bool) -> Result<String, Diagnostic> {
+    if !valid_slug(slug) {
+        return Err(Diagnostic::error("invalid-slug", slug, format!("`{slug}` cannot be a slug"))
+            .expected("a file name without spaces, `/`, `\\` or `..`, e.g. zhuhai-caizheng-rang-wo-xian-lai")
+            .hint("slugs become URLs: /cases/<slug>/"));
+    }
+    let (folder, template) =
+        if compilation { ("compilations", COMPILATION_TEMPLATE) } else { ("cases", CASE_TEMPLATE) };
+    let path = site.join("content").join(folder).join(format!("{slug}.md"));
+    if path.exists() || site.join("content").join(folder).join(slug).join("index.md").exists() {
+        return Err(Diagnostic::error("exists", &path, "a file with this slug already exists; nothing was written")
+            .hint("choose another slug, or edit the existing file"));
+    }
+    write_new(&path, &fill(template, slug))?;
+    Ok(format!("created {}", path.display()))
+}
+
+fn write_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
+    }
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
+        .map_err(|e| io_error(path, e))
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error("write", path, format!("could not write: {e}")).hint("check the folder exists and is writable")
+}
+
+const SITE_YAML: &str = r#"# xianfeng 站点配置 site configuration
+title: 机关党建品牌展示
+description: 一支部一特色、一单位一品牌
+base_url: https://dj.example.cn     # 发布地址，可带子路径：https://host/jgdj/showcase
+language: zh-CN
+timezone: Asia/Shanghai
+theme: default                      # 内置默认主题；themes/<name>/ 可放自定义主题
+organiser: 某某市直机关工委           # 主办单位
+# icp: 粤ICP备00000000号            # ICP 备案号
+# police_record: 粤公网安备00000000000000号
+noindex: false                      # 内网站点设为 true
+search: true
+markdown:
+  allow_html: false
+# taxonomies 默认为：单位 org、地区 region、类型 type、行业系统 sector、层级 level、年度 year、主题 tags、荣誉 honours
+"#;
+
+const SAMPLE_CASE: &str = r#"---
+title: 示例单位“先锋在行动”党建工作法
+brand: 先锋在行动
+org: 示例单位
+date: 2024-01-15
+description: 以党员先锋岗为抓手，推动党建与业务深度融合。
+type: 党建工作法
+region: [广东省, 珠海市]
+level: 市级
+tags: [党建+业务融合, 先锋班组]
+honours:
+  - {name: 市直机关优秀党建工作法, year: 2023, level: 市级}
+metrics:
+  - {label: 党员先锋岗, value: 12, unit: 个}
+---
+
+## 背景
+
+这是 `xianfeng init` 生成的示例案例，可直接修改或删除。
+
+## 主要做法
+
+**一是明确一个理念。**党员是机关党建的主体。
+
+**二是建立一套机制。**以“先锋在行动”为载体，推动党建与业务同谋划、同部署。
+
+## 工作成效
+
+示例单位设立党员先锋岗 12 个。
+"#;
+
+const SAMPLE_COMPILATION: &str = r#"---
+title: 示例案例汇编
+date: 2024-02-01
+description: xianfeng init 生成的示例汇编
+numbering: chinese
+chapters:
+  - title: 党建工作法
+    intro: 本部分收录示例案例。
+    cases:
+      - xianfeng-shili
+---
+
+这是前言：案例汇编把多个案例按部分编排，可打印为 A4 文档。
+"#;
+
+/// Creates a new site in `dir`, which must be missing or empty.
+pub fn init_site(dir: &Path) -> Result<String, Diagnostic> {
+    if dir.exists() {
+        let non_empty = fs::read_dir(dir).map_err(|e| io_error(dir, e))?.next().is_some();
+        if non_empty {
+            return Err(Diagnostic::error("init-not-empty", dir, "the folder is not empty; nothing was written")
+                .expected("a missing or empty folder")
+                .hint("choose a new folder name, e.g. `xianfeng init my-site`"));
+        }
+    }
+    let files = [
+        ("site.yaml", SITE_YAML),
+        ("content/_index.md", "---\ntitle: 首页\n---\n\n欢迎访问机关党建品牌展示。\n"),
+        ("content/about.md", "---\ntitle: 关于本站\n---\n\n本站展示各单位党建品牌与工作法。\n"),
+        ("content/cases/xianfeng-shili.md", SAMPLE_CASE),
+        ("content/compilations/shili-huibian.md", SAMPLE_COMPILATION),
+        (".gitignore", "/public\n/.xianfeng\n"),
+    ];
+    for (rel, text) in files {
+        write_new(&dir.join(rel), text)?;
+    }
+    Ok(format!("created a new site in {}\nnext: cd {} && xianfeng build", dir.display(), dir.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_that_would_leave_the_folder_are_refused() {
+        for bad in ["", "../x", "a/b", "a b", ".hidden", "a\\b"] {
+            assert!(!valid_slug(bad), "{bad:?}");
+        }
+        assert!(valid_slug("zhuhai-caizheng"));
+        assert!(valid_slug("让我先来"));
+    }
+}

@@ -1,0 +1,539 @@
+//! The site model: every published case, compilation and page with its URL, rendered body,
+//! taxonomy terms and relations. Built once from loaded content, then only read (in parallel)
+//! by rendering.
+//!
+//! This stage also raises the errors that need the whole site: duplicate slugs, `related`
+//! slugs and compilation entries that name no case, `@/` links to missing anchors.
+
+pub mod links;
+pub mod taxonomy;
+
+use crate::chinese;
+use crate::config::SiteConfig;
+use crate::content::model::{CaseMeta, CompilationMeta, Kind, Lang, Meta, PageMeta, SourceFile};
+use crate::content::Loaded;
+use crate::diagnostics::Diagnostic;
+use crate::markdown::{self, MarkdownOptions, Rendered};
+use chrono::NaiveDate;
+use links::FileLinks;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+pub use taxonomy::{Taxonomy, Term};
+
+/// Choices that change what is published.
+#[derive(Debug, Clone, Default)]
+pub struct ModelOptions {
+    pub drafts: bool,
+    /// "Today" in the site's timezone; cases dated later are left out unless `drafts`.
+    pub today: Option<NaiveDate>,
+}
+
+pub struct Site {
+    pub config: SiteConfig,
+    pub base_path: String,
+    /// Newest first (date, then weight, then slug).
+    pub cases: Vec<Case>,
+    pub compilations: Vec<Compilation>,
+    pub pages: Vec<Page>,
+    /// `_index.md` files by folder (`""` is the home page, `"cases"` the case list).
+    pub sections: BTreeMap<String, Page>,
+    pub taxonomies: Vec<Taxonomy>,
+    /// Files copied as they are: (source on disk, output path relative to the output root).
+    pub assets: Vec<(PathBuf, String)>,
+}
+
+pub struct Case {
+    pub meta: CaseMeta,
+    pub rel_path: PathBuf,
+    pub slug: String,
+    /// Output folder relative to the output root: `cases/<slug>`.
+    pub out_dir: String,
+    /// Root-relative URL with base path: `/showcase/cases/<slug>/`.
+    pub url: String,
+    pub rendered: Rendered,
+    pub lang: Lang,
+    pub cover_url: Option<String>,
+    /// Compilations holding this case, with the case's number there (`三`), if numbered.
+    pub compilations: Vec<(usize, Option<String>)>,
+    pub related: Vec<usize>,
+    /// Previous / next case of the same organisation, by date.
+    pub previous: Option<usize>,
+    pub next: Option<usize>,
+}
+
+pub struct Compilation {
+    pub meta: CompilationMeta,
+    pub rel_path: PathBuf,
+    pub slug: String,
+    pub out_dir: String,
+    pub url: String,
+    pub rendered: Rendered,
+    pub chapters: Vec<ResolvedChapter>,
+}
+
+pub struct ResolvedChapter {
+    pub index: usize,
+    pub entries: Vec<ResolvedEntry>,
+}
+
+pub struct ResolvedEntry {
+    pub case: usize,
+    /// Number across chapters (1-based), `None` for 存目 entries.
+    pub number: Option<usize>,
+    pub note: Option<String>,
+}
+
+pub struct Page {
+    pub meta: PageMeta,
+    pub rel_path: PathBuf,
+    pub out_dir: String,
+    pub url: String,
+    pub rendered: Rendered,
+}
+
+impl Site {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}/{}", self.base_path, path.trim_start_matches('/'))
+    }
+
+    pub fn permalink(&self, url: &str) -> String {
+        let origin = origin_of(self.config.base_url_trimmed());
+        format!("{origin}{url}")
+    }
+
+    pub fn taxonomy(&self, key: &str) -> Option<&Taxonomy> {
+        self.taxonomies.iter().find(|t| t.key == key)
+    }
+}
+
+/// `https://host/showcase` → `https://host`.
+fn origin_of(base_url: &str) -> &str {
+    let after = base_url.find("://").map_or(0, |i| i + 3);
+    match base_url[after..].find('/') {
+        Some(i) => &base_url[..after + i],
+        None => base_url,
+    }
+}
+
+/// Builds the model. Errors are returned with the model; the caller decides whether to go on.
+pub fn build_model(
+    config: SiteConfig,
+    loaded: Loaded,
+    site_root: &Path,
+    opts: &ModelOptions,
+) -> (Site, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let base_path = config.base_path();
+    let published: Vec<SourceFile> = loaded.files.into_iter().filter(|f| is_published(f, opts, &config)).collect();
+
+    let placed = place_files(&published, &base_path, &mut diagnostics);
+    let urls: HashMap<String, String> =
+        placed.iter().map(|p| (content_key(&published[p.file].rel_path), p.url.clone())).collect();
+    let md_options = MarkdownOptions { allow_html: config.markdown.allow_html };
+    let rendered: Vec<Rendered> = placed
+        .par_iter()
+        .map(|p| {
+            let file = &published[p.file];
+            let resolver = FileLinks { urls: &urls, base_path: &base_path, dir_url: p.dir_url.clone() };
+            markdown::render(&file.body, &md_options, &resolver, &file.rel_path, file.body_line)
+        })
+        .collect();
+
+    let mut site = Site {
+        base_path: base_path.clone(),
+        cases: Vec::new(),
+        compilations: Vec::new(),
+        pages: Vec::new(),
+        sections: BTreeMap::new(),
+        taxonomies: Vec::new(),
+        assets: Vec::new(),
+        config,
+    };
+    let mut compilation_files = Vec::new();
+    for (p, rendered) in placed.into_iter().zip(rendered) {
+        diagnostics.extend(rendered.diagnostics.iter().cloned());
+        let file = &published[p.file];
+        match &file.meta {
+            Meta::Case(meta) => {
+                let lang = case_lang(meta, &file.body);
+                let links = FileLinks { urls: &urls, base_path: &base_path, dir_url: p.dir_url.clone() };
+                let cover_url = meta.cover.as_ref().map(|c| links.rewrite(&c.src));
+                site.cases.push(Case {
+                    meta: (**meta).clone(),
+                    rel_path: file.rel_path.clone(),
+                    slug: p.slug,
+                    out_dir: p.out_dir,
+                    url: p.url,
+                    rendered,
+                    lang,
+                    cover_url,
+                    compilations: Vec::new(),
+                    related: Vec::new(),
+                    previous: None,
+                    next: None,
+                });
+            }
+            Meta::Compilation(meta) => {
+                compilation_files.push(p.file);
+                site.compilations.push(Compilation {
+                    meta: (**meta).clone(),
+                    rel_path: file.rel_path.clone(),
+                    slug: p.slug,
+                    out_dir: p.out_dir,
+                    url: p.url,
+                    rendered,
+                    chapters: Vec::new(),
+                });
+            }
+            Meta::Page(meta) => {
+                let page = Page {
+                    meta: (**meta).clone(),
+                    rel_path: file.rel_path.clone(),
+                    out_dir: p.out_dir,
+                    url: p.url,
+                    rendered,
+                };
+                if file.kind == Kind::Section {
+                    site.sections.insert(section_key(&file.rel_path), page);
+                } else {
+                    site.pages.push(page);
+                }
+            }
+        }
+    }
+
+    site.cases.sort_by(|a, b| (b.meta.date, a.meta.weight, &a.slug).cmp(&(a.meta.date, b.meta.weight, &b.slug)));
+    site.compilations.sort_by(|a, b| (b.meta.date, &a.slug).cmp(&(a.meta.date, &b.slug)));
+    site.pages.sort_by(|a, b| (a.meta.weight, &a.url).cmp(&(b.meta.weight, &b.url)));
+
+    check_anchors(&site, &mut diagnostics);
+    link_related(&mut site, &published, &mut diagnostics);
+    link_compilations(&mut site, &mut diagnostics);
+    link_org_neighbours(&mut site);
+    site.taxonomies = taxonomy::build_taxonomies(&site);
+    site.assets = place_assets(&loaded.assets, &site, site_root);
+    (site, diagnostics)
+}
+
+fn is_published(file: &SourceFile, opts: &ModelOptions, config: &SiteConfig) -> bool {
+    if opts.drafts {
+        return true;
+    }
+    let today = opts.today.unwrap_or_else(|| chrono::Utc::now().with_timezone(&config.tz()).date_naive());
+    match &file.meta {
+        Meta::Case(m) => !m.draft && m.date <= today,
+        Meta::Compilation(m) => !m.draft && m.date <= today,
+        Meta::Page(m) => !m.draft && m.date.is_none_or(|d| d <= today),
+    }
+}
+
+/// The language of a case: as declared, or Traditional when its title and opening are
+/// written so (editors often forget `lang: zh-Hant`).
+fn case_lang(meta: &CaseMeta, body: &str) -> Lang {
+    if meta.lang == Lang::Hant {
+        return meta.lang;
+    }
+    let sample: String = meta.title.chars().chain(body.chars().take(300)).collect();
+    if chinese::looks_traditional(&sample) {
+        Lang::Hant
+    } else {
+        meta.lang
+    }
+}
+
+/// Where one published file goes.
+struct Placed {
+    file: usize,
+    slug: String,
+    out_dir: String,
+    url: String,
+    /// URL folder that relative links in the file are relative to (no base path).
+    dir_url: String,
+}
+
+/// `cases/x.md` / `cases/x/index.md` as written in `@/` links.
+fn content_key(rel_path: &Path) -> String {
+    let s = rel_path.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("content/").unwrap_or(&s).to_string()
+}
+
+fn section_key(rel_path: &Path) -> String {
+    let key = content_key(rel_path);
+    key.trim_end_matches("_index.md").trim_end_matches('/').to_string()
+}
+
+/// Gives every file its slug and URL; duplicate slugs are errors naming both files.
+fn place_files(files: &[SourceFile], base_path: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Placed> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut placed = Vec::new();
+    for (i, file) in files.iter().enumerate() {
+        let key = content_key(&file.rel_path);
+        let stem = file_stem_slug(&key);
+        let (slug, out_dir, dir_url) = match (&file.meta, file.kind) {
+            (Meta::Case(m), _) => {
+                let slug = m.slug.clone().unwrap_or(stem);
+                (slug.clone(), format!("cases/{slug}"), own_dir_url(&key, &format!("/cases/{slug}/")))
+            }
+            (Meta::Compilation(m), _) => {
+                let slug = m.slug.clone().unwrap_or(stem);
+                (slug.clone(), format!("compilations/{slug}"), own_dir_url(&key, &format!("/compilations/{slug}/")))
+            }
+            (Meta::Page(_), Kind::Section) => {
+                let dir = section_key(&file.rel_path);
+                let url_dir = if dir.is_empty() { "/".to_string() } else { format!("/{dir}/") };
+                (dir.clone(), dir, url_dir)
+            }
+            (Meta::Page(m), _) => {
+                let parent = key.rsplit_once('/').map_or("", |(d, _)| d);
+                let slug = m.slug.clone().unwrap_or(stem);
+                let out_dir = if parent.is_empty() { slug.clone() } else { format!("{parent}/{slug}") };
+                let dir_url = if parent.is_empty() { "/".to_string() } else { format!("/{parent}/") };
+                (slug, out_dir, dir_url)
+            }
+        };
+        if file.kind != Kind::Section {
+            if let Some(&other) = seen.get(&out_dir) {
+                let (line, column) = file.positions.get("slug");
+                diagnostics.push(
+                    Diagnostic::error(
+                        "duplicate-slug",
+                        &file.rel_path,
+                        format!("`{out_dir}/` is also the page of {}", files[other].rel_path.display()),
+                    )
+                    .at(line, column)
+                    .field("slug")
+                    .expected("a slug no other file uses")
+                    .hint("give one of the two files its own `slug:` (or rename the file)"),
+                );
+                continue;
+            }
+            seen.insert(out_dir.clone(), i);
+        }
+        let url = if out_dir.is_empty() { format!("{base_path}/") } else { format!("{base_path}/{out_dir}/") };
+        placed.push(Placed { file: i, slug, out_dir, url, dir_url });
+    }
+    placed
+}
+
+/// `cases/x/index.md` → `x`; `cases/x.md` → `x`.
+fn file_stem_slug(key: &str) -> String {
+    let without_ext = key.trim_end_matches(".md");
+    let without_index = without_ext.strip_suffix("/index").unwrap_or(without_ext);
+    without_index.rsplit('/').next().unwrap_or(without_index).to_string()
+}
+
+/// A folder case (`x/index.md`) has its assets beside it at its own URL; a single file's
+/// relative links are relative to the folder it sits in.
+fn own_dir_url(key: &str, page_url: &str) -> String {
+    if key.ends_with("/index.md") {
+        page_url.to_string()
+    } else {
+        match key.rsplit_once('/') {
+            Some((dir, _)) => format!("/{dir}/"),
+            None => "/".to_string(),
+        }
+    }
+}
+
+/// `@/file.md#anchor` links must name a heading that exists on that page.
+fn check_anchors(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
+    let mut ids: HashMap<String, HashSet<&str>> = HashMap::new();
+    let rendered_items = site
+        .cases
+        .iter()
+        .map(|c| (&c.rel_path, &c.rendered))
+        .chain(site.compilations.iter().map(|c| (&c.rel_path, &c.rendered)))
+        .chain(site.pages.iter().map(|p| (&p.rel_path, &p.rendered)))
+        .chain(site.sections.values().map(|p| (&p.rel_path, &p.rendered)));
+    let all: Vec<_> = rendered_items.collect();
+    for (path, rendered) in &all {
+        ids.insert(content_key(path), rendered.heading_ids.iter().map(String::as_str).collect());
+    }
+    for (path, rendered) in &all {
+        for link in &rendered.internal_links {
+            let Some(anchor) = &link.anchor else { continue };
+            let Some(target_ids) = ids.get(&link.target) else { continue };
+            if !target_ids.contains(anchor.as_str()) {
+                let mut known: Vec<&str> = target_ids.iter().copied().collect();
+                known.sort();
+                diagnostics.push(
+                    Diagnostic::error(
+                        "broken-anchor",
+                        *path,
+                        format!("`@/{}#{anchor}`: that page has no heading with id `{anchor}`", link.target),
+                    )
+                    .at(link.line, link.column)
+                    .expected(format!("one of: {}", known.join(", ")))
+                    .hint("heading ids keep Chinese and drop punctuation: `## 一、主要做法` has the id `一主要做法`"),
+                );
+            }
+        }
+    }
+}
+
+fn link_related(site: &mut Site, files: &[SourceFile], diagnostics: &mut Vec<Diagnostic>) {
+    let by_slug: HashMap<String, usize> = site.cases.iter().enumerate().map(|(i, c)| (c.slug.clone(), i)).collect();
+    for i in 0..site.cases.len() {
+        let mut related = Vec::new();
+        for (k, slug) in site.cases[i].meta.related.iter().enumerate() {
+            match by_slug.get(slug) {
+                Some(&j) if j != i => related.push(j),
+                Some(_) => {}
+                None => {
+                    let case = &site.cases[i];
+                    let (line, column) = positions_of(files, &case.rel_path, &format!("related[{k}]"));
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "missing-case",
+                            &case.rel_path,
+                            format!("`related` names `{slug}`, but no published case has that slug"),
+                        )
+                        .at(line, column)
+                        .field(format!("related[{k}]"))
+                        .expected("the slug of an existing case (its file name without .md, or its `slug:`)")
+                        .hint(suggest_slug(slug, &by_slug)),
+                    );
+                }
+            }
+        }
+        site.cases[i].related = related;
+    }
+}
+
+fn positions_of(files: &[SourceFile], rel_path: &Path, field: &str) -> (usize, usize) {
+    files.iter().find(|f| f.rel_path == rel_path).map_or((1, 1), |f| f.positions.get(field))
+}
+
+fn suggest_slug(slug: &str, by_slug: &HashMap<String, usize>) -> String {
+    let best = by_slug
+        .keys()
+        .map(|k| (strsim::jaro_winkler(slug, k), k))
+        .filter(|(s, _)| *s > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)));
+    match best {
+        Some((_, k)) => format!("did you mean `{k}`?"),
+        None => "check the slug against the file names in content/cases/ (drafts and future-dated cases are left out unless --drafts)".into(),
+    }
+}
+
+fn link_compilations(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
+    let by_slug: HashMap<String, usize> = site.cases.iter().enumerate().map(|(i, c)| (c.slug.clone(), i)).collect();
+    let mut memberships: Vec<Vec<(usize, Option<String>)>> = vec![Vec::new(); site.cases.len()];
+    for (ci, comp) in site.compilations.iter_mut().enumerate() {
+        let mut number = 0;
+        let mut chapters = Vec::new();
+        for (index, chapter) in comp.meta.chapters.iter().enumerate() {
+            let mut entries = Vec::new();
+            for entry in &chapter.cases {
+                let Some(&case) = by_slug.get(&entry.slug) else {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "missing-case",
+                            &comp.rel_path,
+                            format!(
+                                "compilation `{}` lists the case `{}`, which does not exist",
+                                comp.slug, entry.slug
+                            ),
+                        )
+                        .at(entry.line.max(1), entry.column.max(1))
+                        .field(format!("chapters[{index}].cases"))
+                        .expected("the slug of a published case")
+                        .hint(suggest_slug(&entry.slug, &by_slug)),
+                    );
+                    continue;
+                };
+                let numbered = entry.numbered.then(|| {
+                    number += 1;
+                    number
+                });
+                let label = numbered.map(|n| number_label(n, comp.meta.numbering));
+                memberships[case].push((ci, label));
+                entries.push(ResolvedEntry { case, number: numbered, note: entry.note.clone() });
+            }
+            chapters.push(ResolvedChapter { index, entries });
+        }
+        comp.chapters = chapters;
+    }
+    for (case, m) in site.cases.iter_mut().zip(memberships) {
+        case.compilations = m;
+    }
+}
+
+/// `一` or `1`, as the compilation numbers its cases.
+pub fn number_label(n: usize, numbering: crate::content::model::Numbering) -> String {
+    match numbering {
+        crate::content::model::Numbering::Chinese => chinese::cn_number(n as u64),
+        crate::content::model::Numbering::Arabic => n.to_string(),
+    }
+}
+
+/// Previous and next case within the same (primary) organisation, by date.
+fn link_org_neighbours(site: &mut Site) {
+    let mut by_org: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, case) in site.cases.iter().enumerate() {
+        if let Some(org) = case.meta.org.first() {
+            by_org.entry(chinese::term_key(org)).or_default().push(i);
+        }
+    }
+    for group in by_org.values() {
+        // `cases` is newest first: "previous" is the older one.
+        for (k, &i) in group.iter().enumerate() {
+            site.cases[i].next = k.checked_sub(1).map(|p| group[p]);
+            site.cases[i].previous = group.get(k + 1).copied();
+        }
+    }
+}
+
+/// Output paths of the files under content/ that are not Markdown. Files inside a folder case
+/// go to the case's own URL (its slug may differ from the folder name).
+fn place_assets(assets: &[PathBuf], site: &Site, site_root: &Path) -> Vec<(PathBuf, String)> {
+    let mut folder_to_out: HashMap<String, String> = HashMap::new();
+    for case in &site.cases {
+        let key = content_key(&case.rel_path);
+        if let Some(dir) = key.strip_suffix("/index.md") {
+            folder_to_out.insert(dir.to_string(), case.out_dir.clone());
+        }
+    }
+    for comp in &site.compilations {
+        let key = content_key(&comp.rel_path);
+        if let Some(dir) = key.strip_suffix("/index.md") {
+            folder_to_out.insert(dir.to_string(), comp.out_dir.clone());
+        }
+    }
+    let content = site_root.join("content");
+    assets
+        .iter()
+        .map(|rel| {
+            let rel_str = rel.to_string_lossy().replace('\\', "/");
+            let out = folder_to_out
+                .iter()
+                .find_map(|(dir, out)| rel_str.strip_prefix(&format!("{dir}/")).map(|rest| format!("{out}/{rest}")))
+                .unwrap_or_else(|| rel_str.clone());
+            (content.join(rel), out)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_from_file_names() {
+        assert_eq!(file_stem_slug("cases/rang-wo-xian-lai.md"), "rang-wo-xian-lai");
+        assert_eq!(file_stem_slug("cases/fa-xianfeng/index.md"), "fa-xianfeng");
+    }
+
+    #[test]
+    fn origin_drops_the_path() {
+        assert_eq!(origin_of("https://host/jgdj/showcase"), "https://host");
+        assert_eq!(origin_of("https://host"), "https://host");
+    }
+
+    #[test]
+    fn relative_links_of_single_file_cases_are_relative_to_their_folder() {
+        assert_eq!(own_dir_url("cases/x.md", "/cases/x/"), "/cases/");
+        assert_eq!(own_dir_url("cases/x/index.md", "/cases/y/"), "/cases/y/");
+    }
+}
