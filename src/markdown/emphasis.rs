@@ -48,12 +48,14 @@ impl Prepared<'_> {
     /// Maps a byte offset in the prepared source back to the original text.
     pub fn original_offset(&self, offset: usize) -> usize {
         let before = self.inserted.partition_point(|&at| at < offset);
-        offset - before * MARK_LEN
+        offset.saturating_sub(before * MARK_LEN)
     }
 
-    /// Whether any marker was inserted (and so must be stripped from the events).
-    pub fn changed(&self) -> bool {
-        !self.inserted.is_empty()
+    /// Whether a marker was inserted within `range` of the prepared source, so that an event
+    /// from there may carry one.
+    pub fn marks_in(&self, range: &std::ops::Range<usize>) -> bool {
+        let first = self.inserted.partition_point(|&at| at < range.start);
+        self.inserted.get(first).is_some_and(|&at| at < range.end)
     }
 }
 
@@ -239,6 +241,6 @@ mod tests {
     #[test]
     fn source_with_mark_is_left_alone() {
         let s = "这是**“让”**工\u{FDD0}";
-        assert!(!prepare(s).changed());
+        assert!(prepare(s).inserted.is_empty());
     }
 }
