@@ -298,12 +298,41 @@ fn garbage_input_does_not_panic() {
     }
     // Every byte sequence that is valid UTF-8 around the delimiters.
     let alphabet = [
-        "*", "**", "。", "“", "”", "a", "中", " ", "\\", "`", "[", "]", "(", ")", "\n", "_",
+        "*",
+        "**",
+        "。",
+        "“",
+        "”",
+        "a",
+        "中",
+        " ",
+        "\\",
+        "`",
+        "[",
+        "]",
+        "(",
+        ")",
+        "\n",
+        "_",
+        "<b>",
+        "|",
+        "# ",
+        "{#",
+        "}",
+        "!",
+        "[^1]",
+        ": ",
+        "@/cases/x.md",
+        "> ",
+        "- ",
+        "```",
+        "&amp;",
+        "~~",
     ];
     let mut seed = 0x2545_F491_4F6C_DD1Du64;
-    for _ in 0..3_000 {
+    for _ in 0..5_000 {
         let mut s = String::new();
-        for _ in 0..12 {
+        for _ in 0..16 {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
@@ -329,4 +358,14 @@ fn links_and_images_in_headings_are_resolved() {
     assert_eq!(r.internal_links.len(), 1);
     assert_eq!(r.diagnostics.len(), 1);
     assert!(r.html.contains("loading=\"lazy\""), "{}", r.html);
+}
+
+#[test]
+fn email_autolinks_are_not_resolved() {
+    let r = md("联系 <dangjian@example.com>。\n");
+    assert!(
+        r.html.contains("href=\"mailto:dangjian@example.com\""),
+        "{}",
+        r.html
+    );
 }

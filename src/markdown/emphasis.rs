@@ -142,11 +142,19 @@ fn repair_at(prev: Option<char>, next: Option<char>) -> Option<Repair> {
     if !cjk_involved || p_punct == n_punct {
         return None;
     }
-    Some(if n_punct {
-        Repair::After
+    let (repair, neighbour) = if n_punct {
+        (Repair::After, n)
     } else {
-        Repair::Before
-    })
+        (Repair::Before, p)
+    };
+    // The marker becomes the punctuation neighbour's own neighbour. That matters when the
+    // neighbour is itself a delimiter (`_`, `~`), a table pipe (pulldown-cmark has special
+    // rules next to `|`), or a blockquote marker (`>**` at a line start, where the run really
+    // starts the text). Those are ASCII, never CJK: leave them to CommonMark.
+    if matches!(neighbour, '_' | '~' | '|' | '>') {
+        return None;
+    }
+    Some(repair)
 }
 
 /// Whitespace as pulldown-cmark tests it (`char::is_whitespace`, which includes U+3000).

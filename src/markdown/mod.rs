@@ -22,7 +22,7 @@ pub use highlight::highlight_css;
 pub use slug::slugify;
 
 use crate::diagnostics::{line_col, Diagnostic};
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use std::ops::Range;
 use std::path::Path;
@@ -264,10 +264,6 @@ impl<'p> Pass<'p> {
                     out.push(Event::Html(CowStr::Borrowed("</div>\n")));
                     self.end_block();
                 }
-                Event::Html(_) => {
-                    self.has_raw_html = true;
-                    out.push(event);
-                }
                 other => self.inline(other, range, out),
             }
         }
@@ -282,7 +278,11 @@ impl<'p> Pass<'p> {
                 title,
                 id,
             }) => {
-                let url = self.resolve(&dest_url, false, range);
+                // `<name@example.com>` is not a path; pulldown-cmark adds the `mailto:` itself.
+                let url = match link_type {
+                    LinkType::Email => dest_url.to_string(),
+                    _ => self.resolve(&dest_url, false, range),
+                };
                 out.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url: url.into(),
