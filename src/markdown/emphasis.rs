@@ -27,7 +27,14 @@
 //! are mapped back to the original source with [`Prepared::original_offset`].
 //!
 //! Only `*` runs are repaired: `_` has intraword rules that Chinese text does not need, and `~~`
-//! is not affected in practice. A source that already contains [`MARK`] is left alone.
+//! is not affected in practice. A run whose punctuation neighbour is `_`, `~`, `|` or `>` is left
+//! alone, since the marker would change how that neighbour itself parses. A source that already
+//! contains [`MARK`] is left alone. Once a repaired run pairs, CommonMark's delimiter algorithm
+//! drops `_`/`~` delimiters inside the new emphasis, as it does for any emphasis.
+//!
+//! Tests: `tests/markdown_emphasis.rs` (every Chinese punctuation mark on both sides, and a
+//! random differential test against plain pulldown-cmark) and `tests/markdown_conformance.rs`
+//! (the 132 CommonMark emphasis examples).
 
 use std::borrow::Cow;
 
@@ -168,7 +175,13 @@ fn is_punct(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_punctuation();
     }
-    c != MARK && !c.is_alphanumeric() && !c.is_whitespace()
+    c != MARK && !c.is_alphanumeric() && !c.is_whitespace() && !is_variation_selector(c)
+}
+
+/// Variation selectors (marks, not punctuation). An ideographic one (IVS) follows a CJK
+/// character, so the amendment counts it as CJK.
+fn is_variation_selector(c: char) -> bool {
+    matches!(c as u32, 0xFE00..=0xFE0F | 0xE0100..=0xE01EF)
 }
 
 /// CJK character: East Asian Width W/F/H (ideographs, kana, Hangul, CJK and full-width
@@ -195,6 +208,7 @@ pub fn is_cjk(c: char) -> bool {
         | 0x1AFF0..=0x1B2FF  // kana supplements
         | 0x1F200..=0x1F2FF  // enclosed ideographic supplement
         | 0x20000..=0x3FFFD  // CJK Extensions B–I, compatibility supplement
+        | 0xE0100..=0xE01EF  // ideographic variation selectors (follow a CJK character)
     )
 }
 
@@ -225,6 +239,11 @@ mod tests {
             marked("这是**“让我先来”**工作法"),
             "这是**|“让我先来”|**工作法"
         );
+    }
+
+    #[test]
+    fn ideographic_variation_selector_counts_as_cjk() {
+        assert_eq!(marked("葛\u{E0100}**“x”**工"), "葛\u{E0100}**|“x”|**工");
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! * renders code blocks with syntect classes, images as lazy `<img>`, tables in a scroll wrapper;
 //! * collects the plain text for search and descriptions.
 //!
-//! Before parsing, [`emphasis`] repairs `**…**` next to full-width punctuation, which CommonMark
+//! Before parsing, `emphasis` repairs `**…**` next to full-width punctuation, which CommonMark
 //! alone leaves as literal asterisks in Chinese text. After rendering, pages with raw HTML are
 //! sanitised unless the site allows HTML.
 
