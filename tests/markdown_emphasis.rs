@@ -142,7 +142,7 @@ fn code_spans_and_escapes_are_untouched() {
     );
     assert_eq!(
         html("```\n**一是明确。**正文\n```\n"),
-        "<pre class=\"code\"><code>**一是明确。**正文\n</code></pre>\n"
+        "<pre class=\"hl-code\"><code>**一是明确。**正文\n</code></pre>\n"
     );
 }
 
@@ -232,7 +232,7 @@ fn repair_changes_nothing_but_emphasis() {
             "*",
             "<div class=\"table-wrap\">\n",
             "</div>\n",
-            " class=\"code\"",
+            " class=\"hl-code\"",
             "\n",
             // New emphasis can take `_` and `~` delimiters inside it off the stack.
             "_",

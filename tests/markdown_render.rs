@@ -228,7 +228,7 @@ fn code_blocks_are_highlighted_and_flagged() {
     let plain = md("```nosuchlang\n<a>\n```\n");
     assert_eq!(
         plain.html,
-        "<pre class=\"code\"><code class=\"language-nosuchlang\">&lt;a&gt;\n</code></pre>\n"
+        "<pre class=\"hl-code\"><code class=\"language-nosuchlang\">&lt;a&gt;\n</code></pre>\n"
     );
     let none = md("正文\n");
     assert!(!none.has_code);
