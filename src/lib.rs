@@ -6,3 +6,4 @@
 
 pub mod content;
 pub mod diagnostics;
+pub mod search;
