@@ -185,7 +185,7 @@ fn main() {
     }
     let facet_files: Vec<&SearchFile> = files.iter().filter(|f| f.path.starts_with("search/facets/")).collect();
     let facets: usize = facet_files.iter().map(|f| gzip(&f.bytes)).sum();
-    println!("  facet columns (all {}): {facets} B gz", facet_files.len());
+    println!("  facet columns (all {}): {facets} B gz ({:?})", facet_files.len(), facet_files.iter().map(|f| gzip(&f.bytes)).collect::<Vec<_>>());
     // Ten results: head fragment + one body passage each.
     let frag10: usize = (0..10)
         .map(|i| i * (n / 10).max(1) % n)

@@ -97,6 +97,15 @@ test('facet counts over the whole result set, and filters', async () => {
   assert.ok(f.facets.org.length > 1);
 });
 
+test('facet columns (many hits) agree with the heads (few hits)', async () => {
+  const few = await search('党建', { filters: { tags: '志愿服务' } });
+  const many = await search('党建', { filters: { tags: '志愿服务' }, limit: 1 });
+  assert.deepEqual(many.facets, few.facets);
+  assert.equal(many.total, 2);
+  assert.equal(many.results.length, 1);
+  assert.ok(fetched.some((f) => f.startsWith('facets/')), 'columns fetched');
+});
+
 test('single characters and brand names', async () => {
   assert.equal((await search('黨')).total, 5);
   assert.deepEqual(urls(await search('红色税务')), [slug('dang-jian-pin-pai')]);

@@ -10,11 +10,14 @@
 //!   by text: `varint len, utf8 text, varint df, u8 flags, varint bytes, postings`; postings are
 //!   `df` entries `varint doc-gap, u8 field-mask, varint tf[, u8 passage if flags & 1]` (gap from
 //!   the previous doc id, the first from 0). The byte length lets the client skip tokens.
-//! - `facets/<i>.bin`: facet `i` of the manifest, per doc: `varint n, n × varint value-index`.
-//!   Docs are numbered by (org, region, year, type, url), so columns compress to runs.
-//! - `fragments/<doc>.json`: `{u, t, d, k, x, n, f}`: url, title, date, kind, the head text
+//! - `facets/<i>.bin`: facet `i` of the manifest; byte 0 is the mode. Mode 0 (single-valued
+//!   facets), per doc: `varint n, n × varint value-index`; docs are numbered by (org, region,
+//!   year, type, url), so these compress to runs. Mode 1 (multi-valued, e.g. tags), per value
+//!   in order: `varint count, count × varint doc-gap`.
+//! - `fragments/<doc>.json`: `{u, t, d, k, x, n, f, m}`: url, title, date, kind, the head text
 //!   (description and a line of brand/org/tags/honours/sources), the number of body passages,
-//!   and `f = [t, s]`, the fold-map entries for the page's Traditional characters;
+//!   `f = [t, s]`, the fold-map entries for the page's Traditional characters, and `m`, the
+//!   doc's facet value indices per facet (a query with few hits needs no facet column);
 //!   `fragments/<doc>-<k>.txt` (k = 1..n): body passage k. Fetched only for results shown.
 
 /// Appends `v` as an unsigned LEB128 varint.
@@ -117,20 +120,34 @@ pub fn decode_shard(buf: &[u8]) -> Option<Vec<(String, Vec<Posting>)>> {
     Some(out)
 }
 
-/// Decodes a facet column `facets/<i>.bin` into, per doc, the value indices.
+/// Decodes a facet column `facets/<i>.bin` (either mode) into, per doc, the value indices.
 pub fn decode_facet(buf: &[u8], docs: usize) -> Option<Vec<Vec<u32>>> {
-    let mut pos = 0;
-    {
-        let mut col = Vec::with_capacity(docs);
-        for _ in 0..docs {
-            let n = get_varint(buf, &mut pos)?;
-            let vals = (0..n)
-                .map(|_| get_varint(buf, &mut pos).and_then(|v| u32::try_from(v).ok()))
-                .collect::<Option<Vec<u32>>>()?;
-            col.push(vals);
+    let mut pos = 1;
+    let mut col = vec![Vec::new(); docs];
+    match buf.first()? {
+        0 => {
+            for vals in col.iter_mut() {
+                let n = get_varint(buf, &mut pos)?;
+                for _ in 0..n {
+                    vals.push(u32::try_from(get_varint(buf, &mut pos)?).ok()?);
+                }
+            }
         }
-        Some(col)
+        1 => {
+            let mut value = 0u32;
+            while pos < buf.len() {
+                let n = get_varint(buf, &mut pos)?;
+                let mut d = 0usize;
+                for _ in 0..n {
+                    d += usize::try_from(get_varint(buf, &mut pos)?).ok()?;
+                    col.get_mut(d)?.push(value);
+                }
+                value += 1;
+            }
+        }
+        _ => return None,
     }
+    Some(col)
 }
 
 #[cfg(test)]

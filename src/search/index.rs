@@ -254,6 +254,36 @@ struct Facet {
     counts: Vec<u32>,
 }
 
+/// A facet column, per doc (mode 0): `varint n, n × varint value`. Docs are numbered by the
+/// single-valued facets, so these columns are mostly runs.
+fn doc_column(ids: &[Vec<usize>]) -> Vec<u8> {
+    let mut bytes = vec![0];
+    for vals in ids {
+        put_varint(&mut bytes, vals.len() as u64);
+        vals.iter().for_each(|&v| put_varint(&mut bytes, v as u64));
+    }
+    bytes
+}
+
+/// A facet column, per value (mode 1): `varint count, count × varint doc-gap`. Multi-valued
+/// facets (tags) are random per doc; their doc lists gzip to about half the per-doc form.
+fn inverted_column(ids: &[Vec<usize>], values: usize) -> Vec<u8> {
+    let mut lists: Vec<Vec<u32>> = vec![Vec::new(); values];
+    for (d, vals) in ids.iter().enumerate() {
+        vals.iter().for_each(|&v| lists[v].push(d as u32));
+    }
+    let mut bytes = vec![1];
+    for list in lists {
+        put_varint(&mut bytes, list.len() as u64);
+        let mut prev = 0;
+        for d in list {
+            put_varint(&mut bytes, u64::from(d - prev));
+            prev = d;
+        }
+    }
+    bytes
+}
+
 /// Builds facet dictionaries and one column file per facet (`facets/<i>.bin`).
 fn write_facets(docs: &[&SearchDoc], out: &mut Vec<SearchFile>) -> Vec<Facet> {
     let mut names: Vec<String> = docs
@@ -264,7 +294,6 @@ fn write_facets(docs: &[&SearchDoc], out: &mut Vec<SearchFile>) -> Vec<Facet> {
     names.dedup();
     let mut facets = Vec::new();
     for (fi, name) in names.into_iter().enumerate() {
-        let mut bytes = Vec::new();
         let vals_of = |d: &SearchDoc| -> Vec<String> {
             let mut v: Vec<String> = d
                 .facets
@@ -282,15 +311,12 @@ fn write_facets(docs: &[&SearchDoc], out: &mut Vec<SearchFile>) -> Vec<Facet> {
         values.dedup();
         let index: HashMap<&str, usize> =
             values.iter().enumerate().map(|(i, v)| (v.as_str(), i)).collect();
+        let ids: Vec<Vec<usize>> =
+            per_doc.iter().map(|vals| vals.iter().map(|v| index[v.as_str()]).collect()).collect();
         let mut counts = vec![0u32; values.len()];
-        for vals in &per_doc {
-            put_varint(&mut bytes, vals.len() as u64);
-            for v in vals {
-                let i = index[v.as_str()];
-                counts[i] += 1;
-                put_varint(&mut bytes, i as u64);
-            }
-        }
+        ids.iter().flatten().for_each(|&i| counts[i] += 1);
+        let multi = ids.iter().any(|v| v.len() > 1);
+        let bytes = if multi { inverted_column(&ids, values.len()) } else { doc_column(&ids) };
         facets.push(Facet { name, values, counts });
         out.push(SearchFile { path: format!("search/facets/{fi}.bin"), bytes });
     }
@@ -332,10 +358,28 @@ fn fold_map_for(texts: &[&str]) -> [String; 2] {
     [t, s]
 }
 
+/// The document's facet value indices, per facet (so few results need no facet column).
+fn facet_ids(d: &SearchDoc, facets: &[Facet]) -> Vec<Vec<usize>> {
+    facets
+        .iter()
+        .map(|f| {
+            let mut ids: Vec<usize> = d
+                .facets
+                .iter()
+                .filter(|(n, _)| *n == f.name)
+                .flat_map(|(_, vs)| vs.iter().filter_map(|v| f.values.binary_search(v).ok()))
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        })
+        .collect()
+}
+
 /// Per document: `fragments/<id>.json` (what a shown result needs: url, title, date, kind,
 /// head text, passage count) and `fragments/<id>-<k>.txt`, the body passages, fetched only
 /// when the excerpt comes from them.
-fn write_fragments(docs: &[&SearchDoc], out: &mut Vec<SearchFile>) {
+fn write_fragments(docs: &[&SearchDoc], facets: &[Facet], out: &mut Vec<SearchFile>) {
     let files: Vec<Vec<SearchFile>> = docs
         .par_iter()
         .enumerate()
@@ -343,7 +387,8 @@ fn write_fragments(docs: &[&SearchDoc], out: &mut Vec<SearchFile>) {
             let ps = passages(&d.body);
             let x = head_text(d);
             let f = fold_map_for(&[&d.title, &x, &d.body]);
-            let head = json!({"u": d.url, "t": d.title, "d": d.date, "k": d.kind, "x": x, "n": ps.len(), "f": f});
+            let m = facet_ids(d, facets);
+            let head = json!({"u": d.url, "t": d.title, "d": d.date, "k": d.kind, "x": x, "n": ps.len(), "f": f, "m": m});
             let mut v = vec![SearchFile { path: format!("search/fragments/{i}.json"), bytes: head.to_string().into_bytes() }];
             for (k, p) in ps.iter().enumerate() {
                 v.push(SearchFile { path: format!("search/fragments/{i}-{}.txt", k + 1), bytes: p.trim().as_bytes().to_vec() });
@@ -392,7 +437,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<SearchFile> {
     let mut files = Vec::new();
     let t2s = write_t2s(&mut files);
     let facets = write_facets(&ordered, &mut files);
-    write_fragments(&ordered, &mut files);
+    write_fragments(&ordered, &facets, &mut files);
     let shards = write_shards(invert(&ordered), ordered.len(), &mut files);
     let mut hasher = blake3::Hasher::new();
     for f in &files {

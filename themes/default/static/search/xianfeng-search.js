@@ -240,19 +240,29 @@ async function postings(tokens) {
   return out;
 }
 
-/** A facet column: per doc, the value indices. */
+/** A facet column: per doc, the value index (a number) or indices (an array). */
 function facetColumn(i) {
   if (!facetCols.has(i)) {
     const p = Promise.all([manifest(), fetchFile(`facets/${i}.bin`, 'bin')]).then(([m, buf]) => {
-      const st = { p: 0 };
+      const st = { p: 1 };
       const col = new Array(m.docs);
-      for (let d = 0; d < m.docs; d++) {
-        const n = varint(buf, st);
-        if (n === 1) col[d] = varint(buf, st);
-        else {
-          const vs = [];
-          for (let k = 0; k < n; k++) vs.push(varint(buf, st));
-          col[d] = vs;
+      if (buf[0] === 0) {
+        for (let d = 0; d < m.docs; d++) {
+          const n = varint(buf, st);
+          if (n === 1) col[d] = varint(buf, st);
+          else {
+            const vs = [];
+            for (let k = 0; k < n; k++) vs.push(varint(buf, st));
+            col[d] = vs;
+          }
+        }
+      } else {
+        for (let v = 0; st.p < buf.length; v++) {
+          const n = varint(buf, st);
+          for (let k = 0, d = 0; k < n; k++) {
+            d += varint(buf, st);
+            col[d] = col[d] === undefined ? [v] : [].concat(col[d], v);
+          }
         }
       }
       return col;
@@ -311,28 +321,35 @@ function termScore(m, lists, tokens, doc) {
   return score;
 }
 
-async function filterDocs(m, docs, filters) {
+/** Facet value getter: from the heads of the hits when they are all loaded, else the columns. */
+async function columnGetter(m, heads, fi) {
+  if (heads) return (d) => heads.get(d).m[fi];
+  const col = await facetColumn(fi);
+  return (d) => col[d];
+}
+
+async function filterDocs(m, docs, filters, heads) {
   const active = Object.entries(filters || {}).filter(([, v]) => v && [].concat(v).length);
   for (const [name, vals] of active) {
     const fi = m.facets.findIndex((f) => f.name === name);
     if (fi < 0) return [];
     const want = new Set([].concat(vals).map((v) => m.facets[fi].values.indexOf(String(v))));
-    const col = await facetColumn(fi);
-    docs = docs.filter((d) => valuesOf(col[d]).some((v) => want.has(v)));
+    const col = await columnGetter(m, heads, fi);
+    docs = docs.filter((d) => valuesOf(col(d)).some((v) => want.has(v)));
   }
   return docs;
 }
 
 /** Facet counts over `docs` (disjunctive: a facet's counts ignore its own filter). */
-async function facetCounts(m, docs, filters) {
+async function facetCounts(m, docs, filters, heads) {
   const out = {};
   await Promise.all(m.facets.map(async (f, fi) => {
     const others = { ...(filters || {}) };
     delete others[f.name];
-    const base = await filterDocs(m, docs, others);
-    const col = await facetColumn(fi);
+    const base = await filterDocs(m, docs, others, heads);
+    const col = await columnGetter(m, heads, fi);
     const counts = new Uint32Array(f.values.length);
-    for (const d of base) for (const v of valuesOf(col[d])) counts[v]++;
+    for (const d of base) for (const v of valuesOf(col(d))) counts[v]++;
     out[f.name] = [...counts].map((c, v) => [f.values[v], c]).filter(([, c]) => c > 0)
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   }));
@@ -430,8 +447,10 @@ function needlesFor(terms, exact) {
   return [...new Set(n)].sort((a, b) => b.length - a.length);
 }
 
-async function resultFor(m, r, hit, facetColsLoaded) {
-  const head = await fetchFile(`fragments/${hit.d}.json`, 'json');
+const headOf = (d) => fetchFile(`fragments/${d}.json`, 'json');
+
+async function resultFor(m, r, hit) {
+  const head = await headOf(hit.d);
   if (head.f) [...head.f[0]].forEach((c, i) => t2s.set(c, [...head.f[1]][i]));
   const needles = needlesFor(r.terms, hit.exact);
   // The passage holding the query: from the postings of the rarer tokens (they record it).
@@ -449,10 +468,7 @@ async function resultFor(m, r, hit, facetColsLoaded) {
     if (body.hits && body.hits >= ex.hits) ex = body;
   }
   const meta = { date: head.d, kind: head.k, exact: hit.exact };
-  m.facets.forEach((f, fi) => {
-    const col = facetColsLoaded[fi];
-    if (col) meta[f.name] = valuesOf(col[hit.d]).map((v) => f.values[v]);
-  });
+  m.facets.forEach((f, fi) => { meta[f.name] = valuesOf(head.m?.[fi]).map((v) => f.values[v]); });
   const title = matchRanges(head.t, needles);
   return { url: head.u, title: head.t, titleHtml: markup(title.chars, title.ranges, 0, title.chars.length),
     excerpt: ex.html, meta };
@@ -468,11 +484,18 @@ export async function search(query, { filters = {}, limit = 10, facets = true } 
   const m = await manifest();
   await loadFoldMap(query);
   const r = await rank(fold(query));
-  const keep = new Set(await filterDocs(m, r.hits.map((h) => h.d), filters));
+  const all = r.hits.map((h) => h.d);
+  // Few hits: their heads (needed to show them anyway) carry their facet values, so filters
+  // and counts need no facet column. Many hits: the columns (fetched once, then cached).
+  let heads = null;
+  if (all.length <= limit) {
+    const hs = await Promise.all(all.map(headOf));
+    heads = new Map(all.map((d, i) => [d, hs[i]]));
+  }
+  const keep = new Set(await filterDocs(m, all, filters, heads));
   const hits = r.hits.filter((h) => keep.has(h.d));
-  const loaded = facets ? await Promise.all(m.facets.map((_, i) => facetColumn(i))) : [];
-  const results = await Promise.all(hits.slice(0, limit).map((h) => resultFor(m, r, h, loaded)));
+  const results = await Promise.all(hits.slice(0, limit).map((h) => resultFor(m, r, h)));
   const out = { total: hits.length, exact: hits.filter((h) => h.exact).length, results, facets: {} };
-  if (facets) out.facets = await facetCounts(m, r.hits.map((h) => h.d), filters);
+  if (facets) out.facets = await facetCounts(m, all, filters, heads);
   return out;
 }
