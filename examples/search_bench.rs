@@ -12,22 +12,122 @@ use std::time::Instant;
 use xianfeng::search::{build_index, fold, tokenize, SearchDoc, SearchFile};
 
 const WORDS: &[&str] = &[
-    "坚持", "围绕中心", "建设队伍", "服务群众", "党员", "干部", "支部", "堡垒", "先锋", "示范", "引领",
-    "融合", "创新", "机制", "载体", "品牌", "活动", "学习", "教育", "实践", "群众", "基层", "组织力",
-    "政治功能", "担当", "作为", "高质量发展", "工作法", "责任清单", "督查", "考核", "整改", "台账",
-    "志愿服务", "结对", "共建", "社区", "企业", "窗口", "效率", "满意度", "标杆", "典型", "表率",
-    "理论武装", "思想自觉", "行动自觉", "作风", "纪律", "廉洁", "规矩", "阵地", "讲堂", "课堂", "培训",
+    "坚持",
+    "围绕中心",
+    "建设队伍",
+    "服务群众",
+    "党员",
+    "干部",
+    "支部",
+    "堡垒",
+    "先锋",
+    "示范",
+    "引领",
+    "融合",
+    "创新",
+    "机制",
+    "载体",
+    "品牌",
+    "活动",
+    "学习",
+    "教育",
+    "实践",
+    "群众",
+    "基层",
+    "组织力",
+    "政治功能",
+    "担当",
+    "作为",
+    "高质量发展",
+    "工作法",
+    "责任清单",
+    "督查",
+    "考核",
+    "整改",
+    "台账",
+    "志愿服务",
+    "结对",
+    "共建",
+    "社区",
+    "企业",
+    "窗口",
+    "效率",
+    "满意度",
+    "标杆",
+    "典型",
+    "表率",
+    "理论武装",
+    "思想自觉",
+    "行动自觉",
+    "作风",
+    "纪律",
+    "廉洁",
+    "规矩",
+    "阵地",
+    "讲堂",
+    "课堂",
+    "培训",
 ];
-const CITIES: &[&str] = &["珠海", "浏阳", "长春", "天津", "广州", "深圳", "成都", "杭州", "武汉", "西安"];
-const DEPTS: &[&str] = &["财政局", "司法局", "公安局", "审计局", "生态环境局", "教育局", "卫生健康委", "税务局", "人社局", "交通运输局"];
-const REGIONS: &[&str] = &["广东", "湖南", "吉林", "天津", "四川", "浙江", "湖北", "陕西"];
+const CITIES: &[&str] = &[
+    "珠海", "浏阳", "长春", "天津", "广州", "深圳", "成都", "杭州", "武汉", "西安",
+];
+const DEPTS: &[&str] = &[
+    "财政局",
+    "司法局",
+    "公安局",
+    "审计局",
+    "生态环境局",
+    "教育局",
+    "卫生健康委",
+    "税务局",
+    "人社局",
+    "交通运输局",
+];
+const REGIONS: &[&str] = &[
+    "广东", "湖南", "吉林", "天津", "四川", "浙江", "湖北", "陕西",
+];
 const TYPES: &[&str] = &["党建工作法", "党建品牌", "工作机制", "示范点", "实训阵地"];
-const TAGS: &[&str] = &["党建+业务融合", "模范机关创建", "我为群众办实事", "乡村振兴", "志愿服务", "三会一课", "第一议题",
-    "先锋班组", "党员教育", "作风建设", "营商环境", "基层治理", "廉政建设", "理论学习", "青年党员",
-    "主题党日", "结对共建", "双报到", "党史学习教育", "红色阵地", "数字党建", "考核评价", "党务干部培训",
-    "标准化规范化", "四强党支部", "文明创建", "法治建设", "生态文明", "审计监督", "海关监管"];
-const HONOURS: &[&str] = &["全市先进基层党组织", "优质机关党建品牌", "全省最具传播影响力案例", "全国百优案例",
-    "省先锋杯工作创新大赛一等奖", "市直机关优秀党建工作法", "全国司法行政先进集体"];
+const TAGS: &[&str] = &[
+    "党建+业务融合",
+    "模范机关创建",
+    "我为群众办实事",
+    "乡村振兴",
+    "志愿服务",
+    "三会一课",
+    "第一议题",
+    "先锋班组",
+    "党员教育",
+    "作风建设",
+    "营商环境",
+    "基层治理",
+    "廉政建设",
+    "理论学习",
+    "青年党员",
+    "主题党日",
+    "结对共建",
+    "双报到",
+    "党史学习教育",
+    "红色阵地",
+    "数字党建",
+    "考核评价",
+    "党务干部培训",
+    "标准化规范化",
+    "四强党支部",
+    "文明创建",
+    "法治建设",
+    "生态文明",
+    "审计监督",
+    "海关监管",
+];
+const HONOURS: &[&str] = &[
+    "全市先进基层党组织",
+    "优质机关党建品牌",
+    "全省最具传播影响力案例",
+    "全国百优案例",
+    "省先锋杯工作创新大赛一等奖",
+    "市直机关优秀党建工作法",
+    "全国司法行政先进集体",
+];
 const SUFFIX: &[&str] = &["先锋", "先来", "同行", "聚力", "领航", "铸魂", "连心"];
 
 /// A small deterministic PRNG (xorshift64*), so runs are comparable.
@@ -73,7 +173,13 @@ fn paragraph(r: &mut Rng) -> String {
 fn body(r: &mut Rng, brand: &str) -> String {
     let mut out = vec![format!("背景\n{}", paragraph(r)), "主要做法".to_string()];
     for k in 0..r.range(2, 4) {
-        out.push(format!("做法{}：{}{}\n{}", k + 1, r.pick(WORDS), r.pick(WORDS), paragraph(r)));
+        out.push(format!(
+            "做法{}：{}{}\n{}",
+            k + 1,
+            r.pick(WORDS),
+            r.pick(WORDS),
+            paragraph(r)
+        ));
         if r.range(0, 9) < 4 {
             out.extend((0..r.range(2, 5)).map(|_| sentence(r)));
         }
@@ -128,7 +234,10 @@ fn gzip(bytes: &[u8]) -> usize {
 }
 
 fn file<'a>(files: &'a [SearchFile], path: &str) -> &'a SearchFile {
-    files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("{path}"))
+    files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("{path}"))
 }
 
 /// The shard files a query's exact tokens need (mirrors the client's token choice).
@@ -138,14 +247,21 @@ fn query_shards(files: &[SearchFile], shards: usize, q: &str) -> BTreeSet<String
     for term in folded.split_whitespace() {
         let cjk: Vec<char> = term.chars().filter(|c| tokenize::is_cjk(*c)).collect();
         let n = if cjk.len() >= 3 { 3 } else { cjk.len() };
-        let mut toks: Vec<String> = if n > 0 { cjk.windows(n).map(|w| w.iter().collect()).collect() } else { vec![] };
+        let mut toks: Vec<String> = if n > 0 {
+            cjk.windows(n).map(|w| w.iter().collect()).collect()
+        } else {
+            vec![]
+        };
         tokenize::tokenize(term, |t| {
             if let tokenize::Token::Word(w) = t {
                 toks.push(w.to_string());
             }
         });
         for t in toks {
-            set.insert(format!("search/shards/{}.bin", tokenize::hash(&t) as usize & (shards - 1)));
+            set.insert(format!(
+                "search/shards/{}.bin",
+                tokenize::hash(&t) as usize & (shards - 1)
+            ));
         }
     }
     let _ = files;
@@ -156,7 +272,10 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let n: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(10_000);
     let docs = corpus(n);
-    if std::env::var("XF_FOLD").is_ok() { let _ = fold("x"); fold_timing(&docs); }
+    if std::env::var("XF_FOLD").is_ok() {
+        let _ = fold("x");
+        fold_timing(&docs);
+    }
     let t0 = Instant::now();
     let _ = fold("預熱");
     let t_map = t0.elapsed();
@@ -165,11 +284,30 @@ fn main() {
     let t_build = t1.elapsed();
     let total: usize = files.iter().map(|f| f.bytes.len()).sum();
     println!("docs {n}, threads {}", rayon::current_num_threads());
-    println!("fold map init {:.0} ms; build_index {:.0} ms", t_map.as_secs_f64() * 1e3, t_build.as_secs_f64() * 1e3);
-    println!("files {}, index size {:.1} MB (shards {:.1} MB, fragments {:.1} MB)", files.len(), total as f64 / 1e6,
-        files.iter().filter(|f| f.path.contains("/shards/")).map(|f| f.bytes.len()).sum::<usize>() as f64 / 1e6,
-        files.iter().filter(|f| f.path.contains("/fragments/")).map(|f| f.bytes.len()).sum::<usize>() as f64 / 1e6);
-    let manifest: serde_json::Value = serde_json::from_slice(&file(&files, "search/manifest.json").bytes).unwrap();
+    println!(
+        "fold map init {:.0} ms; build_index {:.0} ms",
+        t_map.as_secs_f64() * 1e3,
+        t_build.as_secs_f64() * 1e3
+    );
+    println!(
+        "files {}, index size {:.1} MB (shards {:.1} MB, fragments {:.1} MB)",
+        files.len(),
+        total as f64 / 1e6,
+        files
+            .iter()
+            .filter(|f| f.path.contains("/shards/"))
+            .map(|f| f.bytes.len())
+            .sum::<usize>() as f64
+            / 1e6,
+        files
+            .iter()
+            .filter(|f| f.path.contains("/fragments/"))
+            .map(|f| f.bytes.len())
+            .sum::<usize>() as f64
+            / 1e6
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&file(&files, "search/manifest.json").bytes).unwrap();
     let shards = manifest["shards"].as_u64().unwrap() as usize;
     let js_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/static/search/");
     let js = std::fs::read(format!("{js_dir}xianfeng-search.js")).unwrap_or_default();
@@ -183,21 +321,49 @@ fn main() {
     for (name, size) in &fixed {
         println!("  {name}: {size} B gz");
     }
-    let facet_files: Vec<&SearchFile> = files.iter().filter(|f| f.path.starts_with("search/facets/")).collect();
+    let facet_files: Vec<&SearchFile> = files
+        .iter()
+        .filter(|f| f.path.starts_with("search/facets/"))
+        .collect();
     let facets: usize = facet_files.iter().map(|f| gzip(&f.bytes)).sum();
-    println!("  facet columns (all {}): {facets} B gz ({:?})", facet_files.len(), facet_files.iter().map(|f| gzip(&f.bytes)).collect::<Vec<_>>());
+    println!(
+        "  facet columns (all {}): {facets} B gz ({:?})",
+        facet_files.len(),
+        facet_files
+            .iter()
+            .map(|f| gzip(&f.bytes))
+            .collect::<Vec<_>>()
+    );
     // Ten results: head fragment + one body passage each.
     let frag10: usize = (0..10)
         .map(|i| i * (n / 10).max(1) % n)
-        .map(|d| gz(&format!("search/fragments/{d}.json")) + gz(&format!("search/fragments/{d}-1.txt")))
+        .map(|d| {
+            gz(&format!("search/fragments/{d}.json")) + gz(&format!("search/fragments/{d}-1.txt"))
+        })
         .sum();
     println!("  10 results' fragments (head + 1 passage): {frag10} B gz");
     let fixed_sum: usize = fixed.iter().map(|f| f.1).sum();
-    for q in ["党建工作品牌", "讓我先來", "珠海市财政局", "先锋班组", "支部先锋123", "廉洁 纪律", "党"] {
+    for q in [
+        "党建工作品牌",
+        "讓我先來",
+        "珠海市财政局",
+        "先锋班组",
+        "支部先锋123",
+        "廉洁 纪律",
+        "党",
+    ] {
         let sh = query_shards(&files, shards, q);
         let sb: usize = sh.iter().map(|p| gzip(&file(&files, p).bytes)).sum();
         let blocks: BTreeSet<u32> = q.chars().map(|c| c as u32 >> 9).collect();
-        let tb: usize = blocks.iter().filter_map(|b| files.iter().find(|f| f.path == format!("search/t2s/{b}.json"))).map(|f| gzip(&f.bytes)).sum();
+        let tb: usize = blocks
+            .iter()
+            .filter_map(|b| {
+                files
+                    .iter()
+                    .find(|f| f.path == format!("search/t2s/{b}.json"))
+            })
+            .map(|f| gzip(&f.bytes))
+            .sum();
         println!("query {q}: {} shards {sb} B, t2s {tb} B; cold total {} B (+facets {}), warm total {} B", sh.len(), fixed_sum + sb + tb + frag10, fixed_sum + sb + tb + frag10 + facets, sb + tb + frag10);
     }
     if let Some(dir) = args.get(2) {

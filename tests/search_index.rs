@@ -15,7 +15,10 @@ fn doc(url: &str, title: &str, org: &str, year: &str, body: &str) -> SearchDoc {
         tags: vec!["志愿服务".into()],
         honours: vec![],
         sources: vec!["《机关党建》".into()],
-        facets: vec![("org".into(), vec![org.into()]), ("year".into(), vec![year.into()])],
+        facets: vec![
+            ("org".into(), vec![org.into()]),
+            ("year".into(), vec![year.into()]),
+        ],
         date: format!("{year}-01-01"),
         kind: "case".into(),
     }
@@ -24,13 +27,23 @@ fn doc(url: &str, title: &str, org: &str, year: &str, body: &str) -> SearchDoc {
 fn corpus() -> Vec<SearchDoc> {
     vec![
         doc("/b/", "讓我先來", "珠海市财政局", "2021", "黨建示範點"),
-        doc("/a/", "党建品牌", "长春市司法局", "2022", "党建工作品牌 ABC1"),
+        doc(
+            "/a/",
+            "党建品牌",
+            "长春市司法局",
+            "2022",
+            "党建工作品牌 ABC1",
+        ),
         doc("/c/", "Plain", "珠海市财政局", "2021", "party building"),
     ]
 }
 
 fn file<'a>(files: &'a [SearchFile], path: &str) -> &'a [u8] {
-    &files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("{path}")).bytes
+    &files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("{path}"))
+        .bytes
 }
 
 fn manifest(files: &[SearchFile]) -> serde_json::Value {
@@ -93,8 +106,14 @@ fn every_token_is_in_its_hash_shard_and_sorted() {
         sorted.sort();
         assert_eq!(names, sorted);
         for (t, ps) in &entries {
-            assert_eq!(f.path, format!("search/shards/{}.bin", hash(t) & (shards - 1)));
-            assert!(ps.windows(2).all(|w| w[0].doc < w[1].doc), "postings sorted by doc");
+            assert_eq!(
+                f.path,
+                format!("search/shards/{}.bin", hash(t) & (shards - 1))
+            );
+            assert!(
+                ps.windows(2).all(|w| w[0].doc < w[1].doc),
+                "postings sorted by doc"
+            );
         }
     }
 }
@@ -106,16 +125,26 @@ fn facets_decode_with_counts() {
     assert_eq!(m["docs"], 3);
     let org = &m["facets"][0];
     assert_eq!(org["name"], "org");
-    assert_eq!(org["values"], serde_json::json!(["珠海市财政局", "长春市司法局"]));
+    assert_eq!(
+        org["values"],
+        serde_json::json!(["珠海市财政局", "长春市司法局"])
+    );
     assert_eq!(org["counts"], serde_json::json!([2, 1]));
     let col = decode_facet(file(&files, "search/facets/0.bin"), 3).unwrap();
     assert_eq!(col.iter().filter(|v| v == &&vec![0]).count(), 2);
     // Multi-valued facets are stored inverted and decode to the same per-doc form.
     let mut docs = corpus();
-    docs[0].facets.push(("tags".into(), vec!["甲".into(), "乙".into()]));
+    docs[0]
+        .facets
+        .push(("tags".into(), vec!["甲".into(), "乙".into()]));
     docs[1].facets.push(("tags".into(), vec!["乙".into()]));
     let files = build_index(&docs);
-    let tags = manifest(&files)["facets"].as_array().unwrap().iter().position(|f| f["name"] == "tags").unwrap();
+    let tags = manifest(&files)["facets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|f| f["name"] == "tags")
+        .unwrap();
     let bytes = file(&files, &format!("search/facets/{tags}.bin"));
     assert_eq!(bytes[0], 1);
     let mut col = decode_facet(bytes, 3).unwrap();

@@ -67,12 +67,11 @@ fn build_char_map() -> CharMap {
         input.push(*c);
         input.push('\n');
     }
-    let converted = match ferrous_opencc::OpenCC::from_config(
-        ferrous_opencc::config::BuiltinConfig::T2s,
-    ) {
-        Ok(cc) => cc.convert(&input),
-        Err(_) => input.clone(),
-    };
+    let converted =
+        match ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::T2s) {
+            Ok(cc) => cc.convert(&input),
+            Err(_) => input.clone(),
+        };
     let mut pairs = Vec::new();
     for (t, line) in probe.iter().zip(converted.split('\n')) {
         let mut it = line.chars();
@@ -202,9 +201,19 @@ mod tests {
 
     #[test]
     fn fast_path_matches_full_nfkc() {
-        let samples = ["e\u{301}x", "党建，“品牌”……㈱ｶﾞ", "ｱ\u{3099}Å", "第①期　２０２３年", "讓我先來。"];
+        let samples = [
+            "e\u{301}x",
+            "党建，“品牌”……㈱ｶﾞ",
+            "ｱ\u{3099}Å",
+            "第①期　２０２３年",
+            "讓我先來。",
+        ];
         for s in samples {
-            let slow: String = s.nfkc().map(|c| char_map().get(c).unwrap_or(c)).flat_map(char::to_lowercase).collect();
+            let slow: String = s
+                .nfkc()
+                .map(|c| char_map().get(c).unwrap_or(c))
+                .flat_map(char::to_lowercase)
+                .collect();
             assert_eq!(fold(s), slow, "{s}");
         }
     }

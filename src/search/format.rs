@@ -93,7 +93,9 @@ pub fn decode_shard(buf: &[u8]) -> Option<Vec<(String, Vec<Posting>)>> {
     let mut out = Vec::with_capacity(count as usize);
     for _ in 0..count {
         let len = get_varint(buf, &mut pos)? as usize;
-        let text = std::str::from_utf8(buf.get(pos..pos + len)?).ok()?.to_string();
+        let text = std::str::from_utf8(buf.get(pos..pos + len)?)
+            .ok()?
+            .to_string();
         pos += len;
         let df = get_varint(buf, &mut pos)?;
         let flags = *buf.get(pos)?;
@@ -106,14 +108,23 @@ pub fn decode_shard(buf: &[u8]) -> Option<Vec<(String, Vec<Posting>)>> {
             doc += u32::try_from(get_varint(buf, &mut pos)?).ok()?;
             let mask = *buf.get(pos)?;
             pos += 1;
-            let tf = if with_tf { u32::try_from(get_varint(buf, &mut pos)?).ok()? } else { 1 };
+            let tf = if with_tf {
+                u32::try_from(get_varint(buf, &mut pos)?).ok()?
+            } else {
+                1
+            };
             let passage = if with_passage {
                 pos += 1;
                 *buf.get(pos - 1)?
             } else {
                 0
             };
-            postings.push(Posting { doc, mask, tf, passage });
+            postings.push(Posting {
+                doc,
+                mask,
+                tf,
+                passage,
+            });
         }
         out.push((text, postings));
     }
@@ -170,14 +181,34 @@ mod tests {
     #[test]
     fn shard_round_trips() {
         let ps = vec![
-            Posting { doc: 3, mask: 1, tf: 2, passage: 1 },
-            Posting { doc: 400, mask: 0x90, tf: 300, passage: 0 },
+            Posting {
+                doc: 3,
+                mask: 1,
+                tf: 2,
+                passage: 1,
+            },
+            Posting {
+                doc: 400,
+                mask: 0x90,
+                tf: 300,
+                passage: 0,
+            },
         ];
         let mut b = Vec::new();
         put_varint(&mut b, 2);
         put_token(&mut b, "党建", &ps, 1);
         put_token(&mut b, "x", &ps, 2);
-        let plain: Vec<Posting> = ps.iter().map(|p| Posting { passage: 0, tf: 1, ..*p }).collect();
-        assert_eq!(decode_shard(&b), Some(vec![("党建".to_string(), ps), ("x".to_string(), plain)]));
+        let plain: Vec<Posting> = ps
+            .iter()
+            .map(|p| Posting {
+                passage: 0,
+                tf: 1,
+                ..*p
+            })
+            .collect();
+        assert_eq!(
+            decode_shard(&b),
+            Some(vec![("党建".to_string(), ps), ("x".to_string(), plain)])
+        );
     }
 }

@@ -172,10 +172,19 @@ fn index_doc(id: u32, doc: &SearchDoc, inv: &mut Inverted, scratch: &mut Scratch
         add(text, 1 << f, 0);
     }
     for (p, text) in passages(&doc.body).iter().enumerate() {
-        add(&fold(text), 1 << BODY, u8::try_from(p + 1).unwrap_or(u8::MAX));
+        add(
+            &fold(text),
+            1 << BODY,
+            u8::try_from(p + 1).unwrap_or(u8::MAX),
+        );
     }
     // tf is capped: beyond 127 occurrences ranking no longer changes and one byte suffices.
-    let post = |s: Stat| Posting { doc: id, mask: s.mask, tf: s.tf.min(127), passage: s.passage };
+    let post = |s: Stat| Posting {
+        doc: id,
+        mask: s.mask,
+        tf: s.tf.min(127),
+        passage: s.passage,
+    };
     for (k, v) in grams.drain() {
         inv.grams.entry(k).or_default().push(post(v));
     }
@@ -209,7 +218,10 @@ fn invert(docs: &[&SearchDoc]) -> Inverted {
 
 /// Number of shards for `entries` postings: a power of two so the client can mask the hash.
 fn shard_count(entries: usize) -> usize {
-    (entries * 3 / SHARD_TARGET_BYTES).clamp(1, MAX_SHARDS).next_power_of_two().min(MAX_SHARDS)
+    (entries * 3 / SHARD_TARGET_BYTES)
+        .clamp(1, MAX_SHARDS)
+        .next_power_of_two()
+        .min(MAX_SHARDS)
 }
 
 /// Encodes the inverted index into shard files.
@@ -240,7 +252,10 @@ fn write_shards(inv: Inverted, docs: usize, out: &mut Vec<SearchFile>) -> usize 
                 let flags = u8::from(n <= passage_df) | if n * DENSE_DIV > docs { 2 } else { 0 };
                 put_token(&mut bytes, text, postings, flags);
             }
-            SearchFile { path: format!("search/shards/{i}.bin"), bytes }
+            SearchFile {
+                path: format!("search/shards/{i}.bin"),
+                bytes,
+            }
         })
         .collect();
     out.extend(files);
@@ -290,7 +305,12 @@ fn write_facets(docs: &[&SearchDoc], out: &mut Vec<SearchFile>) -> Vec<Facet> {
         .iter()
         .flat_map(|d| d.facets.iter().map(|(n, _)| n.clone()))
         .collect();
-    names.sort_by_key(|n| (FACET_ORDER.iter().position(|o| o == n).unwrap_or(99), n.clone()));
+    names.sort_by_key(|n| {
+        (
+            FACET_ORDER.iter().position(|o| o == n).unwrap_or(99),
+            n.clone(),
+        )
+    });
     names.dedup();
     let mut facets = Vec::new();
     for (fi, name) in names.into_iter().enumerate() {
@@ -309,16 +329,32 @@ fn write_facets(docs: &[&SearchDoc], out: &mut Vec<SearchFile>) -> Vec<Facet> {
         let mut values: Vec<String> = per_doc.iter().flatten().cloned().collect();
         values.sort();
         values.dedup();
-        let index: HashMap<&str, usize> =
-            values.iter().enumerate().map(|(i, v)| (v.as_str(), i)).collect();
-        let ids: Vec<Vec<usize>> =
-            per_doc.iter().map(|vals| vals.iter().map(|v| index[v.as_str()]).collect()).collect();
+        let index: HashMap<&str, usize> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.as_str(), i))
+            .collect();
+        let ids: Vec<Vec<usize>> = per_doc
+            .iter()
+            .map(|vals| vals.iter().map(|v| index[v.as_str()]).collect())
+            .collect();
         let mut counts = vec![0u32; values.len()];
         ids.iter().flatten().for_each(|&i| counts[i] += 1);
         let multi = ids.iter().any(|v| v.len() > 1);
-        let bytes = if multi { inverted_column(&ids, values.len()) } else { doc_column(&ids) };
-        facets.push(Facet { name, values, counts });
-        out.push(SearchFile { path: format!("search/facets/{fi}.bin"), bytes });
+        let bytes = if multi {
+            inverted_column(&ids, values.len())
+        } else {
+            doc_column(&ids)
+        };
+        facets.push(Facet {
+            name,
+            values,
+            counts,
+        });
+        out.push(SearchFile {
+            path: format!("search/facets/{fi}.bin"),
+            bytes,
+        });
     }
     facets
 }
@@ -327,7 +363,11 @@ fn write_facets(docs: &[&SearchDoc], out: &mut Vec<SearchFile>) -> Vec<Facet> {
 fn head_text(d: &SearchDoc) -> String {
     let mut meta: Vec<String> = Vec::new();
     let mut add = |label: &str, vals: &[String]| {
-        let vals: Vec<&str> = vals.iter().map(String::as_str).filter(|v| !v.is_empty()).collect();
+        let vals: Vec<&str> = vals
+            .iter()
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+            .collect();
         if !vals.is_empty() {
             meta.push(format!("{label}：{}", vals.join("、")));
         }
@@ -350,8 +390,11 @@ fn head_text(d: &SearchDoc) -> String {
 /// for the page's characters (Simplified pages get two empty strings).
 fn fold_map_for(texts: &[&str]) -> [String; 2] {
     let map = char_map();
-    let mut pairs: Vec<(char, char)> =
-        texts.iter().flat_map(|t| t.chars()).filter_map(|c| map.get(c).map(|s| (c, s))).collect();
+    let mut pairs: Vec<(char, char)> = texts
+        .iter()
+        .flat_map(|t| t.chars())
+        .filter_map(|c| map.get(c).map(|s| (c, s)))
+        .collect();
     pairs.sort_unstable();
     pairs.dedup();
     let (t, s) = pairs.into_iter().unzip();
@@ -415,7 +458,10 @@ fn write_t2s(out: &mut Vec<SearchFile>) -> Vec<u32> {
         }
     }
     for (b, t, s) in &blocks {
-        out.push(SearchFile { path: format!("search/t2s/{b}.json"), bytes: json!({"t": t, "s": s}).to_string().into_bytes() });
+        out.push(SearchFile {
+            path: format!("search/t2s/{b}.json"),
+            bytes: json!({"t": t, "s": s}).to_string().into_bytes(),
+        });
     }
     blocks.into_iter().map(|b| b.0).collect()
 }
@@ -423,7 +469,12 @@ fn write_t2s(out: &mut Vec<SearchFile>) -> Vec<u32> {
 /// The sort key that numbers documents: first org, region, year, type.
 fn facet_key(d: &SearchDoc) -> Vec<String> {
     let first = |name: &str| {
-        d.facets.iter().find(|(n, _)| n == name).and_then(|(_, v)| v.first()).cloned().unwrap_or_default()
+        d.facets
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, v)| v.first())
+            .cloned()
+            .unwrap_or_default()
     };
     let org = d.org.first().cloned().unwrap_or_else(|| first("org"));
     vec![org, first("region"), first("year"), first("type")]
@@ -455,7 +506,10 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<SearchFile> {
         "facets": facets.iter().map(|f| json!({"name": f.name, "values": f.values, "counts": f.counts})).collect::<Vec<_>>(),
         "t2s": t2s,
     });
-    files.push(SearchFile { path: "search/manifest.json".into(), bytes: manifest.to_string().into_bytes() });
+    files.push(SearchFile {
+        path: "search/manifest.json".into(),
+        bytes: manifest.to_string().into_bytes(),
+    });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }

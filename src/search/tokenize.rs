@@ -34,7 +34,9 @@ pub enum Token<'a> {
 /// packed character is non-zero.
 #[inline]
 pub fn pack(chars: &[char]) -> u64 {
-    chars.iter().fold(0u64, |k, &c| (k << 21) | u64::from(c as u32))
+    chars
+        .iter()
+        .fold(0u64, |k, &c| (k << 21) | u64::from(c as u32))
 }
 
 /// Unpacks a key produced by [`pack`] back into its string.
@@ -95,7 +97,9 @@ pub fn token_text(t: &Token<'_>) -> String {
 /// FNV-1a over code points: the shard a token lives in is `hash(text) & (shards - 1)`.
 /// The client computes the same function (`Math.imul`).
 pub fn hash(text: &str) -> u32 {
-    text.chars().fold(0x811c_9dc5u32, |h, c| (h ^ c as u32).wrapping_mul(0x0100_0193))
+    text.chars().fold(0x811c_9dc5u32, |h, c| {
+        (h ^ c as u32).wrapping_mul(0x0100_0193)
+    })
 }
 
 #[cfg(test)]
