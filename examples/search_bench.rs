@@ -227,6 +227,18 @@ pub fn corpus(n: usize) -> Vec<SearchDoc> {
         .collect()
 }
 
+/// User + system CPU seconds of this process so far (Linux `/proc/self/stat`, 100 Hz ticks):
+/// on a loaded machine wall time overstates the work, CPU time does not.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<f64> = after
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) / 100.0
+}
+
 fn gzip(bytes: &[u8]) -> usize {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
     e.write_all(bytes).unwrap();
@@ -240,34 +252,6 @@ fn file<'a>(files: &'a [SearchFile], path: &str) -> &'a SearchFile {
         .unwrap_or_else(|| panic!("{path}"))
 }
 
-/// The shard files a query's exact tokens need (mirrors the client's token choice).
-fn query_shards(files: &[SearchFile], shards: usize, q: &str) -> BTreeSet<String> {
-    let folded = fold(q);
-    let mut set = BTreeSet::new();
-    for term in folded.split_whitespace() {
-        let cjk: Vec<char> = term.chars().filter(|c| tokenize::is_cjk(*c)).collect();
-        let n = if cjk.len() >= 3 { 3 } else { cjk.len() };
-        let mut toks: Vec<String> = if n > 0 {
-            cjk.windows(n).map(|w| w.iter().collect()).collect()
-        } else {
-            vec![]
-        };
-        tokenize::tokenize(term, |t| {
-            if let tokenize::Token::Word(w) = t {
-                toks.push(w.to_string());
-            }
-        });
-        for t in toks {
-            set.insert(format!(
-                "search/shards/{}.bin",
-                tokenize::hash(&t) as usize & (shards - 1)
-            ));
-        }
-    }
-    let _ = files;
-    set
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let n: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(10_000);
@@ -279,11 +263,15 @@ fn main() {
     let t0 = Instant::now();
     let _ = fold("預熱");
     let t_map = t0.elapsed();
-    let t1 = Instant::now();
+    let (t1, c1) = (Instant::now(), cpu_seconds());
     let files = build_index(&docs);
-    let t_build = t1.elapsed();
+    let (t_build, c_build) = (t1.elapsed(), cpu_seconds() - c1);
     let total: usize = files.iter().map(|f| f.bytes.len()).sum();
     println!("docs {n}, threads {}", rayon::current_num_threads());
+    println!(
+        "build_index CPU time {:.0} ms (user + system, all threads)",
+        c_build * 1e3
+    );
     println!(
         "fold map init {:.0} ms; build_index {:.0} ms",
         t_map.as_secs_f64() * 1e3,
@@ -308,7 +296,7 @@ fn main() {
     );
     let manifest: serde_json::Value =
         serde_json::from_slice(&file(&files, "search/manifest.json").bytes).unwrap();
-    let shards = manifest["shards"].as_u64().unwrap() as usize;
+    println!("shards: {}", manifest["shards"]);
     let js_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/static/search/");
     let js = std::fs::read(format!("{js_dir}xianfeng-search.js")).unwrap_or_default();
     let ui = std::fs::read(format!("{js_dir}search-ui.js")).unwrap_or_default();
@@ -342,30 +330,9 @@ fn main() {
         })
         .sum();
     println!("  10 results' fragments (head + 1 passage): {frag10} B gz");
-    let fixed_sum: usize = fixed.iter().map(|f| f.1).sum();
-    for q in [
-        "党建工作品牌",
-        "讓我先來",
-        "珠海市财政局",
-        "先锋班组",
-        "支部先锋123",
-        "廉洁 纪律",
-        "党",
-    ] {
-        let sh = query_shards(&files, shards, q);
-        let sb: usize = sh.iter().map(|p| gzip(&file(&files, p).bytes)).sum();
-        let blocks: BTreeSet<u32> = q.chars().map(|c| c as u32 >> 9).collect();
-        let tb: usize = blocks
-            .iter()
-            .filter_map(|b| {
-                files
-                    .iter()
-                    .find(|f| f.path == format!("search/t2s/{b}.json"))
-            })
-            .map(|f| gzip(&f.bytes))
-            .sum();
-        println!("query {q}: {} shards {sb} B, t2s {tb} B; cold total {} B (+facets {}), warm total {} B", sh.len(), fixed_sum + sb + tb + frag10, fixed_sum + sb + tb + frag10 + facets, sb + tb + frag10);
-    }
+    println!(
+        "per-query bytes (what the client really fetches): node benches/search_bytes.mjs OUT_DIR"
+    );
     if let Some(dir) = args.get(2) {
         for f in &files {
             let p = std::path::Path::new(dir).join(&f.path);

@@ -54,12 +54,21 @@ fn manifest(files: &[SearchFile]) -> serde_json::Value {
 fn lookup(files: &[SearchFile], token: &str) -> Vec<(u32, u8)> {
     let shards = manifest(files)["shards"].as_u64().unwrap() as u32;
     let path = format!("search/shards/{}.bin", hash(token) & (shards - 1));
-    let entries = decode_shard(file(files, &path)).expect("shard decodes");
+    let entries = decode_shard(file(files, &path), external(files, &path)).expect("shard decodes");
     entries
         .into_iter()
         .find(|(t, _)| t == token)
         .map(|(_, ps)| ps.iter().map(|p| (p.doc, p.mask)).collect())
         .unwrap_or_default()
+}
+
+/// Loader of a shard's external postings files.
+fn external<'a>(files: &'a [SearchFile], shard: &str) -> impl Fn(usize) -> Option<Vec<u8>> + 'a {
+    let stem = shard.trim_end_matches(".bin").to_string();
+    move |i| {
+        let p = format!("{stem}-{i}.bin");
+        files.iter().find(|f| f.path == p).map(|f| f.bytes.clone())
+    }
 }
 
 fn doc_url(files: &[SearchFile], id: u32) -> String {
@@ -99,8 +108,9 @@ fn shards_decode_to_the_right_docs_and_fields() {
 fn every_token_is_in_its_hash_shard_and_sorted() {
     let files = build_index(&corpus());
     let shards = manifest(&files)["shards"].as_u64().unwrap() as u32;
-    for f in files.iter().filter(|f| f.path.contains("/shards/")) {
-        let entries = decode_shard(&f.bytes).unwrap();
+    let is_shard = |p: &str| p.starts_with("search/shards/") && !p.contains('-');
+    for f in files.iter().filter(|f| is_shard(&f.path)) {
+        let entries = decode_shard(&f.bytes, external(&files, &f.path)).unwrap();
         let names: Vec<&String> = entries.iter().map(|e| &e.0).collect();
         let mut sorted = names.clone();
         sorted.sort();
@@ -116,6 +126,28 @@ fn every_token_is_in_its_hash_shard_and_sorted() {
             );
         }
     }
+}
+
+#[test]
+fn big_postings_lists_live_in_their_own_files() {
+    let docs: Vec<SearchDoc> = (0..400)
+        .map(|i| {
+            doc(
+                &format!("/d{i}/"),
+                "党建",
+                "某局",
+                "2020",
+                &format!("工作{i}"),
+            )
+        })
+        .collect();
+    let files = build_index(&docs);
+    assert!(files
+        .iter()
+        .any(|f| f.path.starts_with("search/shards/") && f.path.contains('-')));
+    assert_eq!(lookup(&files, "党建").len(), 400);
+    assert_eq!(lookup(&files, "工作").len(), 400);
+    assert_eq!(lookup(&files, "399").len(), 1);
 }
 
 #[test]

@@ -11,7 +11,9 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use super::fold::{char_map, fold};
-use super::format::{put_token, put_varint, Posting};
+use super::format::{
+    encode_postings, put_token, put_varint, Posting, FLAG_EXTERNAL, FLAG_NO_TF, FLAG_PASSAGE,
+};
 use super::tokenize::{hash, token_text, tokenize, Token};
 use super::{SearchDoc, SearchFile};
 
@@ -32,7 +34,7 @@ pub const FIELDS: [(&str, f32); 8] = [
 const BODY: usize = 4;
 
 /// Minimum passage length in characters (a passage is what an excerpt is cut from).
-const PASSAGE_CHARS: usize = 240;
+const PASSAGE_CHARS: usize = 160;
 
 /// Postings carry the passage of the first body match only for tokens at most this frequent
 /// (or at most 1/64 of the docs): for frequent tokens any passage will do, and the byte per
@@ -44,9 +46,14 @@ const DENSE_DIV: usize = 8;
 
 const FACET_ORDER: [&str; 5] = ["org", "region", "type", "year", "tags"];
 
-/// Postings bytes aimed at per shard: small enough that a query's shards stay a few KB.
-const SHARD_TARGET_BYTES: usize = 4096;
+/// Inline postings bytes aimed at per shard: a query's shards stay a few KB.
+const SHARD_TARGET_BYTES: usize = 512;
+/// Tokens aimed at per shard at most: the directory part of a shard must stay small too.
+const SHARD_TARGET_TOKENS: usize = 24;
 const MAX_SHARDS: usize = 4096;
+
+/// Postings lists longer than this get their own file (see `format::FLAG_EXTERNAL`).
+const EXTERNAL_BYTES: usize = 384;
 
 /// A fast, deterministic hasher for the packed n-gram keys (SipHash dominates otherwise).
 #[derive(Default)]
@@ -130,66 +137,131 @@ pub fn passages(body: &str) -> Vec<&str> {
     out
 }
 
-/// Per-document token statistics: field mask, count, first body passage (1-based, 0 = none).
-#[derive(Clone, Copy, Default)]
-struct Stat {
-    mask: u8,
-    tf: u32,
-    passage: u8,
+/// One run of documents being inverted. Tokens get run-local dense ids, so the per-posting
+/// work is one hash lookup plus array indexing, and postings are appended to one flat vector
+/// (sequential writes) and grouped by token once at the end of the run (a counting sort).
+struct Run {
+    /// Direct-mapped cache in front of `gram_ids` (key, id + 1): CJK text reuses a small
+    /// vocabulary, so most lookups end here without probing the hash map.
+    cache: Vec<(u64, u32)>,
+    gram_ids: FxMap<u64, u32>,
+    word_ids: FxMap<String, u32>,
+    /// Per token id: 1 + the last doc that used it, and where its posting is in `flat`.
+    last_doc: Vec<u32>,
+    slot: Vec<u32>,
+    flat: Vec<(u32, Posting)>,
 }
 
-impl Stat {
-    fn add(&mut self, bit: u8, passage: u8) {
-        self.mask |= bit;
-        self.tf = self.tf.saturating_add(1);
-        if self.passage == 0 {
-            self.passage = passage;
+const CACHE_BITS: u32 = 14;
+
+impl Default for Run {
+    fn default() -> Self {
+        Run {
+            cache: vec![(0, 0); 1 << CACHE_BITS],
+            gram_ids: FxMap::default(),
+            word_ids: FxMap::default(),
+            last_doc: Vec::new(),
+            slot: Vec::new(),
+            flat: Vec::new(),
         }
     }
 }
 
-/// Per-document token maps, reused from one document to the next (no rehash, no malloc).
-#[derive(Default)]
-struct Scratch {
-    grams: FxMap<u64, Stat>,
-    words: FxMap<String, Stat>,
+impl Run {
+    fn new_id(&mut self) -> u32 {
+        self.last_doc.push(0);
+        self.slot.push(0);
+        (self.last_doc.len() - 1) as u32
+    }
+
+    fn id_of(&mut self, t: Token<'_>) -> u32 {
+        match t {
+            Token::Gram(k) => {
+                let c = (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - CACHE_BITS)) as usize;
+                if self.cache[c].0 == k && self.cache[c].1 != 0 {
+                    return self.cache[c].1 - 1;
+                }
+                let id = match self.gram_ids.get(&k) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.new_id();
+                        self.gram_ids.insert(k, id);
+                        id
+                    }
+                };
+                self.cache[c] = (k, id + 1);
+                id
+            }
+            Token::Word(w) => match self.word_ids.get(w) {
+                Some(&id) => id,
+                None => {
+                    let id = self.new_id();
+                    self.word_ids.insert(w.to_string(), id);
+                    id
+                }
+            },
+        }
+    }
+
+    /// Records one occurrence of `t` in `doc`, field `bit`, body passage `passage` (0 = none).
+    fn add(&mut self, doc: u32, t: Token<'_>, bit: u8, passage: u8) {
+        let id = self.id_of(t) as usize;
+        if self.last_doc[id] == doc + 1 {
+            let p = &mut self.flat[self.slot[id] as usize].1;
+            p.mask |= bit;
+            // tf is capped: beyond 127 ranking no longer changes and one byte suffices.
+            p.tf = (p.tf + 1).min(127);
+            if p.passage == 0 {
+                p.passage = passage;
+            }
+        } else {
+            self.last_doc[id] = doc + 1;
+            self.slot[id] = self.flat.len() as u32;
+            self.flat.push((
+                id as u32,
+                Posting {
+                    doc,
+                    mask: bit,
+                    tf: 1,
+                    passage,
+                },
+            ));
+        }
+    }
+
+    /// Groups the flat postings by token (stable, so each list stays in doc order).
+    fn finish(self) -> Inverted {
+        let n = self.last_doc.len();
+        let mut lists: Vec<Vec<Posting>> = {
+            let mut counts = vec![0usize; n];
+            self.flat
+                .iter()
+                .for_each(|(id, _)| counts[*id as usize] += 1);
+            counts.into_iter().map(Vec::with_capacity).collect()
+        };
+        for (id, p) in self.flat {
+            lists[id as usize].push(p);
+        }
+        let mut inv = Inverted::default();
+        for (k, id) in self.gram_ids {
+            inv.grams.insert(k, std::mem::take(&mut lists[id as usize]));
+        }
+        for (k, id) in self.word_ids {
+            inv.words.insert(k, std::mem::take(&mut lists[id as usize]));
+        }
+        inv
+    }
 }
 
-/// Indexes one document (id `id`) into `inv`.
-fn index_doc(id: u32, doc: &SearchDoc, inv: &mut Inverted, scratch: &mut Scratch) {
+/// Indexes one document (id `id`) into `run`.
+fn index_doc(id: u32, doc: &SearchDoc, run: &mut Run) {
     let texts = field_texts(doc);
-    let Scratch { grams, words } = scratch;
-    let mut add = |text: &str, bit: u8, passage: u8| {
-        tokenize(text, |t| match t {
-            Token::Gram(k) => grams.entry(k).or_default().add(bit, passage),
-            Token::Word(w) => match words.get_mut(w) {
-                Some(s) => s.add(bit, passage),
-                None => words.entry(w.to_string()).or_default().add(bit, passage),
-            },
-        });
-    };
     for (f, text) in texts.iter().enumerate() {
-        add(text, 1 << f, 0);
+        tokenize(text, |t| run.add(id, t, 1 << f, 0));
     }
     for (p, text) in passages(&doc.body).iter().enumerate() {
-        add(
-            &fold(text),
-            1 << BODY,
-            u8::try_from(p + 1).unwrap_or(u8::MAX),
-        );
-    }
-    // tf is capped: beyond 127 occurrences ranking no longer changes and one byte suffices.
-    let post = |s: Stat| Posting {
-        doc: id,
-        mask: s.mask,
-        tf: s.tf.min(127),
-        passage: s.passage,
-    };
-    for (k, v) in grams.drain() {
-        inv.grams.entry(k).or_default().push(post(v));
-    }
-    for (k, v) in words.drain() {
-        inv.words.entry(k).or_default().push(post(v));
+        let passage = u8::try_from(p + 1).unwrap_or(u8::MAX);
+        tokenize(&fold(text), |t| run.add(id, t, 1 << BODY, passage));
     }
 }
 
@@ -201,12 +273,11 @@ fn invert(docs: &[&SearchDoc]) -> Inverted {
         .par_chunks(run_len)
         .enumerate()
         .map(|(r, chunk)| {
-            let mut inv = Inverted::default();
-            let mut scratch = Scratch::default();
+            let mut run = Run::default();
             for (i, d) in chunk.iter().enumerate() {
-                index_doc((r * run_len + i) as u32, d, &mut inv, &mut scratch);
+                index_doc((r * run_len + i) as u32, d, &mut run);
             }
-            inv
+            run.finish()
         })
         .collect();
     let mut all = Inverted::default();
@@ -216,9 +287,10 @@ fn invert(docs: &[&SearchDoc]) -> Inverted {
     all
 }
 
-/// Number of shards for `entries` postings: a power of two so the client can mask the hash.
-fn shard_count(entries: usize) -> usize {
-    (entries * 3 / SHARD_TARGET_BYTES)
+/// Number of shards for `inline_bytes` of inline postings: a power of two so the client can mask the hash.
+fn shard_count(inline_bytes: usize, tokens: usize) -> usize {
+    (inline_bytes / SHARD_TARGET_BYTES)
+        .max(tokens / SHARD_TARGET_TOKENS)
         .clamp(1, MAX_SHARDS)
         .next_power_of_two()
         .min(MAX_SHARDS)
@@ -232,8 +304,13 @@ fn write_shards(inv: Inverted, docs: usize, out: &mut Vec<SearchFile>) -> usize 
         .map(|(k, v)| (token_text(&Token::Gram(k)), v))
         .chain(inv.words)
         .collect();
-    let entries: usize = tokens.iter().map(|(_, v)| v.len()).sum();
-    let shards = shard_count(entries);
+    // Only small lists stay inline, so they alone size the shards.
+    let inline: usize = tokens
+        .iter()
+        .map(|(_, v)| v.len() * 3)
+        .filter(|&b| b <= EXTERNAL_BYTES)
+        .sum();
+    let shards = shard_count(inline, tokens.len());
     let passage_df = PASSAGE_DF_MIN.max(docs / 64);
     tokens.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut buckets: Vec<Vec<(String, Vec<Posting>)>> = (0..shards).map(|_| Vec::new()).collect();
@@ -241,24 +318,34 @@ fn write_shards(inv: Inverted, docs: usize, out: &mut Vec<SearchFile>) -> usize 
         let s = hash(&t.0) as usize & (shards - 1);
         buckets[s].push(t);
     }
-    let files: Vec<SearchFile> = buckets
+    let files: Vec<Vec<SearchFile>> = buckets
         .into_par_iter()
         .enumerate()
         .map(|(i, toks)| {
+            let mut files = Vec::new();
             let mut bytes = Vec::new();
             put_varint(&mut bytes, toks.len() as u64);
-            for (text, postings) in &toks {
+            for (e, (text, postings)) in toks.iter().enumerate() {
                 let n = postings.len();
-                let flags = u8::from(n <= passage_df) | if n * DENSE_DIV > docs { 2 } else { 0 };
-                put_token(&mut bytes, text, postings, flags);
+                let mut flags = if n <= passage_df { FLAG_PASSAGE } else { 0 };
+                if n * DENSE_DIV > docs {
+                    flags |= FLAG_NO_TF;
+                }
+                let body = encode_postings(postings, flags);
+                if body.len() > EXTERNAL_BYTES {
+                    put_token(&mut bytes, text, n, flags | FLAG_EXTERNAL, &[]);
+                    let path = format!("search/shards/{i}-{e}.bin");
+                    files.push(SearchFile { path, bytes: body });
+                } else {
+                    put_token(&mut bytes, text, n, flags, &body);
+                }
             }
-            SearchFile {
-                path: format!("search/shards/{i}.bin"),
-                bytes,
-            }
+            let path = format!("search/shards/{i}.bin");
+            files.push(SearchFile { path, bytes });
+            files
         })
         .collect();
-    out.extend(files);
+    out.extend(files.into_iter().flatten());
     shards
 }
 

@@ -5,6 +5,10 @@
 import { search } from './xianfeng-search.js';
 
 const FACETS = [['org', '单位'], ['region', '地区'], ['type', '类型'], ['year', '年份'], ['tags', '标签']];
+// Facets counted on demand: their group starts closed and its column (the largest, on a big
+// site) is fetched only when the group is opened or one of its values is in the URL.
+const LAZY = new Set(['tags']);
+const opened = new Set();
 const PAGE = 10;
 const DEBOUNCE_MS = 100;
 const FACET_SHOWN = 12;
@@ -65,15 +69,21 @@ function renderEmpty() {
   more.hidden = true;
 }
 
+const wanted = () => FACETS.map(([n]) => n).filter((n) => !LAZY.has(n) || opened.has(n) || state.filters[n]);
+
 function renderFacets(facets) {
   facetBox.innerHTML = FACETS.map(([name, label]) => {
-    const vals = facets[name] || [];
     const chosen = new Set(state.filters[name] || []);
+    if (LAZY.has(name) && !(name in facets)) {
+      return `<details class="facet-lazy" data-facet="${name}"><summary>${label}</summary></details>`;
+    }
+    const vals = facets[name] || [];
     const shown = vals.filter(([v], i) => i < FACET_SHOWN || chosen.has(v));
     if (!shown.length) return '';
-    return `<fieldset><legend>${label}</legend>${shown.map(([v, c]) => `<label>
+    const group = `<fieldset><legend>${label}</legend>${shown.map(([v, c]) => `<label>
       <input type="checkbox" name="${name}" value="${esc(v)}"${chosen.has(v) ? ' checked' : ''}>
       <span>${esc(v)}</span><span class="count">${c}</span></label>`).join('')}</fieldset>`;
+    return LAZY.has(name) ? `<details open data-facet="${name}"><summary>${label}</summary>${group}</details>` : group;
   }).join('');
 }
 
@@ -89,7 +99,7 @@ async function run() {
     return;
   }
   try {
-    const res = await search(state.q, { filters: state.filters, limit: state.limit });
+    const res = await search(state.q, { filters: state.filters, limit: state.limit, facets: wanted() });
     if (my !== seq) return;
     if (res.total) renderResults(res); else renderEmpty();
     status.textContent = res.total ? `找到 ${res.total} 个相关案例` : '没有找到结果';
@@ -131,6 +141,13 @@ facetBox.addEventListener('change', (e) => {
   state.limit = PAGE;
   run();
 });
+
+facetBox.addEventListener('toggle', (e) => {
+  const d = e.target;
+  if (!(d instanceof HTMLDetailsElement) || !d.open || opened.has(d.dataset.facet)) return;
+  opened.add(d.dataset.facet);
+  run();
+}, true);
 
 more.addEventListener('click', () => {
   state.limit += PAGE;

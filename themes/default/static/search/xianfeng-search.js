@@ -192,7 +192,7 @@ function parseShard(buf) {
     const df = varint(buf, st);
     const flags = buf[st.p++];
     const bytes = varint(buf, st);
-    entries.set(text, { df, flags, start: st.p, end: st.p + bytes, decoded: null });
+    entries.set(text, { df, flags, index: i, start: st.p, end: st.p + bytes, decoded: null });
     st.p += bytes;
   }
   return { buf, entries };
@@ -206,11 +206,20 @@ function decodePostings(buf, e) {
   const tf = new Uint8Array(e.df);
   const passage = new Uint8Array(e.df);
   let doc = 0;
+  const dense = e.flags & 2;
   for (let i = 0; i < e.df; i++) {
-    doc += varint(buf, st);
+    if (dense) {
+      // Dense list: gap << 1 | in-title/brand/org; no tf, no mask (format.rs FLAG_NO_TF).
+      const v = varint(buf, st);
+      doc += Math.floor(v / 2);
+      mask[i] = v % 2 ? 0b1 : 0b10000;
+      tf[i] = 1;
+    } else {
+      doc += varint(buf, st);
+      mask[i] = buf[st.p++];
+      tf[i] = Math.min(varint(buf, st), 255);
+    }
     docs[i] = doc;
-    mask[i] = buf[st.p++];
-    tf[i] = e.flags & 2 ? 1 : Math.min(varint(buf, st), 255);
     if (e.flags & 1) passage[i] = buf[st.p++];
   }
   const byDoc = new Map();
@@ -235,7 +244,13 @@ async function postings(tokens) {
     }
     const sh = await shards.get(s);
     const e = sh.entries.get(t);
-    out.set(t, e ? decodePostings(sh.buf, e) : EMPTY);
+    if (!e) out.set(t, EMPTY);
+    else if (e.flags & 4) {
+      // Big list in its own file (FLAG_EXTERNAL): fetched only for this token.
+      const buf = await fetchFile(`shards/${s}-${e.index}.bin`, 'bin');
+      e.start = 0; e.end = buf.length;
+      out.set(t, decodePostings(buf, e));
+    } else out.set(t, decodePostings(sh.buf, e));
   }));
   return out;
 }
@@ -341,9 +356,10 @@ async function filterDocs(m, docs, filters, heads) {
 }
 
 /** Facet counts over `docs` (disjunctive: a facet's counts ignore its own filter). */
-async function facetCounts(m, docs, filters, heads) {
+async function facetCounts(m, docs, filters, heads, names) {
   const out = {};
   await Promise.all(m.facets.map(async (f, fi) => {
+    if (names && !names.includes(f.name)) return;
     const others = { ...(filters || {}) };
     delete others[f.name];
     const base = await filterDocs(m, docs, others, heads);
@@ -477,7 +493,9 @@ async function resultFor(m, r, hit) {
 /**
  * Searches the index.
  * @param {string} query space-separated terms (AND); "quoted phrases" match exactly
- * @param {{filters?: Object<string, string|string[]>, limit?: number, facets?: boolean}} opts
+ * @param {{filters?: Object<string, string|string[]>, limit?: number, facets?: boolean|string[]}} opts
+ *   `facets`: counts for every facet (true, the default), none (false) or the named ones (each
+ *   facet with many hits costs one column download; tags is the largest).
  * @returns {Promise<{total:number, exact:number, results:Array, facets:Object}>}
  */
 export async function search(query, { filters = {}, limit = 10, facets = true } = {}) {
@@ -496,6 +514,6 @@ export async function search(query, { filters = {}, limit = 10, facets = true } 
   const hits = r.hits.filter((h) => keep.has(h.d));
   const results = await Promise.all(hits.slice(0, limit).map((h) => resultFor(m, r, h)));
   const out = { total: hits.length, exact: hits.filter((h) => h.exact).length, results, facets: {} };
-  if (facets) out.facets = await facetCounts(m, all, filters, heads);
+  if (facets) out.facets = await facetCounts(m, all, filters, heads, Array.isArray(facets) ? facets : null);
   return out;
 }
