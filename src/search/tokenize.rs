@@ -18,7 +18,15 @@ pub fn is_cjk(c: char) -> bool {
 /// True for characters that form word runs (letters and digits that are not Han).
 #[inline]
 pub fn is_word_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || (!c.is_ascii() && !is_cjk(c) && c.is_alphanumeric())
+    c.is_ascii_alphanumeric()
+        || (!c.is_ascii() && !is_cjk(c) && !is_cjk_punct(c) && c.is_alphanumeric())
+}
+
+/// CJK and general punctuation blocks: never letters, and common in Chinese text, so they
+/// skip the (slow) Unicode alphabetic lookup.
+#[inline]
+fn is_cjk_punct(c: char) -> bool {
+    matches!(c as u32, 0x2000..=0x206F | 0x3000..=0x303F | 0xFF00..=0xFF0F)
 }
 
 /// A token of folded text.
