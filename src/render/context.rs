@@ -27,8 +27,12 @@ impl Shared {
                 term_index.insert((tax.key.clone(), term.name.clone()), (ti, k));
             }
         }
-        let mut shared =
-            Shared { site: site_value(site), summaries: Vec::new(), term_index, all_cases: (0..site.cases.len()).collect() };
+        let mut shared = Shared {
+            site: site_value(site),
+            summaries: Vec::new(),
+            term_index,
+            all_cases: (0..site.cases.len()).collect(),
+        };
         shared.summaries = (0..site.cases.len()).map(|i| case_summary(site, &site.cases[i])).collect();
         shared
     }
