@@ -21,5 +21,6 @@ pub mod render;
 pub mod scaffold;
 pub mod search;
 pub mod search_docs;
+pub mod serve;
 pub mod site;
 pub mod theme;
