@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Times `xianfeng build` on generated corpora (../shared/bench/gen_corpus.py): wall time,
+# peak RSS and pages per second, cold builds, median of RUNS. When `hugo` is installed
+# (Debian package), builds the same cases with Hugo in alternation and prints the ratio.
+#
+#   benches/build.sh [SIZES...]        default: 1000 10000
+#   RUNS=5 OUT=/dev/shm/xf-bench benches/build.sh 10000
+#
+# Measure on tmpfs (/dev/shm, the default) as well as on disk: this machine's disk is noisy.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+gen=${GEN:-$here/../shared/bench/gen_corpus.py}
+out=${OUT:-/dev/shm/xianfeng-bench}
+runs=${RUNS:-3}
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
+
+cargo build --release --quiet --manifest-path "$here/Cargo.toml"
+bin="$here/target/release/xianfeng"
+[ -f "$gen" ] || { echo "corpus generator not found at $gen (set GEN=)" >&2; exit 2; }
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# time_build LABEL CMD... → prints "wall_s peak_kib"
+time_build() {
+  local log; log=$(mktemp)
+  /usr/bin/time -f "%e %M" -o "$log" "$@" >/dev/null 2>&1 || { echo "build failed: $*" >&2; cat "$log" >&2; exit 1; }
+  cat "$log"; rm -f "$log"
+}
+
+printf "%-8s %-10s %10s %12s %10s %12s\n" cases tool wall_s peak_MiB pages pages_per_s
+for n in "${sizes[@]}"; do
+  corpus="$out/corpus-$n"
+  if [ ! -d "$corpus/site/content" ]; then
+    python3 "$gen" "$n" "$corpus" >/dev/null
+    cat > "$corpus/site/site.yaml" <<YAML
+title: 基准测试
+base_url: https://bench.example.cn
+YAML
+  fi
+  walls=(); peaks=(); hwalls=(); hpeaks=()
+  for _ in $(seq "$runs"); do
+    rm -rf "$out/public-$n"
+    read -r w p < <(time_build "$bin" build "$corpus/site" -o "$out/public-$n")
+    walls+=("$w"); peaks+=("$p")
+    if command -v hugo >/dev/null; then
+      rm -rf "$out/hugo-public-$n"
+      read -r w p < <(time_build hugo --quiet -s "$corpus/hugo" -d "$out/hugo-public-$n")
+      hwalls+=("$w"); hpeaks+=("$p")
+    fi
+  done
+  pages=$(find "$out/public-$n" -name '*.html' | wc -l)
+  w=$(printf "%s\n" "${walls[@]}" | median); p=$(printf "%s\n" "${peaks[@]}" | median)
+  printf "%-8s %-10s %10.2f %12.1f %10d %12.0f\n" "$n" xianfeng "$w" "$(echo "$p/1024" | bc -l)" "$pages" "$(echo "$pages/$w" | bc -l)"
+  if [ ${#hwalls[@]} -gt 0 ]; then
+    hw=$(printf "%s\n" "${hwalls[@]}" | median); hp=$(printf "%s\n" "${hpeaks[@]}" | median)
+    hpages=$(find "$out/hugo-public-$n" -name '*.html' | wc -l)
+    printf "%-8s %-10s %10.2f %12.1f %10d %12.0f\n" "$n" hugo "$hw" "$(echo "$hp/1024" | bc -l)" "$hpages" "$(echo "$hpages/$hw" | bc -l)"
+    printf "%-8s ratio xianfeng/hugo wall: %.3f\n" "$n" "$(echo "$w/$hw" | bc -l)"
+  fi
+done

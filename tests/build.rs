@@ -1,0 +1,252 @@
+//! The real binary on real sites: the demo, and small fixture sites for each behaviour.
+
+mod common;
+use common::*;
+use std::fs;
+
+#[test]
+fn demo_site_builds_every_page_of_the_design() {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let result = xianfeng().arg("build").arg(repo_root()).arg("-o").arg(&public).output().unwrap();
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    for page in [
+        "index.html",
+        "brands/index.html",
+        "brands/brands.json",
+        "cases/index.html",
+        "compilations/index.html",
+        "compilations/zhuhai-dianxing-anli/index.html",
+        "search/index.html",
+        "404.html",
+        "sitemap.xml",
+        "atom.xml",
+        "robots.txt",
+        "about/index.html",
+    ] {
+        assert!(public.join(page).is_file(), "missing {page}");
+    }
+    for taxonomy in ["org", "region", "type", "sector", "level", "year", "tags", "honours"] {
+        let list = public.join(taxonomy).join("index.html");
+        assert!(list.is_file(), "missing /{taxonomy}/");
+        let terms = fs::read_dir(public.join(taxonomy)).unwrap().filter(|e| e.as_ref().unwrap().path().is_dir()).count();
+        assert!(terms > 0, "/{taxonomy}/ has no term pages");
+    }
+    for entry in fs::read_dir(repo_root().join("content/cases")).unwrap() {
+        let path = entry.unwrap().path();
+        let slug = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let page = public.join("cases").join(&slug).join("index.html");
+        assert!(page.is_file(), "case {slug} has no page");
+    }
+    let traditional = fs::read_to_string(public.join("cases/tianjin-shiji-jiguan-shuang-shifan/index.html")).unwrap();
+    assert!(traditional.contains("lang=\"zh-Hant\""), "Traditional case is marked zh-Hant");
+}
+
+#[test]
+fn chinese_bold_lead_sentences_render_as_strong() {
+    let site = TestSite::new(&[(
+        "content/cases/a.md",
+        &case(
+            "甲",
+            "甲",
+            "某局",
+            "2021-05-01",
+            "",
+            "**一是明确一个理念。**机关党建的主体是全体党员。\n\n这是**“让我先来”**工作法。",
+        ),
+    )]);
+    site.build_ok(&[]);
+    let html = site.read("cases/a/index.html");
+    assert!(html.contains("<strong>一是明确一个理念。</strong>机关党建"), "{html}");
+    assert!(html.contains("<strong>“让我先来”</strong>工作法"), "{html}");
+    assert!(!html.contains("**"), "no asterisks left");
+}
+
+#[test]
+fn three_broken_files_are_reported_together_and_previous_output_is_kept() {
+    let site = TestSite::new(&[("content/cases/good.md", &case("好", "好", "某局", "2021-05-01", "", "正文"))]);
+    site.build_ok(&[]);
+    let before = tree(&site.public());
+    site.write("content/cases/colon.md", "---\ntitle: 珠海市财政局: 让我先来\nbrand: 让我先来\norg: 某局\ndate: 2021-05-01\n---\n正文\n");
+    site.write("content/cases/no-org.md", "---\ntitle: 甲\nbrand: 甲\ndate: 2021-05-01\n---\n正文\n");
+    site.write("content/cases/bad-date.md", "---\ntitle: 乙\nbrand: 乙\norg: 某局\ndate: 2021年第5期\n---\n正文\n");
+    let (ok, stderr) = site.build(&[]);
+    assert!(!ok, "build must fail");
+    assert!(stderr.contains("content/cases/colon.md:2"), "colon error names file and line:\n{stderr}");
+    assert!(stderr.contains("content/cases/no-org.md"), "{stderr}");
+    assert!(stderr.contains("field: org"), "{stderr}");
+    assert!(stderr.contains("content/cases/bad-date.md:5"), "date error names its line:\n{stderr}");
+    assert!(stderr.contains("field: date"), "{stderr}");
+    assert!(stderr.contains("hint:"), "{stderr}");
+    assert_eq!(tree(&site.public()), before, "previous output byte for byte");
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = TestSite::new(&[
+        ("content/cases/a.md", &case("甲", "甲", "某局", "2021-05-01", "tags: [作风建设, 理论学习]\n", "## 背景\n\n正文")),
+        ("content/cases/b.md", &case("乙", "乙", "某局", "2022-05-01", "tags: [作风建设]\n", "正文")),
+    ]);
+    site.build_ok(&[]);
+    let first = tree(&site.public());
+    site.build_ok(&[]);
+    assert_eq!(tree(&site.public()), first);
+}
+
+#[test]
+fn traditional_and_simplified_terms_meet_and_urls_keep_chinese() {
+    let site = TestSite::new(&[
+        ("content/cases/a.md", &case("甲", "甲", "某局", "2021-05-01", "tags: [黨建+業務融合]\n", "正文")),
+        ("content/cases/b.md", &case("乙", "乙", "某局", "2022-05-01", "tags: [党建+业务融合]\n", "正文")),
+    ]);
+    site.build_ok(&[]);
+    let term = site.read("tags/党建+业务融合/index.html");
+    assert!(term.contains("/cases/a/") && term.contains("/cases/b/"), "one term page holds both cases");
+    let case_a = site.read("cases/a/index.html");
+    assert!(case_a.contains("/tags/%E5%85%9A%E5%BB%BA%2B%E4%B8%9A%E5%8A%A1%E8%9E%8D%E5%90%88/"), "term link is percent-encoded Chinese");
+}
+
+#[test]
+fn drafts_and_future_cases_are_left_out_unless_asked() {
+    let site = TestSite::new(&[
+        ("content/cases/published.md", &case("甲", "甲", "某局", "2021-05-01", "", "正文")),
+        ("content/cases/draft.md", &case("草稿", "草稿", "某局", "2021-05-01", "draft: true\n", "正文")),
+        ("content/cases/future.md", &case("未来", "未来", "某局", "2999-01-01", "", "正文")),
+    ]);
+    site.build_ok(&[]);
+    assert!(site.exists("cases/published/index.html"));
+    assert!(!site.exists("cases/draft/index.html"));
+    assert!(!site.exists("cases/future/index.html"));
+    for file in ["sitemap.xml", "atom.xml", "cases/index.html", "brands/brands.json"] {
+        let text = site.read(file);
+        assert!(!text.contains("/cases/draft/") && !text.contains("/cases/future/"), "{file} leaks a draft");
+    }
+    site.build_ok(&["--drafts"]);
+    assert!(site.exists("cases/draft/index.html") && site.exists("cases/future/index.html"));
+}
+
+#[test]
+fn aliases_write_redirect_pages() {
+    let site =
+        TestSite::new(&[("content/cases/a.md", &case("甲", "甲", "某局", "2021-05-01", "aliases: [/old/a/]\n", "正文"))]);
+    site.build_ok(&[]);
+    let redirect = site.read("old/a/index.html");
+    assert!(redirect.contains("/cases/a/"), "{redirect}");
+}
+
+#[test]
+fn site_errors_name_the_field_duplicate_slug_missing_case_and_related() {
+    let site = TestSite::new(&[
+        ("content/cases/a.md", &case("甲", "甲", "某局", "2021-05-01", "related: [nope]\n", "正文")),
+        ("content/cases/b.md", &case("乙", "乙", "某局", "2021-05-01", "slug: a\n", "正文")),
+        (
+            "content/compilations/c.md",
+            "---\ntitle: 汇编\ndate: 2021-06-01\ndescription: x\nchapters:\n  - title: 一\n    cases: [a, missing-case]\n---\n前言\n",
+        ),
+    ]);
+    let (ok, stderr) = site.build(&[]);
+    assert!(!ok);
+    assert!(stderr.contains("duplicate-slug"), "{stderr}");
+    assert!(stderr.contains("`nope`") && stderr.contains("related[0]"), "{stderr}");
+    assert!(stderr.contains("missing-case") && stderr.contains("content/compilations/c.md:7"), "{stderr}");
+}
+
+#[test]
+fn a_slug_that_leaves_the_output_folder_is_an_error() {
+    let site = TestSite::new(&[("content/cases/a.md", &case("甲", "甲", "某局", "2021-05-01", "slug: ../../escape\n", "正文"))]);
+    let (ok, stderr) = site.build(&[]);
+    assert!(!ok, "{stderr}");
+    assert!(stderr.contains("slug"), "{stderr}");
+    assert!(!site.root().join("escape").exists() && !site.root().parent().unwrap().join("escape").exists());
+}
+
+#[test]
+fn gbk_file_is_an_error_that_says_how_to_convert() {
+    let site = TestSite::new(&[]);
+    let (gbk, _, _) = encoding_rs::GBK.encode("---\ntitle: 让我先来\nbrand: 让我先来\norg: 财政局\ndate: 2021-05-01\n---\n正文\n");
+    site.write_bytes("content/cases/gbk.md", &gbk);
+    let (ok, stderr) = site.build(&[]);
+    assert!(!ok);
+    assert!(stderr.contains("content/cases/gbk.md"), "{stderr}");
+    assert!(stderr.contains("UTF-8") && stderr.contains("GB18030"), "{stderr}");
+}
+
+#[test]
+fn subpath_base_url_prefixes_every_link() {
+    let site = TestSite::new(&[("content/cases/a.md", &case("甲", "甲", "某局", "2021-05-01", "tags: [作风建设]\n", "正文"))]);
+    site.build_ok(&["--base-url", "https://host/jgdj/showcase/"]);
+    let home = site.read("index.html");
+    assert!(home.contains("href=\"/jgdj/showcase/cases/a/\""), "{home}");
+    assert!(!home.contains("href=\"/cases/"), "no link escapes the subpath");
+    assert!(site.read("sitemap.xml").contains("<loc>https://host/jgdj/showcase/cases/a/</loc>"));
+}
+
+#[test]
+fn template_errors_name_template_line_and_variable() {
+    let site = TestSite::new(&[
+        ("content/cases/a.md", &case("甲", "甲", "某局", "2021-05-01", "", "正文")),
+        ("templates/case.html", "{% extends \"base.html\" %}\n{% block main %}\n<p>{{ case.nonexistent.field }}</p>\n{% endblock %}\n"),
+    ]);
+    let (ok, stderr) = site.build(&[]);
+    assert!(!ok);
+    assert!(stderr.contains("case.html"), "{stderr}");
+    assert!(stderr.contains("case.nonexistent.field"), "{stderr}");
+    assert!(stderr.contains(":3:"), "line of the variable:\n{stderr}");
+}
+
+#[test]
+fn garbage_input_never_panics() {
+    let site = TestSite::new(&[]);
+    let garbage: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    site.write_bytes("content/cases/garbage.md", &garbage);
+    site.write("content/cases/fence.md", "---\n---\n");
+    site.write("content/cases/empty.md", "");
+    site.write("content/cases/nested.md", &format!("---\ntitle: {}\n---\n", "[".repeat(5000)));
+    site.write("content/cases/stars.md", &case("星", "星", "某局", "2021-05-01", "", &"**".repeat(5000)));
+    site.write("site.yaml", "title: [unclosed\n");
+    let (ok, stderr) = site.build(&[]);
+    assert!(!ok);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn init_makes_a_site_that_builds_and_refuses_a_non_empty_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    xianfeng().arg("init").arg(&site).assert().success();
+    xianfeng().arg("build").arg(&site).assert().success();
+    assert!(site.join("public/compilations/shili-huibian/index.html").is_file());
+    let listing_before = tree(&site);
+    xianfeng().arg("init").arg(&site).assert().code(1);
+    assert_eq!(tree(&site), listing_before, "init wrote nothing into a non-empty folder");
+}
+
+#[test]
+fn new_writes_a_case_that_builds_and_never_overwrites() {
+    let site = TestSite::new(&[]);
+    xianfeng().args(["new", "rang-wo-xian-lai", "--site"]).arg(site.root()).assert().success();
+    let path = site.root().join("content/cases/rang-wo-xian-lai.md");
+    let first = fs::read(&path).unwrap();
+    site.build_ok(&[]);
+    xianfeng().args(["new", "rang-wo-xian-lai", "--site"]).arg(site.root()).assert().code(1);
+    assert_eq!(fs::read(&path).unwrap(), first);
+    xianfeng().args(["new", "../evil", "--site"]).arg(site.root()).assert().code(1);
+}
+
+#[test]
+fn check_writes_nothing_and_prints_json_diagnostics() {
+    let site = TestSite::new(&[("content/cases/a.md", "---\ntitle: 甲\nbrand: 甲\ndate: 2021-05-01\n---\n")]);
+    let out = xianfeng().args(["check", "--format", "json"]).arg(site.root()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!site.public().exists());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let first: serde_json::Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(first["file"], "content/cases/a.md");
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["field"], "org");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    xianfeng().arg("frobnicate").assert().code(2);
+}
