@@ -39,7 +39,7 @@ impl TemplateSet {
         register(&mut tera, base_path, asset_urls);
         // Parse one by one first so every broken template is reported, not just the first.
         for (name, (text, origin)) in &sources {
-            if let Err(e) = Tera::default().add_raw_template(name, text) {
+            if let Err(e) = tera::Template::new(name, None, text) {
                 errors.push(template_error(name, origin, text, &e));
             }
         }
