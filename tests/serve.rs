@@ -278,8 +278,29 @@ fn an_edit_is_served_and_matches_a_fresh_build_file_by_file() {
     server.wait_for("/cases/a/", "the edit", |r| r.text().contains("甲案例正文 v2"));
     site.write("content/cases/c.md", &case("丙案例", "丙", "珠海市教育局", "2020-01-01", "", "丙案例正文"));
     server.wait_for("/cases/c/", "a created case", |r| r.status == 200);
-    site.write("templates/case.html", "<!DOCTYPE html><html><body><h1>case v2</h1>{{ case.title }}</body></html>\n");
+    site.write(
+        "templates/case.html",
+        "<!DOCTYPE html><html><body><h1>case v2</h1>{{ case.title }}{{ case.content | safe }}</body></html>\n",
+    );
     server.wait_for("/cases/b/", "a template edit", |r| r.text().contains("case v2"));
+    // A link to a page that does not exist yet: an error, then resolved once the page exists,
+    // though the linking file did not change (the Markdown cache must notice).
+    site.write(
+        "content/cases/c.md",
+        &case("丙案例", "丙", "珠海市教育局", "2020-01-01", "", "见[丁案例](@/cases/d.md)"),
+    );
+    server.wait_for("/cases/a/", "the broken link's overlay", |r| r.text().contains("xianfeng-overlay"));
+    site.write("content/cases/d.md", &case("丁案例", "丁", "珠海市教育局", "2020-02-01", "", "丁案例正文"));
+    server.wait_for("/cases/d/", "the link target", |r| r.status == 200 && !r.text().contains("xianfeng-overlay"));
+    std::fs::rename(site.root().join("content/cases/d.md"), site.root().join("content/cases/e.md")).unwrap();
+    server.wait_for("/cases/a/", "the renamed target's overlay", |r| r.text().contains("xianfeng-overlay"));
+    site.write(
+        "content/cases/c.md",
+        &case("丙案例", "丙", "珠海市教育局", "2020-01-01", "", "见[戊案例](@/cases/e.md)"),
+    );
+    server.wait_for("/cases/c/", "the fixed link", |r| {
+        r.text().contains("/cases/e/") && !r.text().contains("xianfeng-overlay")
+    });
 
     let fresh = build_output(&BuildOptions {
         site_root: std::fs::canonicalize(site.root()).unwrap(),

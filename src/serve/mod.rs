@@ -122,6 +122,8 @@ pub fn run(opts: ServeOptions) -> ExitCode {
         drafts: opts.drafts,
         ..Default::default()
     };
+    // Rebuilds reuse unchanged Markdown and pages; `build` never turns this on.
+    crate::incremental::enable();
     let state = Arc::new(State::new(rebuild::initial(&build_opts)));
     let watch = match watcher::start(&root) {
         Ok(w) => w,

@@ -19,6 +19,7 @@ use std::time::Instant;
 pub fn initial(opts: &BuildOptions) -> Snapshot {
     match build_output(opts) {
         Ok(built) => {
+            crate::incremental::finish_build();
             print_all(&built.warnings);
             eprintln!(
                 "built {} pages ({} cases, {} files) in {} ms",
@@ -93,6 +94,7 @@ fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, last_warnings: &mu
     let what = describe(&batch.changed);
     match build_output(opts) {
         Ok(built) => {
+            crate::incremental::finish_build();
             if built.warnings != *last_warnings {
                 print_all(&built.warnings);
                 last_warnings.clone_from(&built.warnings);
