@@ -1,7 +1,9 @@
 //! Save → changed page served, over real HTTP, on a generated site; and the server's memory
 //! over many successive edits.
 //!
-//! `cargo bench --bench serve_latency -- [--cases 1000] [--edits 200] [--corpus PATH/gen_corpus.py]`
+//! `cargo bench --bench serve_latency -- [--cases 1000] [--edits 200] [--corpus PATH/gen_corpus.py]
+//! [--templates DIR]` (`--templates` copies a templates folder into the site, for when the
+//! default theme is incomplete or to time another theme).
 //!
 //! Each edit appends a unique marker to one case file (written like an editor's atomic save) and
 //! polls `/cases/<slug>/` until the marker is served. Reports median, p90 and max latency, and
@@ -17,16 +19,19 @@ struct Args {
     cases: usize,
     edits: usize,
     corpus: PathBuf,
+    templates: Option<PathBuf>,
 }
 
 fn args() -> Args {
-    let mut a = Args { cases: 1000, edits: 200, corpus: PathBuf::from("/work/shared/bench/gen_corpus.py") };
+    let mut a =
+        Args { cases: 1000, edits: 200, corpus: PathBuf::from("/work/shared/bench/gen_corpus.py"), templates: None };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         match flag.as_str() {
             "--cases" => a.cases = it.next().and_then(|v| v.parse().ok()).unwrap_or(a.cases),
             "--edits" => a.edits = it.next().and_then(|v| v.parse().ok()).unwrap_or(a.edits),
             "--corpus" => a.corpus = it.next().map(PathBuf::from).unwrap_or(a.corpus),
+            "--templates" => a.templates = it.next().map(PathBuf::from),
             // cargo bench passes `--bench`; ignore what is not ours.
             _ => {}
         }
@@ -70,6 +75,13 @@ fn generate(args: &Args, dir: &Path) -> PathBuf {
     assert!(status.success(), "corpus generator failed");
     let site = dir.join("site");
     std::fs::write(site.join("site.yaml"), "title: 基准站点\nbase_url: https://bench.example.cn\n").expect("site.yaml");
+    if let Some(templates) = &args.templates {
+        let into = site.join("templates");
+        std::fs::create_dir_all(&into).expect("templates folder");
+        for entry in std::fs::read_dir(templates).expect("read --templates").flatten() {
+            std::fs::copy(entry.path(), into.join(entry.file_name())).expect("copy template");
+        }
+    }
     site
 }
 
