@@ -61,11 +61,14 @@ pub fn build_output(opts: &BuildOptions) -> Result<Built, Diagnostics> {
             None
         }
     };
+    let stage = StageTimer::new();
     let loaded = load_content(root, &LoadOptions { drafts: opts.drafts });
+    stage.lap("load content");
     diagnostics.extend(loaded.diagnostics.iter().cloned());
     let model_opts = ModelOptions { drafts: opts.drafts, today: opts.today };
     let (site, model_diags) = build_model(config, loaded, root, &model_opts);
     diagnostics.extend(model_diags);
+    stage.lap("site model (markdown, taxonomies)");
 
     let asset_urls = HashMap::new();
     let templates = theme.as_ref().map(|t| TemplateSet::new(t, &site.base_path, asset_urls));
@@ -86,10 +89,13 @@ pub fn build_output(opts: &BuildOptions) -> Result<Built, Diagnostics> {
 
     let mut output = Output::default();
     diagnostics.extend(render_site(&site, &templates, &mut output));
+    stage.lap("render");
     add_statics(&mut output, &theme.statics, &site);
     add_feeds(&mut output, &site);
+    stage.lap("feeds");
     if site.config.search {
         add_search(&mut output, &site);
+        stage.lap("search index");
     }
     for path in output.escaping_paths() {
         diagnostics.push(
@@ -111,6 +117,25 @@ fn finish(mut diagnostics: Diagnostics, root: &Path) -> Diagnostics {
     diagnostics
 }
 
+/// Prints how long each stage took when `XIANFENG_PROFILE` is set.
+struct StageTimer {
+    enabled: bool,
+    last: std::cell::Cell<Instant>,
+}
+
+impl StageTimer {
+    fn new() -> StageTimer {
+        StageTimer { enabled: std::env::var_os("XIANFENG_PROFILE").is_some(), last: std::cell::Cell::new(Instant::now()) }
+    }
+
+    fn lap(&self, stage: &str) {
+        if self.enabled {
+            eprintln!("stage {stage:>36}: {:>6} ms", self.last.get().elapsed().as_millis());
+        }
+        self.last.set(Instant::now());
+    }
+}
+
 /// Builds and writes to the output folder (atomically).
 pub fn build(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     let built = build_output(opts)?;
@@ -118,7 +143,10 @@ pub fn build(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     if let Err(d) = check_output_target(&opts.site_root, &target) {
         return Err(Diagnostics(vec![d]));
     }
-    if let Err(e) = write_atomically(&built.output, &target) {
+    let stage = StageTimer::new();
+    let written = write_atomically(&built.output, &target);
+    stage.lap("write");
+    if let Err(e) = written {
         let d = Diagnostic::error("write", &target, format!("could not write the site: {e}"))
             .hint("check that the output folder's parent exists and is writable; the previous output is unchanged");
         return Err(Diagnostics(vec![d]));
@@ -165,21 +193,27 @@ fn add_feeds(output: &mut Output, site: &Site) {
     output.insert_bytes("robots.txt".into(), feeds::robots(site).into_bytes());
     let case_dates: HashMap<String, NaiveDate> =
         site.cases.iter().map(|c| (format!("{}/index.html", c.out_dir), c.meta.date)).collect();
+    let redirects = alias_dirs(site);
     let pages: Vec<(String, Option<NaiveDate>)> = output
         .files
         .keys()
-        .filter(|p| p.ends_with("index.html") && !is_alias_or_special(site, p))
-        .map(|p| (site.url(p.strip_suffix("index.html").unwrap_or(p)), case_dates.get(p).copied()))
+        .filter(|p| p.ends_with("index.html"))
+        .map(|p| p.strip_suffix("index.html").unwrap_or(p))
+        .filter(|dir| !redirects.contains(dir.trim_end_matches('/')))
+        .map(|dir| (site.url(dir), case_dates.get(&format!("{dir}index.html")).copied()))
         .collect();
     output.insert_bytes("sitemap.xml".into(), feeds::sitemap(site, &pages).into_bytes());
 }
 
-fn is_alias_or_special(site: &Site, path: &str) -> bool {
-    let dir = path.strip_suffix("index.html").unwrap_or(path).trim_end_matches('/');
-    let alias = |aliases: &[String]| aliases.iter().any(|a| a.trim_matches('/') == dir);
-    site.cases.iter().any(|c| alias(&c.meta.aliases))
-        || site.compilations.iter().any(|c| alias(&c.meta.aliases))
-        || site.pages.iter().any(|p| alias(&p.meta.aliases))
+/// Output folders of redirect pages (`aliases:`), which the sitemap leaves out.
+fn alias_dirs(site: &Site) -> std::collections::HashSet<String> {
+    let all = site
+        .cases
+        .iter()
+        .flat_map(|c| &c.meta.aliases)
+        .chain(site.compilations.iter().flat_map(|c| &c.meta.aliases))
+        .chain(site.pages.iter().flat_map(|p| &p.meta.aliases));
+    all.map(|a| a.trim_matches('/').to_string()).collect()
 }
 
 fn add_search(output: &mut Output, site: &Site) {

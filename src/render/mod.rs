@@ -35,8 +35,27 @@ enum Job {
 pub fn render_site(site: &Site, templates: &TemplateSet, out: &mut Output) -> Vec<Diagnostic> {
     let shared = Shared::new(site);
     let jobs = plan(site);
-    let results: Vec<Result<(String, String), Diagnostic>> =
-        jobs.par_iter().map(|job| render_job(site, &shared, templates, job)).collect();
+    let profile = std::env::var_os("XIANFENG_PROFILE").is_some();
+    let timings = std::sync::Mutex::new(std::collections::BTreeMap::<&'static str, (usize, u128)>::new());
+    let results: Vec<Result<(String, String), Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let start = std::time::Instant::now();
+            let r = render_job(site, &shared, templates, job);
+            if profile {
+                let mut t = timings.lock().unwrap();
+                let e = t.entry(job_name(job)).or_default();
+                e.0 += 1;
+                e.1 += start.elapsed().as_micros();
+            }
+            r
+        })
+        .collect();
+    if profile {
+        for (name, (n, us)) in timings.into_inner().unwrap() {
+            eprintln!("render {name:>16}: {n:>6} pages {:>8} ms total {:>6} us/page", us / 1000, us / n.max(1) as u128);
+        }
+    }
     let mut errors = Vec::new();
     for r in results {
         match r {
@@ -46,6 +65,23 @@ pub fn render_site(site: &Site, templates: &TemplateSet, out: &mut Output) -> Ve
     }
     out.insert_bytes("brands/brands.json".into(), brands_json(site, &shared).into_bytes());
     errors
+}
+
+fn job_name(job: &Job) -> &'static str {
+    match job {
+        Job::Home => "home",
+        Job::Brands { .. } => "brands",
+        Job::CaseList { .. } => "case list",
+        Job::Case(_) => "case",
+        Job::TaxonomyList(_) => "taxonomy list",
+        Job::Term { .. } => "term",
+        Job::CompilationList => "compilation list",
+        Job::Compilation(_) => "compilation",
+        Job::Page(_) => "page",
+        Job::Search => "search",
+        Job::NotFound => "404",
+        Job::Alias { .. } => "alias",
+    }
 }
 
 fn plan(site: &Site) -> Vec<Job> {
@@ -120,9 +156,14 @@ fn paged(site: &Site, dir: &str, page: usize) -> (String, String) {
     }
 }
 
+/// Links for one page of a list. `pages` is a window of at most 9 page numbers around the
+/// current one (plus `first`/`last`), so a list of N pages costs O(N) in total, not O(N²).
 fn paginator(url_of_dir: &str, page: usize, total: usize, per_page: usize) -> Value {
     let pages = page_count(total, per_page);
     let url_of = |n: usize| if n <= 1 { url_of_dir.to_string() } else { format!("{url_of_dir}page/{n}/") };
+    let start = page.saturating_sub(4).max(1);
+    let end = (start + 8).min(pages);
+    let start = end.saturating_sub(8).max(1);
     json!({
         "current": page,
         "total_pages": pages,
@@ -132,7 +173,7 @@ fn paginator(url_of_dir: &str, page: usize, total: usize, per_page: usize) -> Va
         "next": (page < pages).then(|| url_of(page + 1)),
         "first": url_of(1),
         "last": url_of(pages),
-        "pages": (1..=pages).map(|n| json!({"number": n, "url": url_of(n), "current": n == page})).collect::<Vec<_>>(),
+        "pages": (start..=end).map(|n| json!({"number": n, "url": url_of(n), "current": n == page})).collect::<Vec<_>>(),
     })
 }
 
@@ -150,7 +191,7 @@ fn render_job(
 ) -> Result<(String, String), Diagnostic> {
     let cfg = &site.config;
     let summaries = |ids: &[usize]| Value::Array(ids.iter().map(|&i| shared.summaries[i].clone()).collect());
-    let all: Vec<usize> = (0..site.cases.len()).collect();
+    let all = &shared.all_cases;
     let (template, path, vars, lang): (&str, String, Value, &str) = match job {
         Job::Home => {
             let featured: Vec<usize> = all.iter().copied().filter(|&i| site.cases[i].meta.featured).collect();
@@ -182,7 +223,7 @@ fn render_job(
                 }
             }
             let vars = json!({
-                "cases": summaries(slice(&all, *page, cfg.paginate_brands)),
+                "cases": summaries(slice(all, *page, cfg.paginate_brands)),
                 "paginator": paginator(&site.url("brands/"), *page, all.len(), cfg.paginate_brands),
                 "facets": facets,
                 "data_url": site.url("brands/brands.json"),
@@ -194,7 +235,7 @@ fn render_job(
         Job::CaseList { page } => {
             let (path, _) = paged(site, "cases", *page);
             let vars = json!({
-                "cases": summaries(slice(&all, *page, cfg.paginate)),
+                "cases": summaries(slice(all, *page, cfg.paginate)),
                 "paginator": paginator(&site.url("cases/"), *page, all.len(), cfg.paginate),
                 "section": section_value(site, "cases"),
             });
