@@ -452,3 +452,52 @@ fn drafts_are_served_only_with_drafts() {
     let server = Server::start(&site, &["--drafts"]);
     assert_eq!(server.get("/cases/d/").status, 200);
 }
+
+/// The demo site with the built-in default theme (search index included): after edits, every
+/// served file equals a fresh full build, byte for byte (HTML without the injected markup).
+#[test]
+fn demo_site_with_default_theme_matches_a_fresh_build_after_edits() {
+    let site = TestSite::new(&[]);
+    let copy = |from: &std::path::Path, to: &std::path::Path| {
+        for entry in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file())
+        {
+            let rel = entry.path().strip_prefix(from).unwrap();
+            std::fs::create_dir_all(to.join(rel).parent().unwrap()).unwrap();
+            std::fs::copy(entry.path(), to.join(rel)).unwrap();
+        }
+    };
+    copy(&repo_root().join("content"), &site.root().join("content"));
+    std::fs::copy(repo_root().join("site.yaml"), site.root().join("site.yaml")).unwrap();
+    let server = Server::start(&site, &[]);
+    assert_eq!(server.get("/").status, 200, "{}", server.log());
+    let first = std::fs::read_dir(site.root().join("content/cases"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "md"))
+        .unwrap();
+    let slug = first.file_stem().unwrap().to_string_lossy().into_owned();
+    let text = std::fs::read_to_string(&first).unwrap();
+    std::fs::write(&first, format!("{text}\n\n新增一段：服务模式测试标记。\n")).unwrap();
+    server.wait_for(&format!("/cases/{slug}/"), "the edit", |r| r.text().contains("服务模式测试标记"));
+
+    let fresh = build_output(&BuildOptions {
+        site_root: std::fs::canonicalize(site.root()).unwrap(),
+        base_url: Some(format!("http://127.0.0.1:{}", server.port)),
+        ..Default::default()
+    })
+    .unwrap_or_else(|d| panic!("fresh build failed: {:?}", d.0));
+    assert!(fresh.output.files.keys().any(|k| k.starts_with("search/")), "search index served too");
+    for (key, entry) in &fresh.output.files {
+        let expected = entry.read().unwrap();
+        let url = format!("/{}", key.strip_suffix("index.html").unwrap_or(key));
+        let url: String = percent_encoding::utf8_percent_encode(&url, percent_encoding::CONTROLS).to_string();
+        let r = server.get(&url);
+        assert_eq!(r.status, 200, "{key}");
+        if key.ends_with(".html") {
+            assert_eq!(strip_injected(&r.text()), String::from_utf8_lossy(&expected), "{key} differs");
+        } else {
+            assert_eq!(r.body, expected.as_ref(), "{key} differs");
+        }
+    }
+}
