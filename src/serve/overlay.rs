@@ -79,7 +79,7 @@ pub fn render(errors: &[Diagnostic]) -> String {
         "<button type=\"button\" onclick=\"this.parentNode.remove()\" aria-label=\"关闭 close\" \
          style=\"float:right;font:inherit;background:none;color:inherit;border:1px solid #888;cursor:pointer\">×</button>\
          <h2 style=\"margin:0 0 1em;color:#ff6b6b;font-size:18px\">构建失败 Build failed: {count} error{s}</h2>\
-         <p style=\"margin:0 0 1em;color:#bbb\">The page below is from the last good build. Fix the file and save: this page reloads by itself.</p><ol style=\"padding-left:1.5em\">",
+         <p style=\"margin:0 0 1em;color:#bbb\">Until this is fixed, the last good build (if any) is served. Fix the file and save: this page reloads by itself.</p><ol style=\"padding-left:1.5em\">",
         s = if count == 1 { "" } else { "s" }
     );
     for d in errors.iter().take(MAX_SHOWN) {
