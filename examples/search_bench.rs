@@ -68,24 +68,10 @@ const WORDS: &[&str] = &[
     "课堂",
     "培训",
 ];
-const CITIES: &[&str] = &[
-    "珠海", "浏阳", "长春", "天津", "广州", "深圳", "成都", "杭州", "武汉", "西安",
-];
-const DEPTS: &[&str] = &[
-    "财政局",
-    "司法局",
-    "公安局",
-    "审计局",
-    "生态环境局",
-    "教育局",
-    "卫生健康委",
-    "税务局",
-    "人社局",
-    "交通运输局",
-];
-const REGIONS: &[&str] = &[
-    "广东", "湖南", "吉林", "天津", "四川", "浙江", "湖北", "陕西",
-];
+const CITIES: &[&str] = &["珠海", "浏阳", "长春", "天津", "广州", "深圳", "成都", "杭州", "武汉", "西安"];
+const DEPTS: &[&str] =
+    &["财政局", "司法局", "公安局", "审计局", "生态环境局", "教育局", "卫生健康委", "税务局", "人社局", "交通运输局"];
+const REGIONS: &[&str] = &["广东", "湖南", "吉林", "天津", "四川", "浙江", "湖北", "陕西"];
 const TYPES: &[&str] = &["党建工作法", "党建品牌", "工作机制", "示范点", "实训阵地"];
 const TAGS: &[&str] = &[
     "党建+业务融合",
@@ -173,13 +159,7 @@ fn paragraph(r: &mut Rng) -> String {
 fn body(r: &mut Rng, brand: &str) -> String {
     let mut out = vec![format!("背景\n{}", paragraph(r)), "主要做法".to_string()];
     for k in 0..r.range(2, 4) {
-        out.push(format!(
-            "做法{}：{}{}\n{}",
-            k + 1,
-            r.pick(WORDS),
-            r.pick(WORDS),
-            paragraph(r)
-        ));
+        out.push(format!("做法{}：{}{}\n{}", k + 1, r.pick(WORDS), r.pick(WORDS), paragraph(r)));
         if r.range(0, 9) < 4 {
             out.extend((0..r.range(2, 5)).map(|_| sentence(r)));
         }
@@ -232,10 +212,7 @@ pub fn corpus(n: usize) -> Vec<SearchDoc> {
 fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     let after = stat.rsplit(')').next().unwrap_or("");
-    let f: Vec<f64> = after
-        .split_whitespace()
-        .map(|x| x.parse().unwrap_or(0.0))
-        .collect();
+    let f: Vec<f64> = after.split_whitespace().map(|x| x.parse().unwrap_or(0.0)).collect();
     (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) / 100.0
 }
 
@@ -246,10 +223,7 @@ fn gzip(bytes: &[u8]) -> usize {
 }
 
 fn file<'a>(files: &'a [SearchFile], path: &str) -> &'a SearchFile {
-    files
-        .iter()
-        .find(|f| f.path == path)
-        .unwrap_or_else(|| panic!("{path}"))
+    files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("{path}"))
 }
 
 fn main() {
@@ -268,71 +242,40 @@ fn main() {
     let (t_build, c_build) = (t1.elapsed(), cpu_seconds() - c1);
     let total: usize = files.iter().map(|f| f.bytes.len()).sum();
     println!("docs {n}, threads {}", rayon::current_num_threads());
-    println!(
-        "build_index CPU time {:.0} ms (user + system, all threads)",
-        c_build * 1e3
-    );
-    println!(
-        "fold map init {:.0} ms; build_index {:.0} ms",
-        t_map.as_secs_f64() * 1e3,
-        t_build.as_secs_f64() * 1e3
-    );
+    println!("build_index CPU time {:.0} ms (user + system, all threads)", c_build * 1e3);
+    println!("fold map init {:.0} ms; build_index {:.0} ms", t_map.as_secs_f64() * 1e3, t_build.as_secs_f64() * 1e3);
     println!(
         "files {}, index size {:.1} MB (shards {:.1} MB, fragments {:.1} MB)",
         files.len(),
         total as f64 / 1e6,
-        files
-            .iter()
-            .filter(|f| f.path.contains("/shards/"))
-            .map(|f| f.bytes.len())
-            .sum::<usize>() as f64
-            / 1e6,
-        files
-            .iter()
-            .filter(|f| f.path.contains("/fragments/"))
-            .map(|f| f.bytes.len())
-            .sum::<usize>() as f64
-            / 1e6
+        files.iter().filter(|f| f.path.contains("/shards/")).map(|f| f.bytes.len()).sum::<usize>() as f64 / 1e6,
+        files.iter().filter(|f| f.path.contains("/fragments/")).map(|f| f.bytes.len()).sum::<usize>() as f64 / 1e6
     );
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&file(&files, "search/manifest.json").bytes).unwrap();
+    let manifest: serde_json::Value = serde_json::from_slice(&file(&files, "search/manifest.json").bytes).unwrap();
     println!("shards: {}", manifest["shards"]);
     let js_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/static/search/");
     let js = std::fs::read(format!("{js_dir}xianfeng-search.js")).unwrap_or_default();
     let ui = std::fs::read(format!("{js_dir}search-ui.js")).unwrap_or_default();
     let gz = |p: &str| gzip(&file(&files, p).bytes);
-    let fixed = [
-        ("xianfeng-search.js", gzip(&js)),
-        ("search-ui.js", gzip(&ui)),
-        ("manifest.json", gz("search/manifest.json")),
-    ];
+    let fixed =
+        [("xianfeng-search.js", gzip(&js)), ("search-ui.js", gzip(&ui)), ("manifest.json", gz("search/manifest.json"))];
     for (name, size) in &fixed {
         println!("  {name}: {size} B gz");
     }
-    let facet_files: Vec<&SearchFile> = files
-        .iter()
-        .filter(|f| f.path.starts_with("search/facets/"))
-        .collect();
+    let facet_files: Vec<&SearchFile> = files.iter().filter(|f| f.path.starts_with("search/facets/")).collect();
     let facets: usize = facet_files.iter().map(|f| gzip(&f.bytes)).sum();
     println!(
         "  facet columns (all {}): {facets} B gz ({:?})",
         facet_files.len(),
-        facet_files
-            .iter()
-            .map(|f| gzip(&f.bytes))
-            .collect::<Vec<_>>()
+        facet_files.iter().map(|f| gzip(&f.bytes)).collect::<Vec<_>>()
     );
     // Ten results: head fragment + one body passage each.
     let frag10: usize = (0..10)
         .map(|i| i * (n / 10).max(1) % n)
-        .map(|d| {
-            gz(&format!("search/fragments/{d}.json")) + gz(&format!("search/fragments/{d}-1.txt"))
-        })
+        .map(|d| gz(&format!("search/fragments/{d}.json")) + gz(&format!("search/fragments/{d}-1.txt")))
         .sum();
     println!("  10 results' fragments (head + 1 passage): {frag10} B gz");
-    println!(
-        "per-query bytes (what the client really fetches): node benches/search_bytes.mjs OUT_DIR"
-    );
+    println!("per-query bytes (what the client really fetches): node benches/search_bytes.mjs OUT_DIR");
     if let Some(dir) = args.get(2) {
         for f in &files {
             let p = std::path::Path::new(dir).join(&f.path);

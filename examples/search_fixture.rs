@@ -101,9 +101,7 @@ fn corpus() -> Vec<SearchDoc> {
 }
 
 fn main() {
-    let dir = std::env::args()
-        .nth(1)
-        .expect("usage: search_fixture OUT_DIR");
+    let dir = std::env::args().nth(1).expect("usage: search_fixture OUT_DIR");
     for f in build_index(&corpus()) {
         let p = std::path::Path::new(&dir).join(&f.path);
         std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");

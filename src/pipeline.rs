@@ -125,7 +125,10 @@ struct StageTimer {
 
 impl StageTimer {
     fn new() -> StageTimer {
-        StageTimer { enabled: std::env::var_os("XIANFENG_PROFILE").is_some(), last: std::cell::Cell::new(Instant::now()) }
+        StageTimer {
+            enabled: std::env::var_os("XIANFENG_PROFILE").is_some(),
+            last: std::cell::Cell::new(Instant::now()),
+        }
     }
 
     fn lap(&self, stage: &str) {

@@ -15,10 +15,7 @@ fn doc(url: &str, title: &str, org: &str, year: &str, body: &str) -> SearchDoc {
         tags: vec!["志愿服务".into()],
         honours: vec![],
         sources: vec!["《机关党建》".into()],
-        facets: vec![
-            ("org".into(), vec![org.into()]),
-            ("year".into(), vec![year.into()]),
-        ],
+        facets: vec![("org".into(), vec![org.into()]), ("year".into(), vec![year.into()])],
         date: format!("{year}-01-01"),
         kind: "case".into(),
     }
@@ -27,23 +24,13 @@ fn doc(url: &str, title: &str, org: &str, year: &str, body: &str) -> SearchDoc {
 fn corpus() -> Vec<SearchDoc> {
     vec![
         doc("/b/", "讓我先來", "珠海市财政局", "2021", "黨建示範點"),
-        doc(
-            "/a/",
-            "党建品牌",
-            "长春市司法局",
-            "2022",
-            "党建工作品牌 ABC1",
-        ),
+        doc("/a/", "党建品牌", "长春市司法局", "2022", "党建工作品牌 ABC1"),
         doc("/c/", "Plain", "珠海市财政局", "2021", "party building"),
     ]
 }
 
 fn file<'a>(files: &'a [SearchFile], path: &str) -> &'a [u8] {
-    &files
-        .iter()
-        .find(|f| f.path == path)
-        .unwrap_or_else(|| panic!("{path}"))
-        .bytes
+    &files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("{path}")).bytes
 }
 
 fn manifest(files: &[SearchFile]) -> serde_json::Value {
@@ -72,8 +59,7 @@ fn external<'a>(files: &'a [SearchFile], shard: &str) -> impl Fn(usize) -> Optio
 }
 
 fn doc_url(files: &[SearchFile], id: u32) -> String {
-    let v: serde_json::Value =
-        serde_json::from_slice(file(files, &format!("search/fragments/{id}.json"))).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(file(files, &format!("search/fragments/{id}.json"))).unwrap();
     v["u"].as_str().unwrap().to_string()
 }
 
@@ -116,35 +102,18 @@ fn every_token_is_in_its_hash_shard_and_sorted() {
         sorted.sort();
         assert_eq!(names, sorted);
         for (t, ps) in &entries {
-            assert_eq!(
-                f.path,
-                format!("search/shards/{}.bin", hash(t) & (shards - 1))
-            );
-            assert!(
-                ps.windows(2).all(|w| w[0].doc < w[1].doc),
-                "postings sorted by doc"
-            );
+            assert_eq!(f.path, format!("search/shards/{}.bin", hash(t) & (shards - 1)));
+            assert!(ps.windows(2).all(|w| w[0].doc < w[1].doc), "postings sorted by doc");
         }
     }
 }
 
 #[test]
 fn big_postings_lists_live_in_their_own_files() {
-    let docs: Vec<SearchDoc> = (0..400)
-        .map(|i| {
-            doc(
-                &format!("/d{i}/"),
-                "党建",
-                "某局",
-                "2020",
-                &format!("工作{i}"),
-            )
-        })
-        .collect();
+    let docs: Vec<SearchDoc> =
+        (0..400).map(|i| doc(&format!("/d{i}/"), "党建", "某局", "2020", &format!("工作{i}"))).collect();
     let files = build_index(&docs);
-    assert!(files
-        .iter()
-        .any(|f| f.path.starts_with("search/shards/") && f.path.contains('-')));
+    assert!(files.iter().any(|f| f.path.starts_with("search/shards/") && f.path.contains('-')));
     assert_eq!(lookup(&files, "党建").len(), 400);
     assert_eq!(lookup(&files, "工作").len(), 400);
     assert_eq!(lookup(&files, "399").len(), 1);
@@ -157,26 +126,16 @@ fn facets_decode_with_counts() {
     assert_eq!(m["docs"], 3);
     let org = &m["facets"][0];
     assert_eq!(org["name"], "org");
-    assert_eq!(
-        org["values"],
-        serde_json::json!(["珠海市财政局", "长春市司法局"])
-    );
+    assert_eq!(org["values"], serde_json::json!(["珠海市财政局", "长春市司法局"]));
     assert_eq!(org["counts"], serde_json::json!([2, 1]));
     let col = decode_facet(file(&files, "search/facets/0.bin"), 3).unwrap();
     assert_eq!(col.iter().filter(|v| v == &&vec![0]).count(), 2);
     // Multi-valued facets are stored inverted and decode to the same per-doc form.
     let mut docs = corpus();
-    docs[0]
-        .facets
-        .push(("tags".into(), vec!["甲".into(), "乙".into()]));
+    docs[0].facets.push(("tags".into(), vec!["甲".into(), "乙".into()]));
     docs[1].facets.push(("tags".into(), vec!["乙".into()]));
     let files = build_index(&docs);
-    let tags = manifest(&files)["facets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .position(|f| f["name"] == "tags")
-        .unwrap();
+    let tags = manifest(&files)["facets"].as_array().unwrap().iter().position(|f| f["name"] == "tags").unwrap();
     let bytes = file(&files, &format!("search/facets/{tags}.bin"));
     assert_eq!(bytes[0], 1);
     let mut col = decode_facet(bytes, 3).unwrap();

@@ -39,6 +39,7 @@ impl TemplateSet {
         let fingerprint = fingerprint(&sources, base_path, &asset_urls);
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".htm"]);
+        tera.set_escape_fn(escape_html);
         register(&mut tera, base_path, asset_urls);
         // Parse one by one first so every broken template is reported, not just the first.
         for (name, (text, origin)) in &sources {
@@ -130,6 +131,23 @@ fn register(tera: &mut Tera, base_path: &str, asset_urls: HashMap<String, String
     tera.register_filter("zh_date", |value: &Value, _: &HashMap<String, Value>| {
         Ok(Value::String(value.as_str().map_or_else(|| value.to_string(), chinese::zh_date)))
     });
+}
+
+/// Escapes the five characters that matter in HTML text and quoted attributes. Tera's own
+/// escaper also turns `/` into `&#x2F;`, which bloats every URL and breaks nothing it guards.
+fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Tera's error and all its causes on one line.

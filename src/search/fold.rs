@@ -13,12 +13,7 @@ use std::sync::OnceLock;
 use unicode_normalization::UnicodeNormalization;
 
 /// Code-point ranges probed for Traditional characters (CJK unified + ext. A + compatibility).
-const PROBE_RANGES: [(u32, u32); 4] = [
-    (0x3400, 0x4DBF),
-    (0x4E00, 0x9FFF),
-    (0xF900, 0xFAFF),
-    (0x20000, 0x2A6DF),
-];
+const PROBE_RANGES: [(u32, u32); 4] = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2A6DF)];
 
 /// The Traditional → Simplified character map, sorted by Traditional code point.
 pub struct CharMap {
@@ -58,20 +53,16 @@ pub fn char_map() -> &'static CharMap {
 fn build_char_map() -> CharMap {
     // One char per line: phrases never span a newline, so OpenCC applies only its
     // single-character entries, which is exactly the mapping the client can mirror.
-    let probe: Vec<char> = PROBE_RANGES
-        .iter()
-        .flat_map(|&(a, b)| (a..=b).filter_map(char::from_u32))
-        .collect();
+    let probe: Vec<char> = PROBE_RANGES.iter().flat_map(|&(a, b)| (a..=b).filter_map(char::from_u32)).collect();
     let mut input = String::with_capacity(probe.len() * 4);
     for c in &probe {
         input.push(*c);
         input.push('\n');
     }
-    let converted =
-        match ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::T2s) {
-            Ok(cc) => cc.convert(&input),
-            Err(_) => input.clone(),
-        };
+    let converted = match ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::T2s) {
+        Ok(cc) => cc.convert(&input),
+        Err(_) => input.clone(),
+    };
     let mut pairs = Vec::new();
     for (t, line) in probe.iter().zip(converted.split('\n')) {
         let mut it = line.chars();
@@ -201,19 +192,9 @@ mod tests {
 
     #[test]
     fn fast_path_matches_full_nfkc() {
-        let samples = [
-            "e\u{301}x",
-            "党建，“品牌”……㈱ｶﾞ",
-            "ｱ\u{3099}Å",
-            "第①期　２０２３年",
-            "讓我先來。",
-        ];
+        let samples = ["e\u{301}x", "党建，“品牌”……㈱ｶﾞ", "ｱ\u{3099}Å", "第①期　２０２３年", "讓我先來。"];
         for s in samples {
-            let slow: String = s
-                .nfkc()
-                .map(|c| char_map().get(c).unwrap_or(c))
-                .flat_map(char::to_lowercase)
-                .collect();
+            let slow: String = s.nfkc().map(|c| char_map().get(c).unwrap_or(c)).flat_map(char::to_lowercase).collect();
             assert_eq!(fold(s), slow, "{s}");
         }
     }
@@ -225,8 +206,7 @@ mod tests {
 
     #[test]
     fn map_agrees_with_opencc_on_characters() {
-        let cc = ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::T2s)
-            .unwrap();
+        let cc = ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::T2s).unwrap();
         for t in ["讓", "黨", "範", "點", "鋒", "來", "關", "機"] {
             assert_eq!(fold(t), cc.convert(t), "{t}");
         }

@@ -129,30 +129,20 @@ pub fn decode_postings(buf: &[u8], df: u64, flags: u8) -> Option<Vec<Posting>> {
         } else {
             0
         };
-        postings.push(Posting {
-            doc,
-            mask,
-            tf,
-            passage,
-        });
+        postings.push(Posting { doc, mask, tf, passage });
     }
     (pos == buf.len()).then_some(postings)
 }
 
 /// Decodes a whole shard into `(token, postings)` pairs; `external(entry)` supplies the bytes
 /// of an entry whose postings live in their own file.
-pub fn decode_shard(
-    buf: &[u8],
-    external: impl Fn(usize) -> Option<Vec<u8>>,
-) -> Option<Vec<(String, Vec<Posting>)>> {
+pub fn decode_shard(buf: &[u8], external: impl Fn(usize) -> Option<Vec<u8>>) -> Option<Vec<(String, Vec<Posting>)>> {
     let mut pos = 0;
     let count = get_varint(buf, &mut pos)?;
     let mut out = Vec::with_capacity(count as usize);
     for i in 0..count as usize {
         let len = get_varint(buf, &mut pos)? as usize;
-        let text = std::str::from_utf8(buf.get(pos..pos + len)?)
-            .ok()?
-            .to_string();
+        let text = std::str::from_utf8(buf.get(pos..pos + len)?).ok()?.to_string();
         pos += len;
         let df = get_varint(buf, &mut pos)?;
         let flags = *buf.get(pos)?;
@@ -219,36 +209,12 @@ mod tests {
 
     #[test]
     fn shard_round_trips() {
-        let ps = vec![
-            Posting {
-                doc: 3,
-                mask: 1,
-                tf: 2,
-                passage: 1,
-            },
-            Posting {
-                doc: 400,
-                mask: 0x90,
-                tf: 127,
-                passage: 0,
-            },
-        ];
+        let ps =
+            vec![Posting { doc: 3, mask: 1, tf: 2, passage: 1 }, Posting { doc: 400, mask: 0x90, tf: 127, passage: 0 }];
         let mut b = Vec::new();
         put_varint(&mut b, 3);
-        put_token(
-            &mut b,
-            "党建",
-            2,
-            FLAG_PASSAGE,
-            &encode_postings(&ps, FLAG_PASSAGE),
-        );
-        put_token(
-            &mut b,
-            "x",
-            2,
-            FLAG_NO_TF,
-            &encode_postings(&ps, FLAG_NO_TF),
-        );
+        put_token(&mut b, "党建", 2, FLAG_PASSAGE, &encode_postings(&ps, FLAG_PASSAGE));
+        put_token(&mut b, "x", 2, FLAG_NO_TF, &encode_postings(&ps, FLAG_NO_TF));
         let ext = encode_postings(&ps, FLAG_EXTERNAL);
         put_token(&mut b, "y", 2, FLAG_EXTERNAL, &[]);
         let plain: Vec<Posting> = ps
@@ -256,21 +222,13 @@ mod tests {
             .map(|p| Posting {
                 passage: 0,
                 tf: 1,
-                mask: if p.mask & HIGH_FIELDS != 0 {
-                    DENSE_HIGH
-                } else {
-                    DENSE_LOW
-                },
+                mask: if p.mask & HIGH_FIELDS != 0 { DENSE_HIGH } else { DENSE_LOW },
                 ..*p
             })
             .collect();
         let no_passage: Vec<Posting> = ps.iter().map(|p| Posting { passage: 0, ..*p }).collect();
         let decoded = decode_shard(&b, |i| (i == 2).then(|| ext.clone()));
-        let want = vec![
-            ("党建".to_string(), ps),
-            ("x".to_string(), plain),
-            ("y".to_string(), no_passage),
-        ];
+        let want = vec![("党建".to_string(), ps), ("x".to_string(), plain), ("y".to_string(), no_passage)];
         assert_eq!(decoded, Some(want));
     }
 }

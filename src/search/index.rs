@@ -11,9 +11,7 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use super::fold::{char_map, fold};
-use super::format::{
-    encode_postings, put_token, put_varint, Posting, FLAG_EXTERNAL, FLAG_NO_TF, FLAG_PASSAGE,
-};
+use super::format::{encode_postings, put_token, put_varint, Posting, FLAG_EXTERNAL, FLAG_NO_TF, FLAG_PASSAGE};
 use super::tokenize::{hash, token_text, tokenize, Token};
 use super::{SearchDoc, SearchFile};
 
@@ -217,15 +215,7 @@ impl Run {
         } else {
             self.last_doc[id] = doc + 1;
             self.slot[id] = self.flat.len() as u32;
-            self.flat.push((
-                id as u32,
-                Posting {
-                    doc,
-                    mask: bit,
-                    tf: 1,
-                    passage,
-                },
-            ));
+            self.flat.push((id as u32, Posting { doc, mask: bit, tf: 1, passage }));
         }
     }
 
@@ -234,9 +224,7 @@ impl Run {
         let n = self.last_doc.len();
         let mut lists: Vec<Vec<Posting>> = {
             let mut counts = vec![0usize; n];
-            self.flat
-                .iter()
-                .for_each(|(id, _)| counts[*id as usize] += 1);
+            self.flat.iter().for_each(|(id, _)| counts[*id as usize] += 1);
             counts.into_iter().map(Vec::with_capacity).collect()
         };
         for (id, p) in self.flat {
@@ -298,18 +286,10 @@ fn shard_count(inline_bytes: usize, tokens: usize) -> usize {
 
 /// Encodes the inverted index into shard files.
 fn write_shards(inv: Inverted, docs: usize, out: &mut Vec<SearchFile>) -> usize {
-    let mut tokens: Vec<(String, Vec<Posting>)> = inv
-        .grams
-        .into_iter()
-        .map(|(k, v)| (token_text(&Token::Gram(k)), v))
-        .chain(inv.words)
-        .collect();
+    let mut tokens: Vec<(String, Vec<Posting>)> =
+        inv.grams.into_iter().map(|(k, v)| (token_text(&Token::Gram(k)), v)).chain(inv.words).collect();
     // Only small lists stay inline, so they alone size the shards.
-    let inline: usize = tokens
-        .iter()
-        .map(|(_, v)| v.len() * 3)
-        .filter(|&b| b <= EXTERNAL_BYTES)
-        .sum();
+    let inline: usize = tokens.iter().map(|(_, v)| v.len() * 3).filter(|&b| b <= EXTERNAL_BYTES).sum();
     let shards = shard_count(inline, tokens.len());
     let passage_df = PASSAGE_DF_MIN.max(docs / 64);
     tokens.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -388,26 +368,14 @@ fn inverted_column(ids: &[Vec<usize>], values: usize) -> Vec<u8> {
 
 /// Builds facet dictionaries and one column file per facet (`facets/<i>.bin`).
 fn write_facets(docs: &[&SearchDoc], out: &mut Vec<SearchFile>) -> Vec<Facet> {
-    let mut names: Vec<String> = docs
-        .iter()
-        .flat_map(|d| d.facets.iter().map(|(n, _)| n.clone()))
-        .collect();
-    names.sort_by_key(|n| {
-        (
-            FACET_ORDER.iter().position(|o| o == n).unwrap_or(99),
-            n.clone(),
-        )
-    });
+    let mut names: Vec<String> = docs.iter().flat_map(|d| d.facets.iter().map(|(n, _)| n.clone())).collect();
+    names.sort_by_key(|n| (FACET_ORDER.iter().position(|o| o == n).unwrap_or(99), n.clone()));
     names.dedup();
     let mut facets = Vec::new();
     for (fi, name) in names.into_iter().enumerate() {
         let vals_of = |d: &SearchDoc| -> Vec<String> {
-            let mut v: Vec<String> = d
-                .facets
-                .iter()
-                .filter(|(n, _)| *n == name)
-                .flat_map(|(_, v)| v.iter().cloned())
-                .collect();
+            let mut v: Vec<String> =
+                d.facets.iter().filter(|(n, _)| *n == name).flat_map(|(_, v)| v.iter().cloned()).collect();
             v.sort();
             v.dedup();
             v
@@ -416,32 +384,15 @@ fn write_facets(docs: &[&SearchDoc], out: &mut Vec<SearchFile>) -> Vec<Facet> {
         let mut values: Vec<String> = per_doc.iter().flatten().cloned().collect();
         values.sort();
         values.dedup();
-        let index: HashMap<&str, usize> = values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (v.as_str(), i))
-            .collect();
-        let ids: Vec<Vec<usize>> = per_doc
-            .iter()
-            .map(|vals| vals.iter().map(|v| index[v.as_str()]).collect())
-            .collect();
+        let index: HashMap<&str, usize> = values.iter().enumerate().map(|(i, v)| (v.as_str(), i)).collect();
+        let ids: Vec<Vec<usize>> =
+            per_doc.iter().map(|vals| vals.iter().map(|v| index[v.as_str()]).collect()).collect();
         let mut counts = vec![0u32; values.len()];
         ids.iter().flatten().for_each(|&i| counts[i] += 1);
         let multi = ids.iter().any(|v| v.len() > 1);
-        let bytes = if multi {
-            inverted_column(&ids, values.len())
-        } else {
-            doc_column(&ids)
-        };
-        facets.push(Facet {
-            name,
-            values,
-            counts,
-        });
-        out.push(SearchFile {
-            path: format!("search/facets/{fi}.bin"),
-            bytes,
-        });
+        let bytes = if multi { inverted_column(&ids, values.len()) } else { doc_column(&ids) };
+        facets.push(Facet { name, values, counts });
+        out.push(SearchFile { path: format!("search/facets/{fi}.bin"), bytes });
     }
     facets
 }
@@ -450,11 +401,7 @@ fn write_facets(docs: &[&SearchDoc], out: &mut Vec<SearchFile>) -> Vec<Facet> {
 fn head_text(d: &SearchDoc) -> String {
     let mut meta: Vec<String> = Vec::new();
     let mut add = |label: &str, vals: &[String]| {
-        let vals: Vec<&str> = vals
-            .iter()
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
-            .collect();
+        let vals: Vec<&str> = vals.iter().map(String::as_str).filter(|v| !v.is_empty()).collect();
         if !vals.is_empty() {
             meta.push(format!("{label}：{}", vals.join("、")));
         }
@@ -464,12 +411,7 @@ fn head_text(d: &SearchDoc) -> String {
     add("标签", &d.tags);
     add("荣誉", &d.honours);
     add("来源", &d.sources);
-    [d.description.trim(), &meta.join(" · ")]
-        .iter()
-        .filter(|s| !s.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join("\n")
+    [d.description.trim(), &meta.join(" · ")].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join("\n")
 }
 
 /// The fold-map entries for the Traditional characters in `texts`, as aligned strings
@@ -477,11 +419,8 @@ fn head_text(d: &SearchDoc) -> String {
 /// for the page's characters (Simplified pages get two empty strings).
 fn fold_map_for(texts: &[&str]) -> [String; 2] {
     let map = char_map();
-    let mut pairs: Vec<(char, char)> = texts
-        .iter()
-        .flat_map(|t| t.chars())
-        .filter_map(|c| map.get(c).map(|s| (c, s)))
-        .collect();
+    let mut pairs: Vec<(char, char)> =
+        texts.iter().flat_map(|t| t.chars()).filter_map(|c| map.get(c).map(|s| (c, s))).collect();
     pairs.sort_unstable();
     pairs.dedup();
     let (t, s) = pairs.into_iter().unzip();
@@ -518,10 +457,15 @@ fn write_fragments(docs: &[&SearchDoc], facets: &[Facet], out: &mut Vec<SearchFi
             let x = head_text(d);
             let f = fold_map_for(&[&d.title, &x, &d.body]);
             let m = facet_ids(d, facets);
-            let head = json!({"u": d.url, "t": d.title, "d": d.date, "k": d.kind, "x": x, "n": ps.len(), "f": f, "m": m});
-            let mut v = vec![SearchFile { path: format!("search/fragments/{i}.json"), bytes: head.to_string().into_bytes() }];
+            let head =
+                json!({"u": d.url, "t": d.title, "d": d.date, "k": d.kind, "x": x, "n": ps.len(), "f": f, "m": m});
+            let mut v =
+                vec![SearchFile { path: format!("search/fragments/{i}.json"), bytes: head.to_string().into_bytes() }];
             for (k, p) in ps.iter().enumerate() {
-                v.push(SearchFile { path: format!("search/fragments/{i}-{}.txt", k + 1), bytes: p.trim().as_bytes().to_vec() });
+                v.push(SearchFile {
+                    path: format!("search/fragments/{i}-{}.txt", k + 1),
+                    bytes: p.trim().as_bytes().to_vec(),
+                });
             }
             v
         })
@@ -555,14 +499,8 @@ fn write_t2s(out: &mut Vec<SearchFile>) -> Vec<u32> {
 
 /// The sort key that numbers documents: first org, region, year, type.
 fn facet_key(d: &SearchDoc) -> Vec<String> {
-    let first = |name: &str| {
-        d.facets
-            .iter()
-            .find(|(n, _)| n == name)
-            .and_then(|(_, v)| v.first())
-            .cloned()
-            .unwrap_or_default()
-    };
+    let first =
+        |name: &str| d.facets.iter().find(|(n, _)| n == name).and_then(|(_, v)| v.first()).cloned().unwrap_or_default();
     let org = d.org.first().cloned().unwrap_or_else(|| first("org"));
     vec![org, first("region"), first("year"), first("type")]
 }
@@ -603,10 +541,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<SearchFile> {
         "facets": facets.iter().map(|f| json!({"name": f.name, "values": f.values, "counts": f.counts})).collect::<Vec<_>>(),
         "t2s": t2s,
     });
-    files.push(SearchFile {
-        path: "search/manifest.json".into(),
-        bytes: manifest.to_string().into_bytes(),
-    });
+    files.push(SearchFile { path: "search/manifest.json".into(), bytes: manifest.to_string().into_bytes() });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }

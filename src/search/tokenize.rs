@@ -18,8 +18,7 @@ pub fn is_cjk(c: char) -> bool {
 /// True for characters that form word runs (letters and digits that are not Han).
 #[inline]
 pub fn is_word_char(c: char) -> bool {
-    c.is_ascii_alphanumeric()
-        || (!c.is_ascii() && !is_cjk(c) && !is_cjk_punct(c) && c.is_alphanumeric())
+    c.is_ascii_alphanumeric() || (!c.is_ascii() && !is_cjk(c) && !is_cjk_punct(c) && c.is_alphanumeric())
 }
 
 /// CJK and general punctuation blocks: never letters, and common in Chinese text, so they
@@ -42,9 +41,7 @@ pub enum Token<'a> {
 /// packed character is non-zero.
 #[inline]
 pub fn pack(chars: &[char]) -> u64 {
-    chars
-        .iter()
-        .fold(0u64, |k, &c| (k << 21) | u64::from(c as u32))
+    chars.iter().fold(0u64, |k, &c| (k << 21) | u64::from(c as u32))
 }
 
 /// Unpacks a key produced by [`pack`] back into its string.
@@ -105,9 +102,7 @@ pub fn token_text(t: &Token<'_>) -> String {
 /// FNV-1a over code points: the shard a token lives in is `hash(text) & (shards - 1)`.
 /// The client computes the same function (`Math.imul`).
 pub fn hash(text: &str) -> u32 {
-    text.chars().fold(0x811c_9dc5u32, |h, c| {
-        (h ^ c as u32).wrapping_mul(0x0100_0193)
-    })
+    text.chars().fold(0x811c_9dc5u32, |h, c| (h ^ c as u32).wrapping_mul(0x0100_0193))
 }
 
 #[cfg(test)]
