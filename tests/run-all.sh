@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 echo "== Rust tests"
 cargo test --all-targets
 
+echo "== Search client tests (Node, on an index built by the Rust indexer)"
+node --test tests/search_client.test.mjs
+
 echo "== Browser tests"
 if ! command -v chromium >/dev/null 2>&1; then
   echo "installing Debian's chromium"
