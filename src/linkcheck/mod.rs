@@ -80,8 +80,8 @@ pub fn classify(url: &str, page: &str, base_path: &str, base_url: &str) -> Targe
     let rel = if path.is_empty() {
         return Target::Internal { path: page.to_string(), fragment };
     } else if path.starts_with('/') {
-        match under_base(path, base_path) {
-            Some(rel) => rel.to_string(),
+        match under_base(path, base_path).and_then(normalise) {
+            Some(rel) => rel,
             None => return Target::Escape,
         }
     } else {
@@ -431,6 +431,8 @@ mod tests {
         assert_eq!(c("/style.css"), Target::Escape);
         assert_eq!(c("/jgdj/showcasex/a"), Target::Escape);
         assert_eq!(c("../../../x"), Target::Escape);
+        assert_eq!(c("/jgdj/showcase/../../etc/passwd"), Target::Escape);
+        assert_eq!(c("/jgdj/showcase/cases/./b/../c/"), internal("cases/c/index.html", None));
         assert_eq!(c("https://www.gov.cn/"), Target::External("https://www.gov.cn/".into()));
         assert_eq!(c("//cdn.example/x.js"), Target::External("https://cdn.example/x.js".into()));
         assert_eq!(c("mailto:a@b.cn"), Target::Skip);
