@@ -5,17 +5,13 @@
 //! `ferrous-opencc` port. Pages keep the script they were written in.
 
 use ferrous_opencc::{config::BuiltinConfig, OpenCC};
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{OnceLock, RwLock};
 use unicode_normalization::UnicodeNormalization;
 
 fn t2s() -> Option<&'static OpenCC> {
     static T2S: OnceLock<Option<OpenCC>> = OnceLock::new();
     T2S.get_or_init(|| OpenCC::from_config(BuiltinConfig::T2s).ok()).as_ref()
-}
-
-fn s2t() -> Option<&'static OpenCC> {
-    static S2T: OnceLock<Option<OpenCC>> = OnceLock::new();
-    S2T.get_or_init(|| OpenCC::from_config(BuiltinConfig::S2t).ok()).as_ref()
 }
 
 /// Traditional → Simplified (phrase-aware, OpenCC). Text without Chinese is returned as is.
@@ -27,25 +23,34 @@ pub fn to_simplified(text: &str) -> String {
 }
 
 /// The key under which a taxonomy value is grouped: Simplified script, NFKC (full-width
-/// letters and digits become ASCII), whitespace trimmed and collapsed.
+/// letters and digits become ASCII), whitespace trimmed and collapsed. Memoised: a large site
+/// repeats the same few hundred terms tens of thousands of times.
 pub fn term_key(value: &str) -> String {
+    static CACHE: OnceLock<RwLock<HashMap<String, String>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(hit) = cache.read().ok().and_then(|c| c.get(value).cloned()) {
+        return hit;
+    }
     let normalised: String = value.nfkc().collect();
     let collapsed = normalised.split_whitespace().collect::<Vec<_>>().join(" ");
-    to_simplified(&collapsed)
+    let key = to_simplified(&collapsed);
+    if let Ok(mut c) = cache.write() {
+        c.insert(value.to_string(), key.clone());
+    }
+    key
 }
 
-/// Whether the text is written in Traditional script: more of its Han characters change
-/// under T→S than under S→T.
+/// Whether the text is written in Traditional script: a noticeable share of its Han
+/// characters change under Traditional → Simplified (Simplified text is left as it is).
 pub fn looks_traditional(text: &str) -> bool {
-    let sample: String = text.chars().filter(|c| is_han(*c)).take(400).collect();
-    if sample.is_empty() {
+    let sample: String = text.chars().filter(|c| is_han(*c)).take(160).collect();
+    let Some(t2s) = t2s() else { return false };
+    let total = sample.chars().count();
+    if total == 0 {
         return false;
     }
-    let (Some(t2s), Some(s2t)) = (t2s(), s2t()) else { return false };
-    let changed = |converted: String| sample.chars().zip(converted.chars()).filter(|(a, b)| a != b).count();
-    let traditional_only = changed(t2s.convert(&sample));
-    let simplified_only = changed(s2t.convert(&sample));
-    traditional_only > simplified_only && traditional_only >= 2
+    let changed = sample.chars().zip(t2s.convert(&sample).chars()).filter(|(a, b)| a != b).count();
+    changed >= 2 && changed * 20 >= total
 }
 
 /// A Han ideograph (CJK Unified Ideographs and extensions, compatibility ideographs).

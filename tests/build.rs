@@ -250,3 +250,43 @@ fn check_writes_nothing_and_prints_json_diagnostics() {
 fn usage_errors_exit_2() {
     xianfeng().arg("frobnicate").assert().code(2);
 }
+
+#[test]
+fn real_cases_copied_into_an_init_site_build_with_nothing_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    xianfeng().arg("init").arg(&site).assert().success();
+    let cases = [
+        (
+            "fa-xianfeng.md",
+            "---\ntitle: 珠海市司法局“法先锋”党建品牌\nbrand: 法先锋\norg: 珠海市司法局\ndate: 2024-06-01\n\
+             type: [党建品牌, 工作法]\nregion: [广东省, 珠海市, 香洲区]\n\
+             honours:\n  - {name: 全国司法行政先进集体, year: 2022, level: 国家级, recipient: 市司法局}\n  - 市直机关优秀党建品牌\n\
+             contact: 张三\nbranch_count: 12\nextra: {slogan: 法治先锋}\n---\n\n## 背景\n\n**一是建强堡垒。**法先锋品牌的正文。\n",
+        ),
+        (
+            "shuang-shifan.md",
+            "---\ntitle: 天津市級機關“雙示範”創建\nbrand: 雙示範\norg: 天津市級機關工委\ndate: 2021-05-20\n\
+             tags: [黨建+業務融合, 示範創建]\n---\n\n## 主要做法\n\n明確創建標準，立起堅強戰鬥堡壘。\n",
+        ),
+    ];
+    for (name, text) in cases {
+        fs::write(site.join("content/cases").join(name), text).unwrap();
+    }
+    let out = xianfeng().arg("build").arg(&site).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("contact"), "unknown keys are reported as warnings:\n{stderr}");
+    let public = site.join("public");
+    let fa = fs::read_to_string(public.join("cases/fa-xianfeng/index.html")).unwrap();
+    for text in ["法先锋", "珠海市司法局", "全国司法行政先进集体", "市直机关优秀党建品牌", "香洲区", "工作法", "<strong>一是建强堡垒。</strong>"] {
+        assert!(fa.contains(text), "case page lost `{text}`");
+    }
+    let tianjin = fs::read_to_string(public.join("cases/shuang-shifan/index.html")).unwrap();
+    assert!(tianjin.contains("明確創建標準") && tianjin.contains("lang=\"zh-Hant\""));
+    assert!(public.join("tags/党建+业务融合/index.html").is_file(), "Traditional tag folds to a Simplified term");
+    assert!(public.join("region/香洲区/index.html").is_file());
+    let region_list = fs::read_to_string(public.join("region/index.html")).unwrap();
+    assert!(region_list.contains("广东省") && region_list.contains("香洲区"));
+    assert!(public.join("compilations/shili-huibian/index.html").is_file());
+}

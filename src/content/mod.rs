@@ -1,3 +1,7 @@
 //! Loading content: walking `content/`, reading files, splitting and parsing front matter.
 
+pub mod frontmatter;
+pub mod load;
 pub mod model;
+
+pub use load::{load_content, LoadOptions, Loaded};

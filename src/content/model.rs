@@ -114,6 +114,8 @@ pub struct Cover {
     pub src: String,
     pub alt: Option<String>,
     pub caption: Option<String>,
+    /// Unknown keys inside `cover:`, passed through like every other `extra`.
+    pub extra: Extra,
 }
 
 /// Front matter of a compilation (`content/compilations/*.md`).

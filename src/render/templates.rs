@@ -39,13 +39,8 @@ impl TemplateSet {
         register(&mut tera, base_path, asset_urls);
         // Parse one by one first so every broken template is reported, not just the first.
         for (name, (text, origin)) in &sources {
-            // Alone, a template that extends another fails for its missing parent: that is
-            // not a syntax error, and the full set below checks inheritance.
-            match Tera::default().add_raw_template(name, text) {
-                Err(e) if !matches!(e.kind, tera::ErrorKind::MissingParent { .. }) => {
-                    errors.push(template_error(name, origin, text, &e));
-                }
-                _ => {}
+            if let Err(e) = tera::Template::new(name, None, text) {
+                errors.push(template_error(name, origin, text, &e));
             }
         }
         if errors.is_empty() {

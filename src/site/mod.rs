@@ -228,9 +228,10 @@ fn is_published(file: &SourceFile, opts: &ModelOptions, config: &SiteConfig) -> 
     }
 }
 
-/// The language of a case: as declared, or Traditional when its text is written so.
+/// The language of a case: as declared, or Traditional when its title and opening are
+/// written so (editors often forget `lang: zh-Hant`).
 fn case_lang(meta: &CaseMeta, body: &str) -> Lang {
-    if meta.lang == Lang::Hant || meta.extra.contains_key("lang") {
+    if meta.lang == Lang::Hant {
         return meta.lang;
     }
     let sample: String = meta.title.chars().chain(body.chars().take(300)).collect();

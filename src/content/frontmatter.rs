@@ -1,0 +1,396 @@
+//! Front matter: from the text of one content file to its typed metadata and body.
+//!
+//! [`parse_file`] splits the file ([`split_front_matter`]), parses the YAML with serde, maps
+//! YAML syntax errors to lines of the .md file (with hints for the mistakes editors make
+//! most: an unquoted `: ` in a value, tabs, a full-width colon after a key), records where
+//! each field sits ([`FieldPositions`]) and reads the fields into `CaseMeta`,
+//! `CompilationMeta` or `PageMeta`, reporting every wrong value it finds.
+
+mod meta;
+mod positions;
+mod split;
+mod values;
+
+pub use split::{normalise, split_front_matter, Split, SplitError};
+
+use crate::content::model::{FieldPositions, Kind, Meta};
+use crate::diagnostics::Diagnostic;
+use serde_yaml::{Mapping, Value};
+use std::path::Path;
+
+/// One file's front matter, read and checked, with its body.
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    pub meta: Meta,
+    /// The Markdown after the front matter (LF line ends).
+    pub body: String,
+    /// 1-based line of the body's first line in the file.
+    pub body_line: usize,
+    /// Where each field sits in the file (`title`, `honours[1].year`, `related[0]`).
+    pub positions: FieldPositions,
+}
+
+const MINIMAL_CASE: &str = "---\ntitle: 让我先来\nbrand: 让我先来\norg: 珠海市财政局\ndate: 2021-05-01\n---";
+const MINIMAL_COMPILATION: &str = "---\ntitle: 机关党建品牌案例汇编\ndate: 2021-05-01\n---";
+
+/// Parses the text of the file at `rel_path` (used in messages) as a file of kind `kind`.
+///
+/// Returns the parsed file, unless it cannot be understood at all (no or broken front matter,
+/// a required field missing or unreadable), and every diagnostic found. Fields with errors are
+/// left at their defaults; the errors fail the build anyway. A BOM and CRLF line ends are
+/// accepted.
+pub fn parse_file(kind: Kind, rel_path: &Path, text: &str) -> (Option<ParsedFile>, Vec<Diagnostic>) {
+    let text = normalise(text);
+    let split = match split_front_matter(&text) {
+        Ok(split) => split,
+        Err(SplitError::Unterminated) => return (None, vec![unterminated(rel_path)]),
+    };
+    let Some(yaml) = split.yaml else {
+        return without_front_matter(kind, rel_path, &text);
+    };
+    let value = if is_blank_yaml(yaml) {
+        Value::Null
+    } else {
+        match serde_yaml::from_str::<Value>(yaml) {
+            Ok(v) => v,
+            Err(e) => return (None, vec![syntax_error(rel_path, yaml, split.yaml_line, &e)]),
+        }
+    };
+    let map = match value {
+        Value::Null => Mapping::new(),
+        Value::Mapping(m) => m,
+        other => return (None, vec![not_a_mapping(rel_path, yaml, split.yaml_line, &other)]),
+    };
+    let scanned = positions::scan(yaml, split.yaml_line);
+    let mut ctx = values::Ctx::new(rel_path, &scanned);
+    let meta = match kind {
+        Kind::Case => meta::case(&mut ctx, &map).map(|m| Meta::Case(Box::new(m))),
+        Kind::Compilation => meta::compilation(&mut ctx, &map).map(|m| Meta::Compilation(Box::new(m))),
+        Kind::Page | Kind::Section => {
+            let mut page = meta::page(&mut ctx, &map);
+            if kind == Kind::Page && page.title.trim().is_empty() {
+                page.title = fallback_title(split.body, rel_path);
+            }
+            Some(Meta::Page(Box::new(page)))
+        }
+    };
+    let mut diags = ctx.diags;
+    // Top to bottom, as the editor reads the file.
+    diags.sort_by_key(|d| (d.line, d.column));
+    let parsed = meta.map(|meta| ParsedFile {
+        meta,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+        positions: FieldPositions(scanned.positions.clone()),
+    });
+    (parsed, diags)
+}
+
+/// Empty, or only comments: an empty mapping rather than a YAML error.
+fn is_blank_yaml(yaml: &str) -> bool {
+    yaml.lines().all(|l| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('#')
+    })
+}
+
+/// A file without front matter: fine for pages, an error for cases and compilations.
+fn without_front_matter(kind: Kind, rel_path: &Path, text: &str) -> (Option<ParsedFile>, Vec<Diagnostic>) {
+    let minimal = match kind {
+        Kind::Case => MINIMAL_CASE,
+        Kind::Compilation => MINIMAL_COMPILATION,
+        Kind::Page | Kind::Section => {
+            let title = if kind == Kind::Page { fallback_title(text, rel_path) } else { String::new() };
+            let meta = crate::content::model::PageMeta { title, ..Default::default() };
+            let parsed = ParsedFile {
+                meta: Meta::Page(Box::new(meta)),
+                body: text.to_string(),
+                body_line: 1,
+                positions: FieldPositions::default(),
+            };
+            return (Some(parsed), Vec::new());
+        }
+    };
+    let trimmed = text.trim_start();
+    let (message, hint) = if trimmed.is_empty() {
+        ("the file is empty".to_string(), format!("start it with front matter:\n{minimal}"))
+    } else if trimmed.starts_with("---") {
+        (
+            "the front matter does not start on the first line".to_string(),
+            "remove the blank lines (or spaces) above the opening `---`".to_string(),
+        )
+    } else if trimmed.starts_with("+++") {
+        (
+            "TOML front matter (`+++`) is not supported".to_string(),
+            format!("write it as YAML between `---` lines:\n{minimal}"),
+        )
+    } else {
+        ("the file has no front matter".to_string(), format!("start the file with front matter:\n{minimal}"))
+    };
+    let kind_name = if kind == Kind::Case { "case" } else { "compilation" };
+    let d = Diagnostic::error("missing-front-matter", rel_path, format!("{message}; a {kind_name} needs front matter"))
+        .at(1, 1)
+        .expected("YAML between `---` lines at the top of the file")
+        .hint(hint);
+    (None, vec![d])
+}
+
+fn unterminated(rel_path: &Path) -> Diagnostic {
+    Diagnostic::error("unterminated-front-matter", rel_path, "the front matter opened on line 1 is never closed")
+        .at(1, 1)
+        .expected("a line holding only `---` after the last front-matter field")
+        .hint("add a line `---` between the last `key: value` line and the Markdown text")
+}
+
+/// A page's title when the front matter has none: the first `# heading`, else the file name.
+fn fallback_title(body: &str, rel_path: &Path) -> String {
+    let heading = body.lines().find_map(|l| {
+        let t = l.trim_start().strip_prefix("# ")?;
+        let t = t.trim().trim_end_matches('#').trim();
+        (!t.is_empty()).then(|| t.to_string())
+    });
+    heading.unwrap_or_else(|| {
+        let stem = rel_path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        if stem == "index" || stem == "_index" {
+            let parent = rel_path.parent().and_then(|p| p.file_name()).and_then(|s| s.to_str());
+            parent.unwrap_or(stem).to_string()
+        } else {
+            stem.to_string()
+        }
+    })
+}
+
+/// A YAML syntax error as a diagnostic at the file's line and column.
+fn syntax_error(rel_path: &Path, yaml: &str, first_line: usize, err: &serde_yaml::Error) -> Diagnostic {
+    let offset = first_line - 1;
+    let (yaml_line, column) = err.location().map_or((0, 1), |l| (l.line(), l.column()));
+    let line = if yaml_line == 0 { 1 } else { yaml_line + offset };
+    let message = shift_lines(&drop_first_location(&err.to_string()), offset);
+    let lines: Vec<&str> = yaml.lines().collect();
+    let line_text = yaml_line.checked_sub(1).and_then(|i| lines.get(i)).copied().unwrap_or("");
+
+    if message.contains("mapping values are not allowed") {
+        if let Some((key, value)) = unquoted_colon(line_text) {
+            let quoted = quote(&value);
+            let full_width = value.replacen(": ", "：", 1);
+            return Diagnostic::error(
+                "yaml-unquoted-colon",
+                rel_path,
+                format!("the value of `{key}` contains `: `, which YAML reads as the start of another key"),
+            )
+            .at(line, column)
+            .field(key.clone())
+            .expected("a value in quotes when it contains `: `")
+            .hint(format!(
+                "put the value in quotes: {key}: {quoted} (or use the full-width colon ：: {key}: {full_width})"
+            ));
+        }
+    }
+    // The line the parser was reading when it failed; an error past the last line (an
+    // unclosed `[`) is better explained by the line it started on ("while parsing … at line N").
+    let context_line = last_line_number(&err.to_string()).filter(|&n| n >= 1 && n <= lines.len());
+    let key_line = if line_key(line_text).is_some() { Some(yaml_line) } else { context_line };
+    let mut d = Diagnostic::error("yaml-syntax", rel_path, format!("front matter is not valid YAML: {message}"))
+        .at(line, column)
+        .expected("`key: value` lines, indented with spaces");
+    if let Some(key) = key_line.and_then(|n| lines.get(n.checked_sub(1)?)).and_then(|l| line_key(l)) {
+        d = d.field(key);
+    }
+    let hint = syntax_hint(&message, &lines, yaml_line, context_line, offset);
+    d.hint(hint.unwrap_or_else(|| {
+        "check quotes, brackets and indentation on this line and the one above; a value containing `: ` or ` #`, \
+         or starting with `[`, `{`, `*`, `&`, `!`, `|`, `>`, `@` or a quote, must be put in quotes"
+            .to_string()
+    }))
+}
+
+/// The number after the last `line ` in a serde_yaml message (its context mark).
+fn last_line_number(msg: &str) -> Option<usize> {
+    let at = msg.rfind("line ")?;
+    let rest = &msg[at + 5..];
+    rest[..rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len()].parse().ok()
+}
+
+/// A hint for the common causes of a YAML syntax error. `yaml_line` is the error's line in
+/// the YAML (1-based), `context` the line the failing construct started on; `offset` turns
+/// YAML lines into file lines.
+fn syntax_hint(
+    message: &str,
+    lines: &[&str],
+    yaml_line: usize,
+    context: Option<usize>,
+    offset: usize,
+) -> Option<String> {
+    let get = |n: usize| n.checked_sub(1).and_then(|i| lines.get(i)).copied();
+    if let Some(key) = message.strip_prefix("duplicate entry with key ") {
+        let key = key.split(',').next().unwrap_or(key).trim_matches('"');
+        return Some(format!("`{key}` is given twice; keep one of the two `{key}:` lines"));
+    }
+    // Tabs, full-width colons and missing spaces, on this line or the one above.
+    for n in [yaml_line.saturating_sub(1), yaml_line] {
+        if let Some(hint) = get(n).and_then(|text| line_hint(text, n + offset)) {
+            return Some(hint);
+        }
+    }
+    let text = get(yaml_line).unwrap_or("");
+    if let Some(hint) = get(yaml_line).and_then(quoted_prefix_hint) {
+        return Some(hint);
+    }
+    if message.contains("mapping values are not allowed") {
+        let indent = |l: &str| l.len() - l.trim_start().len();
+        if let Some(prev) = get(yaml_line.saturating_sub(1)).filter(|p| indent(text) > indent(p)) {
+            if let Some(key) = line_key(prev) {
+                return Some(format!(
+                    "line {} is indented more than line {}, so YAML reads it as part of `{key}`'s value; \
+                     start it in the same column as `{key}:`",
+                    yaml_line + offset,
+                    yaml_line + offset - 1
+                ));
+            }
+        }
+    }
+    if message.contains("flow sequence") || message.contains("flow mapping") {
+        let (open, close) = if message.contains("flow sequence") { ('[', ']') } else { ('{', '}') };
+        let at = context.map_or(String::new(), |n| format!(" on line {}", n + offset));
+        return Some(format!(
+            "the `{open}` opened{at} is not closed with `{close}` on the same line, or an item contains `,`, `{open}`, \
+             `{close}` or `: `: close it, or put that item in quotes"
+        ));
+    }
+    let value = text.split_once(": ").map(|(_, v)| v.trim_start()).unwrap_or("");
+    if value.starts_with(['*', '&', '!', '@', '`', '%', '|', '>']) {
+        let key = line_key(text).unwrap_or("key");
+        return Some(format!(
+            "a value starting with `{}` has a special meaning in YAML; put it in quotes: {key}: {}",
+            value.chars().next().unwrap_or('*'),
+            quote(value)
+        ));
+    }
+    None
+}
+
+/// `title: "让我先来"工作法`: a quoted start followed by more text; the usual fix is to quote it all.
+fn quoted_prefix_hint(line: &str) -> Option<String> {
+    let (key, value) = line.trim_start().split_once(": ")?;
+    let value = value.trim();
+    let q = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let close = value[1..].find(q)? + 1;
+    let after = value[close + 1..].trim();
+    if after.is_empty() || after.starts_with('#') {
+        return None;
+    }
+    let whole = if q == '"' { format!("'{}'", value.replace('\'', "''")) } else { format!("\"{value}\"") };
+    Some(format!(
+        "a value that starts with a quote must end with it; quote the whole value: {key}: {whole} \
+         (or use Chinese quotes “…”)"
+    ))
+}
+
+/// Hints for one line of YAML that looks wrong in a common way (`n` is its line in the file).
+fn line_hint(text: &str, n: usize) -> Option<String> {
+    let indent: String = text.chars().take_while(|c| c.is_whitespace()).collect();
+    if indent.contains('\t') {
+        return Some(format!(
+            "line {n} is indented with a tab; YAML indentation must use spaces, so replace the tab with spaces"
+        ));
+    }
+    let t = text.trim_start().trim_start_matches("- ");
+    if let Some((key, value)) = t.split_once('：') {
+        if !key.contains(':') && !key.is_empty() && !key.contains(' ') {
+            return Some(format!(
+                "line {n} separates the key with a full-width colon ：; use an ASCII colon and a space: `{key}: {}`",
+                value.trim()
+            ));
+        }
+    }
+    if let Some((key, value)) = t.split_once(':') {
+        let plain_key = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if plain_key && !value.is_empty() && !value.starts_with([' ', '/']) {
+            return Some(format!("line {n} needs a space after the colon: `{key}: {value}`"));
+        }
+    }
+    None
+}
+
+/// The key of a `key: value` line (or `- key: value` item), if the line has one.
+fn line_key(line: &str) -> Option<&str> {
+    let t = line.trim_start();
+    let t = t.strip_prefix("- ").unwrap_or(t);
+    let key = t.split_once(':')?.0.trim();
+    let plain = !key.is_empty() && !key.contains([' ', '"', '\'', '[', '{', '#']);
+    plain.then_some(key)
+}
+
+/// `title: a: b` → (`title`, `a: b`) when the value is unquoted and holds another `: `.
+fn unquoted_colon(line: &str) -> Option<(String, String)> {
+    let t = line.trim_start();
+    let t = t.strip_prefix("- ").unwrap_or(t);
+    let (key, value) = t.split_once(": ")?;
+    let value = value.trim();
+    let key = key.trim();
+    if key.is_empty()
+        || value.starts_with(['"', '\'', '[', '{', '|', '>'])
+        || !(value.contains(": ") || value.ends_with(':'))
+    {
+        return None;
+    }
+    Some((key.to_string(), value.to_string()))
+}
+
+/// `value` in YAML quotes: double quotes unless it holds one, then single quotes.
+fn quote(value: &str) -> String {
+    if value.contains('"') || value.contains('\\') {
+        format!("'{}'", value.replace('\'', "''"))
+    } else {
+        format!("\"{value}\"")
+    }
+}
+
+/// serde_yaml puts the location in the message; it is shown separately, so drop the first.
+fn drop_first_location(msg: &str) -> String {
+    let Some(at) = msg.find(" at line ") else {
+        return msg.to_string();
+    };
+    let rest = &msg[at + " at line ".len()..];
+    let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let n = digits(rest);
+    let after = &rest[n..];
+    let Some(col) = after.strip_prefix(" column ") else {
+        return msg.to_string();
+    };
+    format!("{}{}", &msg[..at], &col[digits(col)..])
+}
+
+/// Adds `offset` to every `line N` in `msg`, so YAML lines read as lines of the file.
+fn shift_lines(msg: &str, offset: usize) -> String {
+    let mut out = String::with_capacity(msg.len());
+    let mut rest = msg;
+    while let Some(i) = rest.find("line ") {
+        out.push_str(&rest[..i + 5]);
+        rest = &rest[i + 5..];
+        let n = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        match rest[..n].parse::<usize>() {
+            Ok(line) => out.push_str(&(line + offset).to_string()),
+            Err(_) => out.push_str(&rest[..n]),
+        }
+        rest = &rest[n..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The front matter parsed, but is not a mapping (often `title：…` with a full-width colon).
+fn not_a_mapping(rel_path: &Path, yaml: &str, first_line: usize, found: &Value) -> Diagnostic {
+    let hint = yaml.lines().enumerate().find_map(|(i, l)| line_hint(l, i + first_line));
+    Diagnostic::error(
+        "invalid-front-matter",
+        rel_path,
+        format!("the front matter should be `key: value` lines, found {}", values::describe(found)),
+    )
+    .at(first_line, 1)
+    .expected("`key: value` lines, e.g. `title: 让我先来`")
+    .hint(hint.unwrap_or_else(|| "write one field per line as `key: value`, e.g. `title: 让我先来`".to_string()))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,553 @@
+//! Building the typed metadata (case, compilation, page) from a parsed YAML mapping.
+//!
+//! Known keys are read with the readers of `values`; unknown keys become `unknown-field`
+//! warnings and their values go to `extra`. A case or compilation whose required fields are
+//! missing or unreadable yields `None` (the errors say why); any other bad field is reported
+//! and left at its default, so later stages still see the file.
+
+use super::values::{self as v, Ctx};
+use crate::content::model::{
+    CaseMeta, Chapter, ChapterEntry, CompilationMeta, Cover, Credits, Extra, Honour, Lang, Metric, Numbering, PageMeta,
+    Source,
+};
+use serde_yaml::{Mapping, Value};
+
+const CASE_KEYS: &[&str] = &[
+    "title",
+    "brand",
+    "org",
+    "date",
+    "slug",
+    "subtitle",
+    "description",
+    "year",
+    "type",
+    "region",
+    "level",
+    "sector",
+    "party_org",
+    "branch",
+    "tags",
+    "honours",
+    "metrics",
+    "sources",
+    "cover",
+    "related",
+    "lang",
+    "featured",
+    "weight",
+    "draft",
+    "aliases",
+    "extra",
+];
+const COMPILATION_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "description",
+    "slug",
+    "subtitle",
+    "edition",
+    "numbering",
+    "chapters",
+    "draft",
+    "weight",
+    "aliases",
+    "extra",
+];
+const PAGE_KEYS: &[&str] = &["title", "date", "description", "slug", "template", "weight", "draft", "aliases", "extra"];
+const HONOUR_KEYS: &[&str] = &["name", "year", "years", "level", "recipient", "count"];
+const METRIC_KEYS: &[&str] = &["label", "value", "unit", "qualifier", "year"];
+const SOURCE_KEYS: &[&str] = &["title", "publisher", "publication", "issue", "published", "url", "credits"];
+const CREDIT_KEYS: &[&str] = &["editor", "responsible_editor"];
+const COVER_KEYS: &[&str] = &["src", "alt", "caption"];
+const CHAPTER_KEYS: &[&str] = &["title", "intro", "cases"];
+const ENTRY_KEYS: &[&str] = &["slug", "note", "numbered"];
+
+/// Names editors reach for, mapped to the key they mean (checked before edit distance).
+const ALIASES: &[(&str, &str)] = &[
+    ("标题", "title"),
+    ("品牌", "brand"),
+    ("品牌名称", "brand"),
+    ("单位", "org"),
+    ("日期", "date"),
+    ("类型", "type"),
+    ("地区", "region"),
+    ("层级", "level"),
+    ("领域", "sector"),
+    ("标签", "tags"),
+    ("荣誉", "honours"),
+    ("来源", "sources"),
+    ("封面", "cover"),
+    ("简介", "description"),
+    ("摘要", "description"),
+    ("副标题", "subtitle"),
+    ("honors", "honours"),
+    ("honor", "honours"),
+    ("category", "type"),
+    ("categories", "type"),
+    ("types", "type"),
+    ("organization", "org"),
+    ("organisation", "org"),
+    ("unit", "org"),
+    ("summary", "description"),
+    ("source", "sources"),
+    ("metric", "metrics"),
+    ("image", "cover"),
+    ("chapter", "chapters"),
+    ("alias", "aliases"),
+    ("tag", "tags"),
+];
+
+/// The known key closest to `key`, if it is close enough to be a likely typo.
+pub fn suggest(key: &str, known: &[&'static str]) -> Option<&'static str> {
+    let lower = key.to_lowercase();
+    if let Some((_, k)) = ALIASES.iter().find(|(a, k)| *a == lower && known.contains(k)) {
+        return Some(k);
+    }
+    let (best, dist) = known.iter().map(|k| (*k, strsim::damerau_levenshtein(&lower, k))).min_by_key(|(_, d)| *d)?;
+    // One edit for short keys (`org`), about a third of the letters for longer ones.
+    (dist <= (best.chars().count() / 3).max(1)).then_some(best)
+}
+
+/// The known fields of one mapping, plus its unknown ones as `extra`.
+struct Fields<'v> {
+    path: String,
+    known: Vec<(&'static str, &'v Value)>,
+    extra: Extra,
+}
+
+impl<'v> Fields<'v> {
+    /// Splits `map` into known keys and the rest; warns about the rest. `keeps` says whether
+    /// unknown values are passed on (`extra`) or dropped (where the struct has no `extra`).
+    fn read(ctx: &mut Ctx, map: &'v Mapping, path: &str, known: &[&'static str], keeps: bool) -> Self {
+        let mut f = Fields { path: path.to_string(), known: Vec::new(), extra: Extra::new() };
+        let mut explicit_extra = None;
+        for (k, val) in map {
+            let key = v::key_text(k);
+            match known.iter().find(|n| **n == key) {
+                Some(&"extra") => explicit_extra = Some(val),
+                Some(name) => f.known.push((name, val)),
+                None => {
+                    unknown_key(ctx, &f.child(&key), &key, known, keeps);
+                    if keeps {
+                        f.extra.insert(key, v::to_json(val));
+                    }
+                }
+            }
+        }
+        if let Some(val) = explicit_extra {
+            let p = f.child("extra");
+            v::merge_extra(ctx, val, &p, &mut f.extra);
+        }
+        f
+    }
+
+    fn child(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    /// The value of `key`, unless absent or `null`.
+    fn get(&self, key: &str) -> Option<(&'v Value, String)> {
+        self.known.iter().find(|(k, val)| *k == key && !val.is_null()).map(|(k, val)| (*val, self.child(k)))
+    }
+
+    fn text(&self, ctx: &mut Ctx, key: &str) -> Option<String> {
+        self.get(key).and_then(|(val, p)| v::text(ctx, val, &p))
+    }
+
+    fn list(&self, ctx: &mut Ctx, key: &str) -> Vec<String> {
+        self.get(key).map(|(val, p)| v::text_list(ctx, val, &p)).unwrap_or_default()
+    }
+
+    fn bool(&self, ctx: &mut Ctx, key: &str) -> Option<bool> {
+        self.get(key).and_then(|(val, p)| v::boolean(ctx, val, &p))
+    }
+
+    fn int(&self, ctx: &mut Ctx, key: &str) -> Option<i64> {
+        self.get(key).and_then(|(val, p)| v::integer(ctx, val, &p))
+    }
+
+    fn year(&self, ctx: &mut Ctx, key: &str) -> Option<i32> {
+        self.get(key).and_then(|(val, p)| v::year(ctx, val, &p))
+    }
+
+    /// A required text field; reports `missing-field` with an example when absent or empty.
+    fn required_text(&self, ctx: &mut Ctx, key: &str, what: &str, example: &str) -> Option<String> {
+        let got = self.get(key).and_then(|(val, p)| v::nonempty_text(ctx, val, &p));
+        if got.is_none() && !self.reported(ctx, key) {
+            let path = self.child(key);
+            missing(ctx, &path, &format!("a string ({what})"), example);
+            if self.get(key).is_some() {
+                // Present but blank (`title: ""`): say so rather than "missing".
+                if let Some(d) = ctx.diags.last_mut() {
+                    d.message = format!("required field `{key}` is empty");
+                }
+            }
+        }
+        got
+    }
+
+    /// Whether an error was already raised for `key` (wrong type), to avoid a second one.
+    fn reported(&self, ctx: &Ctx, key: &str) -> bool {
+        let p = self.child(key);
+        ctx.diags
+            .iter()
+            .any(|d| d.is_error() && d.field.as_deref().is_some_and(|f| f == p || f.starts_with(&format!("{p}["))))
+    }
+
+    fn slug(&self, ctx: &mut Ctx) -> Option<String> {
+        let (val, p) = self.get("slug")?;
+        let slug = v::text(ctx, val, &p)?;
+        match v::slug_problem(&slug) {
+            None => Some(slug),
+            Some(why) => {
+                let d = ctx.error("invalid-slug", &p, format!("invalid slug `{slug}`: {why}"));
+                d.expected = Some("one folder name, e.g. `rang-wo-xian-lai` or `让我先来`".into());
+                d.hint = Some("a slug names the page's folder under /cases/; use letters, digits, `-` or Chinese, without `/` or `..`".into());
+                None
+            }
+        }
+    }
+
+    fn aliases(&self, ctx: &mut Ctx) -> Vec<String> {
+        let Some((val, p)) = self.get("aliases") else {
+            return Vec::new();
+        };
+        let list = v::text_list(ctx, val, &p);
+        let single = !matches!(val, Value::Sequence(_));
+        list.into_iter()
+            .enumerate()
+            .filter(|(i, alias)| {
+                let Some(why) = v::alias_problem(alias) else {
+                    return true;
+                };
+                let at = if single { p.clone() } else { format!("{p}[{i}]") };
+                let d = ctx.error("invalid-alias", &at, format!("invalid alias `{alias}`: {why}"));
+                d.expected = Some("a path on this site, e.g. `/old/cases/rang-wo-xian-lai/`".into());
+                d.hint = Some("aliases are old URLs of this page that should redirect to it".into());
+                false
+            })
+            .map(|(_, a)| a)
+            .collect()
+    }
+
+    /// A list of items (`honours`, `metrics`, …); a single item is taken as a list of one.
+    fn items(&self, key: &str) -> Vec<(&'v Value, String)> {
+        match self.get(key) {
+            None => Vec::new(),
+            Some((Value::Sequence(items), p)) => items
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| !i.is_null())
+                .map(|(i, item)| (item, format!("{p}[{i}]")))
+                .collect(),
+            Some((single, p)) => vec![(single, p)],
+        }
+    }
+}
+
+fn missing(ctx: &mut Ctx, path: &str, expected: &str, example: &str) {
+    let key = v::last_key(path);
+    let d = ctx.error("missing-field", path, format!("missing required field `{key}`"));
+    d.expected = Some(expected.to_string());
+    d.hint = Some(format!("add it to the front matter, e.g. `{example}`"));
+}
+
+fn unknown_key(ctx: &mut Ctx, path: &str, key: &str, known: &[&'static str], keeps: bool) {
+    let fate = if keeps {
+        format!("its value is still passed to templates as `extra.{key}`")
+    } else {
+        "it is ignored".to_string()
+    };
+    let hint = match suggest(key, known) {
+        Some(k) => format!("did you mean `{k}`? ({fate})"),
+        None => format!("if this is your own field, put it under `extra:` ({fate})"),
+    };
+    let (line, col) = ctx.pos(path);
+    let d = crate::diagnostics::Diagnostic::warning("unknown-field", ctx.file, format!("unknown field `{key}`"))
+        .at(line, col)
+        .field(path)
+        .expected(format!("one of: {}", known.join(", ")))
+        .hint(hint);
+    ctx.diags.push(d);
+}
+
+/// The mapping at `path`, or an `invalid-type` error.
+fn as_map<'v>(ctx: &mut Ctx, val: &'v Value, path: &str, example: &str) -> Option<&'v Mapping> {
+    match val {
+        Value::Mapping(m) => Some(m),
+        Value::Tagged(t) => as_map(ctx, &t.value, path, example),
+        other => {
+            // A list field given one bad value (`sources: 人民网`) wants a list of maps.
+            let expected = if ["honours", "metrics", "sources", "chapters"].contains(&path) {
+                "a list of `key: value` maps"
+            } else {
+                "a map of `key: value` pairs"
+            };
+            ctx.invalid_type(path, expected, other, format!("write it like `{example}`"));
+            None
+        }
+    }
+}
+
+/// A required date field.
+fn required_date(ctx: &mut Ctx, f: &Fields, key: &str) -> Option<chrono::NaiveDate> {
+    match f.get(key) {
+        Some((val, p)) => v::date(ctx, val, &p),
+        None => {
+            missing(ctx, &f.child(key), "a date YYYY-MM-DD", &format!("{key}: 2021-05-01"));
+            None
+        }
+    }
+}
+
+fn optional_date(ctx: &mut Ctx, f: &Fields, key: &str) -> Option<chrono::NaiveDate> {
+    f.get(key).and_then(|(val, p)| v::date(ctx, val, &p))
+}
+
+/// `lang`: `zh-Hans` or `zh-Hant`, with the common region tags mapped onto them.
+fn lang(ctx: &mut Ctx, f: &Fields) -> Lang {
+    let Some(text) = f.text(ctx, "lang") else {
+        return Lang::default();
+    };
+    match text.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+        "zh-hans" | "zh-cn" | "zh" | "zh-sg" | "zh-hans-cn" => Lang::Hans,
+        "zh-hant" | "zh-tw" | "zh-hk" | "zh-mo" | "zh-hant-tw" | "zh-hant-hk" => Lang::Hant,
+        _ => {
+            let d = ctx.error("invalid-value", "lang", format!("unknown language `{text}`"));
+            d.expected = Some("zh-Hans or zh-Hant".into());
+            d.hint =
+                Some("`lang: zh-Hant` for a case written in Traditional script; leave it out for Simplified".into());
+            Lang::default()
+        }
+    }
+}
+
+fn numbering(ctx: &mut Ctx, f: &Fields) -> Numbering {
+    let Some(text) = f.text(ctx, "numbering") else {
+        return Numbering::default();
+    };
+    match text.trim().to_ascii_lowercase().as_str() {
+        "chinese" => Numbering::Chinese,
+        "arabic" => Numbering::Arabic,
+        _ => {
+            let d = ctx.error("invalid-value", "numbering", format!("unknown numbering `{text}`"));
+            d.expected = Some("chinese or arabic".into());
+            d.hint = Some("`numbering: chinese` gives 第一部分 and 一、二、; `numbering: arabic` gives 1. 2.".into());
+            Numbering::default()
+        }
+    }
+}
+
+/// Front matter of a case.
+pub fn case(ctx: &mut Ctx, map: &Mapping) -> Option<CaseMeta> {
+    let f = Fields::read(ctx, map, "", CASE_KEYS, true);
+    let title = f.required_text(ctx, "title", "标题", "title: 让我先来");
+    let brand = f.required_text(ctx, "brand", "品牌名称", "brand: 让我先来");
+    let org = f.list(ctx, "org");
+    if org.is_empty() && !f.reported(ctx, "org") {
+        missing(ctx, "org", "a string or a list of strings (单位)", "org: 珠海市财政局");
+    }
+    let date = required_date(ctx, &f, "date");
+    let year = f.year(ctx, "year");
+    let meta = CaseMeta {
+        title: String::new(),
+        brand: String::new(),
+        org: Vec::new(),
+        date: chrono::NaiveDate::default(),
+        year: 0,
+        slug: f.slug(ctx),
+        subtitle: f.text(ctx, "subtitle"),
+        description: f.text(ctx, "description"),
+        types: f.list(ctx, "type"),
+        region: f.list(ctx, "region"),
+        level: f.list(ctx, "level"),
+        sector: f.list(ctx, "sector"),
+        party_org: f.text(ctx, "party_org"),
+        branch: f.text(ctx, "branch"),
+        tags: f.list(ctx, "tags"),
+        honours: f.items("honours").into_iter().filter_map(|(val, p)| honour(ctx, val, &p)).collect(),
+        metrics: f.items("metrics").into_iter().filter_map(|(val, p)| metric(ctx, val, &p)).collect(),
+        sources: f.items("sources").into_iter().filter_map(|(val, p)| source(ctx, val, &p)).collect(),
+        cover: f.get("cover").and_then(|(val, p)| cover(ctx, val, &p)),
+        related: f.list(ctx, "related"),
+        lang: lang(ctx, &f),
+        featured: f.bool(ctx, "featured").unwrap_or(false),
+        weight: f.int(ctx, "weight").unwrap_or(0),
+        draft: f.bool(ctx, "draft").unwrap_or(false),
+        aliases: f.aliases(ctx),
+        extra: f.extra.clone(),
+    };
+    let (title, brand, date) = (title?, brand?, date?);
+    if org.is_empty() {
+        return None;
+    }
+    Some(CaseMeta { title, brand, org, date, year: year.unwrap_or_else(|| v::year_of(date)), ..meta })
+}
+
+fn honour(ctx: &mut Ctx, val: &Value, path: &str) -> Option<Honour> {
+    if !matches!(val, Value::Mapping(_) | Value::Sequence(_)) {
+        return v::nonempty_text(ctx, val, path).map(|name| Honour { name, ..Honour::default() });
+    }
+    let map = as_map(ctx, val, path, "- {name: 全国先进基层党组织, year: 2021}")?;
+    let f = Fields::read(ctx, map, path, HONOUR_KEYS, true);
+    let name = f.get("name").and_then(|(val, p)| v::nonempty_text(ctx, val, &p));
+    if name.is_none() && !f.reported(ctx, "name") {
+        // `- 全国先进基层党组织: 2021` is a one-key map; most likely a colon that needed quotes.
+        let example = match map.iter().next() {
+            Some((k, _)) if map.len() == 1 && !HONOUR_KEYS.contains(&v::key_text(k).as_str()) => {
+                let k = v::key_text(k);
+                format!(
+                    "name: {k}` — or, if `{k}: …` is the honour's name, put the whole item in quotes: `- \"{k}: …\""
+                )
+            }
+            _ => "name: 全国先进基层党组织".to_string(),
+        };
+        missing(ctx, &f.child("name"), "a string (荣誉名称)", &example);
+    }
+    Some(Honour {
+        name: name?,
+        year: f.year(ctx, "year"),
+        years: f.get("years").map(|(val, p)| v::years(ctx, val, &p)).unwrap_or_default(),
+        level: f.text(ctx, "level"),
+        recipient: f.text(ctx, "recipient"),
+        count: f.get("count").and_then(|(val, p)| v::count(ctx, val, &p)),
+        extra: f.extra,
+    })
+}
+
+fn metric(ctx: &mut Ctx, val: &Value, path: &str) -> Option<Metric> {
+    let map = as_map(ctx, val, path, "- {label: 服务群众, value: 3000, unit: 人次}")?;
+    let f = Fields::read(ctx, map, path, METRIC_KEYS, true);
+    let label = f.required_text(ctx, "label", "指标名称", "label: 服务群众");
+    let value = f.required_text(ctx, "value", "the figure, kept as written", "value: 3000");
+    Some(Metric {
+        label: label?,
+        value: value?,
+        unit: f.text(ctx, "unit"),
+        qualifier: f.text(ctx, "qualifier"),
+        year: f.year(ctx, "year"),
+        extra: f.extra,
+    })
+}
+
+fn source(ctx: &mut Ctx, val: &Value, path: &str) -> Option<Source> {
+    let map = as_map(ctx, val, path, "- {title: 文章标题, publication: 机关党建研究, issue: 2021年第5期}")?;
+    let f = Fields::read(ctx, map, path, SOURCE_KEYS, true);
+    let credits = f.get("credits").and_then(|(val, p)| credits(ctx, val, &p)).unwrap_or_default();
+    Some(Source {
+        title: f.text(ctx, "title"),
+        publisher: f.text(ctx, "publisher"),
+        publication: f.text(ctx, "publication"),
+        issue: f.text(ctx, "issue"),
+        published: f.text(ctx, "published"),
+        url: f.text(ctx, "url"),
+        credits,
+        extra: f.extra,
+    })
+}
+
+fn credits(ctx: &mut Ctx, val: &Value, path: &str) -> Option<Credits> {
+    let map = as_map(ctx, val, path, "credits: {editor: 张三, responsible_editor: 李四}")?;
+    let f = Fields::read(ctx, map, path, CREDIT_KEYS, true);
+    Some(Credits {
+        editor: f.text(ctx, "editor"),
+        responsible_editor: f.text(ctx, "responsible_editor"),
+        extra: f.extra,
+    })
+}
+
+fn cover(ctx: &mut Ctx, val: &Value, path: &str) -> Option<Cover> {
+    if !matches!(val, Value::Mapping(_) | Value::Sequence(_)) {
+        return v::nonempty_text(ctx, val, path).map(|src| Cover { src, ..Cover::default() });
+    }
+    let map = as_map(ctx, val, path, "cover: {src: cover.jpg, alt: 活动现场}")?;
+    let f = Fields::read(ctx, map, path, COVER_KEYS, true);
+    let src = f.required_text(ctx, "src", "the image path", "src: cover.jpg");
+    Some(Cover { src: src?, alt: f.text(ctx, "alt"), caption: f.text(ctx, "caption"), extra: f.extra })
+}
+
+/// Front matter of a compilation.
+pub fn compilation(ctx: &mut Ctx, map: &Mapping) -> Option<CompilationMeta> {
+    let f = Fields::read(ctx, map, "", COMPILATION_KEYS, true);
+    let title = f.required_text(ctx, "title", "标题", "title: 机关党建品牌案例汇编");
+    let date = required_date(ctx, &f, "date");
+    let meta = CompilationMeta {
+        title: String::new(),
+        date: chrono::NaiveDate::default(),
+        description: f.text(ctx, "description"),
+        slug: f.slug(ctx),
+        subtitle: f.text(ctx, "subtitle"),
+        edition: f.text(ctx, "edition"),
+        numbering: numbering(ctx, &f),
+        chapters: f.items("chapters").into_iter().filter_map(|(val, p)| chapter(ctx, val, &p)).collect(),
+        draft: f.bool(ctx, "draft").unwrap_or(false),
+        weight: f.int(ctx, "weight").unwrap_or(0),
+        aliases: f.aliases(ctx),
+        extra: f.extra.clone(),
+    };
+    Some(CompilationMeta { title: title?, date: date?, ..meta })
+}
+
+fn chapter(ctx: &mut Ctx, val: &Value, path: &str) -> Option<Chapter> {
+    let map = as_map(ctx, val, path, "- {title: 第一部分标题, cases: [slug-a, slug-b]}")?;
+    let f = Fields::read(ctx, map, path, CHAPTER_KEYS, true);
+    let title = f.required_text(ctx, "title", "the chapter's title", "title: 党建引领");
+    let cases = f.items("cases").into_iter().filter_map(|(val, p)| entry(ctx, val, &p)).collect();
+    Some(Chapter { title: title?, intro: f.text(ctx, "intro"), cases, extra: f.extra })
+}
+
+fn entry(ctx: &mut Ctx, val: &Value, path: &str) -> Option<ChapterEntry> {
+    let (line, column) = ctx.pos(path);
+    let (slug, slug_path, note, numbered) = if matches!(val, Value::Mapping(_) | Value::Sequence(_)) {
+        let map = as_map(ctx, val, path, "- {slug: rang-wo-xian-lai, numbered: false}")?;
+        let f = Fields::read(ctx, map, path, ENTRY_KEYS, false);
+        let slug = f.required_text(ctx, "slug", "the case's slug", "slug: rang-wo-xian-lai");
+        (slug?, f.child("slug"), f.text(ctx, "note"), f.bool(ctx, "numbered").unwrap_or(true))
+    } else {
+        (v::nonempty_text(ctx, val, path)?, path.to_string(), None, true)
+    };
+    if let Some(why) = v::slug_problem(&slug) {
+        let d = ctx.error("invalid-slug", &slug_path, format!("invalid case slug `{slug}`: {why}"));
+        d.expected = Some("the slug of a case, e.g. `rang-wo-xian-lai` (the file name without .md)".into());
+        d.hint = Some("list cases by slug only: `cases/rang-wo-xian-lai.md` is listed as `rang-wo-xian-lai`".into());
+        return None;
+    }
+    Some(ChapterEntry { slug, note, numbered, line, column })
+}
+
+/// Front matter of a plain page or a section (`_index.md`); nothing is required.
+pub fn page(ctx: &mut Ctx, map: &Mapping) -> PageMeta {
+    let f = Fields::read(ctx, map, "", PAGE_KEYS, true);
+    PageMeta {
+        title: f.text(ctx, "title").unwrap_or_default(),
+        date: optional_date(ctx, &f, "date"),
+        description: f.text(ctx, "description"),
+        slug: f.slug(ctx),
+        template: f.text(ctx, "template"),
+        weight: f.int(ctx, "weight").unwrap_or(0),
+        draft: f.bool(ctx, "draft").unwrap_or(false),
+        aliases: f.aliases(ctx),
+        extra: f.extra,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(suggest("orgs", CASE_KEYS), Some("org"));
+        assert_eq!(suggest("brnad", CASE_KEYS), Some("brand"));
+        assert_eq!(suggest("honors", CASE_KEYS), Some("honours"));
+        assert_eq!(suggest("单位", CASE_KEYS), Some("org"));
+        assert_eq!(suggest("yeer", HONOUR_KEYS), Some("year"));
+        assert_eq!(suggest("wechat_id", CASE_KEYS), None);
+        assert_eq!(suggest("chapter", CASE_KEYS), None, "only keys known in this place");
+    }
+}

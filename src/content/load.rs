@@ -1,0 +1,248 @@
+//! Loading a site's `content/` folder: find the files, decode them, parse them in parallel.
+//!
+//! Every `.md` file becomes a [`SourceFile`] whose kind follows from where it sits; every
+//! other file is an asset. Problems of all files are collected together (a broken file never
+//! stops the others from being read), and unknown-key warnings are merged into one per key.
+
+use crate::content::frontmatter::{parse_file, ParsedFile};
+use crate::content::model::{Kind, SourceFile};
+use crate::diagnostics::{line_col, Diagnostic, Diagnostics};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// How to load. Drafts are not filtered here (the site model does that); the flag is carried
+/// for callers that want it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    pub drafts: bool,
+}
+
+/// Everything found under `content/`.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Content files that parsed, sorted by `rel_path`.
+    pub files: Vec<SourceFile>,
+    /// Non-Markdown files under `content/`, relative to `content/`, sorted.
+    pub assets: Vec<PathBuf>,
+    /// All errors and warnings of all files, sorted by file, line and column.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads `site_root/content`.
+pub fn load_content(site_root: &Path, _opts: &LoadOptions) -> Loaded {
+    let root = site_root.canonicalize().unwrap_or_else(|_| site_root.to_path_buf());
+    let content = root.join("content");
+    let mut loaded = Loaded::default();
+    if !content.is_dir() {
+        loaded.diagnostics.push(
+            Diagnostic::error(
+                "missing-content-dir",
+                "content",
+                format!("no content/ folder in {}", site_root.display()),
+            )
+            .expected("a folder `content/` next to site.yaml, with `cases/` holding one .md file per case")
+            .hint("run `xianfeng init <dir>` for a working example, or point the command at the site's folder"),
+        );
+        return loaded;
+    }
+
+    let mut markdown = Vec::new();
+    let mut diags = Diagnostics::default();
+    // Symlinked files and folders count like real ones; walkdir reports loops as errors.
+    let walker = WalkDir::new(&content).follow_links(true).sort_by_file_name().into_iter();
+    for entry in walker.filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str().unwrap_or(""))) {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let rel = e.path().strip_prefix(&content).unwrap_or(e.path()).to_path_buf();
+                if is_markdown(&rel) {
+                    markdown.push(rel);
+                } else {
+                    loaded.assets.push(rel);
+                }
+            }
+            Ok(_) => {}
+            Err(err) => {
+                let path = err.path().map(|p| rel_to(&root, p)).unwrap_or_else(|| PathBuf::from("content"));
+                diags.push(Diagnostic::error("read-error", path, format!("cannot read: {err}")));
+            }
+        }
+    }
+
+    let results: Vec<(Option<SourceFile>, Vec<Diagnostic>)> =
+        markdown.par_iter().map(|rel| load_file(&root, &content, rel)).collect();
+    for (file, file_diags) in results {
+        loaded.files.extend(file);
+        diags.extend(file_diags);
+    }
+    loaded.files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    loaded.assets.sort();
+    diags.0 = merge_unknown_fields(diags.0);
+    diags.sort();
+    loaded.diagnostics = diags.0;
+    loaded
+}
+
+/// Hidden files and folders, and the temporary files editors leave behind.
+fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swo")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.starts_with("~$") // Word/WPS lock files
+}
+
+fn is_markdown(rel: &Path) -> bool {
+    rel.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("md"))
+}
+
+fn rel_to(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// Kind of a file from its path relative to `content/`, and its asset folder if it has one.
+pub fn classify(rel: &Path) -> (Kind, Option<PathBuf>) {
+    let parts: Vec<&str> = rel.iter().filter_map(|p| p.to_str()).collect();
+    let name = parts.last().copied().unwrap_or("");
+    if name == "_index.md" {
+        return (Kind::Section, None);
+    }
+    let kind = match parts.first().copied() {
+        Some("cases") => Kind::Case,
+        Some("compilations") => Kind::Compilation,
+        _ => return (Kind::Page, None),
+    };
+    match parts.len() {
+        2 => (kind, None),
+        3 if name == "index.md" => (kind, Some(Path::new("content").join(parts[0]).join(parts[1]))),
+        _ => (Kind::Page, None),
+    }
+}
+
+/// Reads, decodes and parses one file.
+fn load_file(root: &Path, content: &Path, rel: &Path) -> (Option<SourceFile>, Vec<Diagnostic>) {
+    let path = content.join(rel);
+    let rel_path = Path::new("content").join(rel);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => return (None, vec![Diagnostic::error("read-error", rel_path, format!("cannot read the file: {e}"))]),
+    };
+    let hash = *blake3::hash(&bytes).as_bytes();
+    let text = match decode(&bytes, &rel_path) {
+        Ok(t) => t,
+        Err(d) => return (None, vec![*d]),
+    };
+    let (kind, asset_dir) = classify(rel);
+    let (parsed, diags) = parse_file(kind, &rel_path, &text);
+    let file = parsed.map(|ParsedFile { meta, body, body_line, positions }| SourceFile {
+        path: root.join(&rel_path),
+        rel_path,
+        kind,
+        meta,
+        body,
+        body_line,
+        positions,
+        asset_dir,
+        hash,
+    });
+    (file, diags)
+}
+
+/// UTF-8 text of a file (a BOM is dropped later), or a `not-utf8` error saying where and why.
+pub fn decode(bytes: &[u8], rel_path: &Path) -> Result<String, Box<Diagnostic>> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Box::new(
+            Diagnostic::error("not-utf8", rel_path, "the file is UTF-16 (\"Unicode\" in Notepad), not UTF-8")
+                .at(1, 1)
+                .expected("UTF-8 text")
+                .hint("save the file again choosing the encoding UTF-8"),
+        ));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let prefix = std::str::from_utf8(good).unwrap_or_default();
+            let (line, column) = line_col(prefix, prefix.len());
+            let hint = if looks_like_gb18030(bytes) {
+                let name = rel_path.file_name().map_or("file.md".into(), |n| n.to_string_lossy().into_owned());
+                format!(
+                    "looks like GBK/GB18030 (common from WPS/Word): convert with `iconv -f GB18030 -t UTF-8 {name} -o {name}` \
+                     or save as UTF-8"
+                )
+            } else {
+                "save the file as UTF-8".to_string()
+            };
+            Err(Box::new(
+                Diagnostic::error(
+                    "not-utf8",
+                    rel_path,
+                    format!("the file is not UTF-8: byte 0x{:02X} is not valid UTF-8", bytes[e.valid_up_to()]),
+                )
+                .at(line, column)
+                .expected("UTF-8 text")
+                .hint(hint),
+            ))
+        }
+    }
+}
+
+fn looks_like_gb18030(bytes: &[u8]) -> bool {
+    encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes).is_some()
+}
+
+/// One `unknown-field` warning per key (and place: `honours[].yeer` differs from `yeer`),
+/// listing the files that use it, instead of one per file.
+fn merge_unknown_fields(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut groups: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
+    let mut out = Vec::with_capacity(diags.len());
+    for d in diags {
+        if d.code == "unknown-field" {
+            let key = strip_indices(d.field.as_deref().unwrap_or(""));
+            groups.entry(key).or_default().push(d);
+        } else {
+            out.push(d);
+        }
+    }
+    for (_, mut group) in groups {
+        group.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        let mut files: Vec<String> = group.iter().map(|d| d.file.display().to_string()).collect();
+        files.dedup();
+        let mut first = group.swap_remove(0);
+        if files.len() > 1 {
+            let shown: Vec<&str> = files.iter().take(10).map(String::as_str).collect();
+            let more = if files.len() > 10 { format!(" and {} more", files.len() - 10) } else { String::new() };
+            first.message = format!("{} (in {} files: {}{more})", first.message, files.len(), shown.join(", "));
+        }
+        out.push(first);
+    }
+    out
+}
+
+/// `honours[1].yeer` → `honours[].yeer`.
+fn strip_indices(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                in_index = true;
+                out.push('[');
+            }
+            ']' => {
+                in_index = false;
+                out.push(']');
+            }
+            _ if in_index => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

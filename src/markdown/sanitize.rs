@@ -1,0 +1,78 @@
+//! Raw HTML in Markdown is sanitised with ammonia unless the site sets `markdown.allow_html`.
+//!
+//! We sanitise the whole rendered page, not the raw fragments one by one: an inline `<span>` and
+//! its `</span>` arrive as separate events, and cleaning them apart would close or drop them.
+//! The page is only cleaned when it actually contains raw HTML (rare in case documents), so the
+//! usual page pays nothing. The policy keeps everything our own renderer produces: heading ids and
+//! classes, footnotes, table alignment, `table-wrap`, syntect's classes, lazy images.
+
+use ammonia::Builder;
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+fn policy() -> &'static Builder<'static> {
+    static POLICY: OnceLock<Builder<'static>> = OnceLock::new();
+    POLICY.get_or_init(build_policy)
+}
+
+fn build_policy() -> Builder<'static> {
+    let mut b = Builder::default();
+    // Classes are harmless and carry our styling (footnotes, hl- spans, table-wrap).
+    b.add_generic_attributes(["class"]);
+    for heading in ["h1", "h2", "h3", "h4", "h5", "h6"] {
+        b.add_tag_attributes(heading, ["id"]);
+    }
+    // Footnote definitions are `<div class="footnote-definition" id="…">`.
+    b.add_tag_attributes("div", ["id"]);
+    b.add_tag_attributes("img", ["loading", "title"]);
+    b.add_tag_attributes("a", ["title"]);
+    // pulldown-cmark writes table alignment as `style="text-align: …"`; keep only that property.
+    b.add_tag_attributes("th", ["style"]);
+    b.add_tag_attributes("td", ["style"]);
+    b.filter_style_properties(HashSet::from(["text-align"]));
+    // Our links carry no rel; raw `<a target>` is not allowed, so no opener risk.
+    b.link_rel(None);
+    b
+}
+
+/// Cleans a rendered page that contains raw HTML.
+pub fn clean(html: &str) -> String {
+    policy().clean(html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drops_scripts_and_handlers() {
+        let out = clean("<p onclick=\"x()\">a<script>alert(1)</script></p>");
+        assert_eq!(out, "<p>a</p>");
+    }
+
+    #[test]
+    fn keeps_generated_markup() {
+        let html = concat!(
+            "<h2 id=\"一总体要求\" class=\"lead\">一、总体要求</h2>",
+            "<div class=\"table-wrap\"><table><thead><tr><th style=\"text-align: center\">a</th></tr></thead></table></div>",
+            "<sup class=\"footnote-reference\"><a href=\"#1\">1</a></sup>",
+            "<div class=\"footnote-definition\" id=\"1\"><sup class=\"footnote-definition-label\">1</sup></div>",
+            "<pre class=\"code\"><code class=\"language-rust\"><span class=\"hl-source hl-rust\">fn</span></code></pre>",
+            "<img src=\"a.png\" alt=\"图\" loading=\"lazy\">",
+        );
+        // ammonia re-serialises the style attribute without the space.
+        assert_eq!(
+            clean(html),
+            html.replace("text-align: center", "text-align:center")
+        );
+    }
+
+    #[test]
+    fn style_keeps_only_text_align() {
+        let out = clean(
+            "<table><tr><td style=\"text-align: right; position: fixed\">a</td></tr></table>",
+        );
+        assert!(out.contains("style=\"text-align:right\""), "{out}");
+        assert!(!out.contains("fixed"), "{out}");
+    }
+}
