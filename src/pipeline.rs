@@ -66,11 +66,14 @@ pub fn build_output(opts: &BuildOptions) -> Result<Built, Diagnostics> {
             None
         }
     };
+    let stage = StageTimer::new();
     let loaded = load_content(root, &LoadOptions { drafts: opts.drafts });
+    stage.lap("load content");
     diagnostics.extend(loaded.diagnostics.iter().cloned());
     let model_opts = ModelOptions { drafts: opts.drafts, today: opts.today };
     let (site, model_diags) = build_model(config, loaded, root, &model_opts);
     diagnostics.extend(model_diags);
+    stage.lap("site model (markdown, taxonomies)");
 
     // Fingerprinted names are known before rendering: templates print them through asset().
     let asset_plan = theme.as_ref().map(|t| fingerprint::plan(&t.statics)).unwrap_or_default();
@@ -93,11 +96,14 @@ pub fn build_output(opts: &BuildOptions) -> Result<Built, Diagnostics> {
 
     let mut output = Output::default();
     diagnostics.extend(render_site(&site, &templates, &mut output));
+    stage.lap("render");
     add_statics(&mut output, &theme.statics, &site);
     fingerprint::add_copies(&mut output, &asset_plan);
     add_feeds(&mut output, &site);
+    stage.lap("feeds");
     if site.config.search {
         add_search(&mut output, &site);
+        stage.lap("search index");
     }
     for path in output.escaping_paths() {
         diagnostics.push(
@@ -111,6 +117,7 @@ pub fn build_output(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     let links = linkcheck::check_output(&output, &site, root, opts.strict_links);
     diagnostics.extend(links.diagnostics);
     diagnostics.extend(sitecheck::duplicate_brands(&site));
+    stage.lap("link check");
     if diagnostics.has_errors() {
         return Err(finish(diagnostics, root));
     }
@@ -151,6 +158,28 @@ pub fn check(opts: &BuildOptions, external: Option<&ExternalOptions>) -> Diagnos
     diagnostics
 }
 
+/// Prints how long each stage took when `XIANFENG_PROFILE` is set.
+struct StageTimer {
+    enabled: bool,
+    last: std::cell::Cell<Instant>,
+}
+
+impl StageTimer {
+    fn new() -> StageTimer {
+        StageTimer {
+            enabled: std::env::var_os("XIANFENG_PROFILE").is_some(),
+            last: std::cell::Cell::new(Instant::now()),
+        }
+    }
+
+    fn lap(&self, stage: &str) {
+        if self.enabled {
+            eprintln!("stage {stage:>36}: {:>6} ms", self.last.get().elapsed().as_millis());
+        }
+        self.last.set(Instant::now());
+    }
+}
+
 /// Builds and writes to the output folder (atomically).
 pub fn build(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     let built = build_output(opts)?;
@@ -158,7 +187,10 @@ pub fn build(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     if let Err(d) = check_output_target(&opts.site_root, &target) {
         return Err(Diagnostics(vec![d]));
     }
-    if let Err(e) = write_atomically(&built.output, &target) {
+    let stage = StageTimer::new();
+    let written = write_atomically(&built.output, &target);
+    stage.lap("write");
+    if let Err(e) = written {
         let d = Diagnostic::error("write", &target, format!("could not write the site: {e}"))
             .hint("check that the output folder's parent exists and is writable; the previous output is unchanged");
         return Err(Diagnostics(vec![d]));

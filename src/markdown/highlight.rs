@@ -38,11 +38,11 @@ fn wrap(lang: Option<&str>, body: &str) -> String {
     let mut out = String::with_capacity(body.len() + 64);
     match lang {
         Some(lang) => {
-            out.push_str("<pre class=\"code\"><code class=\"language-");
+            out.push_str("<pre class=\"hl-code\"><code class=\"language-");
             escape(&mut out, lang);
             out.push_str("\">");
         }
-        None => out.push_str("<pre class=\"code\"><code>"),
+        None => out.push_str("<pre class=\"hl-code\"><code>"),
     }
     out.push_str(body);
     out.push_str("</code></pre>\n");
@@ -63,7 +63,7 @@ fn highlighted(lang: &str, code: &str) -> Option<String> {
     Some(generator.finalize())
 }
 
-/// The stylesheet for highlighted code, for the theme's static CSS.
+/// The stylesheet for highlighted code, for the theme's static CSS (`.hl-code` is the `<pre>`).
 pub fn highlight_css() -> String {
     let themes = syntect::highlighting::ThemeSet::load_defaults();
     themes
@@ -82,7 +82,7 @@ mod tests {
         let html = code_block(Some("rust"), "fn main() {}\n");
         assert!(html.contains("hl-"), "{html}");
         assert!(
-            html.starts_with("<pre class=\"code\"><code class=\"language-rust\">"),
+            html.starts_with("<pre class=\"hl-code\"><code class=\"language-rust\">"),
             "{html}"
         );
     }
@@ -92,13 +92,13 @@ mod tests {
         let html = code_block(Some("no-such-lang"), "<b>&</b>\n");
         assert_eq!(
             html,
-            "<pre class=\"code\"><code class=\"language-no-such-lang\">&lt;b&gt;&amp;&lt;/b&gt;\n</code></pre>\n"
+            "<pre class=\"hl-code\"><code class=\"language-no-such-lang\">&lt;b&gt;&amp;&lt;/b&gt;\n</code></pre>\n"
         );
     }
 
     #[test]
     fn css_is_not_empty() {
         let css = highlight_css();
-        assert!(css.contains(".hl-"), "{}", &css[..css.len().min(200)]);
+        assert!(css.contains(".hl-code {"), "{}", &css[..css.len().min(200)]);
     }
 }

@@ -8,7 +8,7 @@
 //! * renders code blocks with syntect classes, images as lazy `<img>`, tables in a scroll wrapper;
 //! * collects the plain text for search and descriptions.
 //!
-//! Before parsing, [`emphasis`] repairs `**…**` next to full-width punctuation, which CommonMark
+//! Before parsing, `emphasis` repairs `**…**` next to full-width punctuation, which CommonMark
 //! alone leaves as literal asterisks in Chinese text. After rendering, pages with raw HTML are
 //! sanitised unless the site allows HTML.
 
@@ -22,7 +22,7 @@ pub use highlight::highlight_css;
 pub use slug::slugify;
 
 use crate::diagnostics::{line_col, Diagnostic};
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use std::ops::Range;
 use std::path::Path;
@@ -112,12 +112,15 @@ pub fn render(
 ) -> Rendered {
     let prepared = emphasis::prepare(markdown);
     let source: &str = &prepared.source;
-    let parsed = Parser::new_ext(source, parser_options()).into_offset_iter();
-    let events: Vec<(Event, Range<usize>)> = if prepared.changed() {
-        parsed.map(|(e, r)| (strip_event(e), r)).collect()
-    } else {
-        parsed.collect()
-    };
+    let parsed = Parser::new_ext(source, parser_options())
+        .into_offset_iter()
+        .map(|(e, r)| {
+            if prepared.marks_in(&r) || is_link(&e) {
+                (strip_event(e), r)
+            } else {
+                (e, r)
+            }
+        });
     let mut pass = Pass {
         markdown,
         prepared: &prepared,
@@ -129,8 +132,20 @@ pub fn render(
         out: Rendered::default(),
         has_raw_html: false,
     };
-    pass.reserve_explicit_ids(&events);
-    let events = pass.transform(events);
+    let mut events = Vec::with_capacity(source.len() / 16 + 16);
+    // Explicit ids and footnote labels must be reserved before automatic ids are handed out.
+    // Footnote definitions are found by a cheap line scan; explicit ids need the whole event
+    // list, so only pages that have `{#` pay for collecting it.
+    for label in footnote_labels(source) {
+        pass.ids.reserve(label);
+    }
+    if source.contains("{#") {
+        let all: Vec<_> = parsed.collect();
+        pass.reserve_ids(&all);
+        pass.transform(all.into_iter(), &mut events);
+    } else {
+        pass.transform(parsed, &mut events);
+    }
     let mut html = String::with_capacity(markdown.len() * 3 / 2 + 64);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if pass.has_raw_html && !opts.allow_html {
@@ -165,11 +180,11 @@ struct Pass<'p> {
 }
 
 impl<'p> Pass<'p> {
-    /// Explicit `{#id}`s win: reserve them before any automatic id is handed out.
-    fn reserve_explicit_ids(&mut self, events: &[(Event, Range<usize>)]) {
+    /// Explicit `{#id}`s win: reserve them before any automatic heading id is handed out.
+    fn reserve_ids(&mut self, events: &[(Event, Range<usize>)]) {
         for (event, range) in events {
-            if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
-                if !self.ids.reserve(id) {
+            match event {
+                Event::Start(Tag::Heading { id: Some(id), .. }) if !self.ids.reserve(id) => {
                     let (line, column) = self.location(range.start);
                     let d = Diagnostic::warning(
                         "duplicate-id",
@@ -180,14 +195,16 @@ impl<'p> Pass<'p> {
                     .hint("give each `{#id}` a different name");
                     self.out.diagnostics.push(d);
                 }
+                _ => {}
             }
         }
     }
 
     /// Rewrites the event stream; see the module docs for what changes.
-    fn transform<'e>(&mut self, events: Vec<(Event<'e>, Range<usize>)>) -> Vec<Event<'e>> {
-        let mut out = Vec::with_capacity(events.len() + 8);
-        let mut iter = events.into_iter().peekable();
+    fn transform<'e, I>(&mut self, mut iter: I, out: &mut Vec<Event<'e>>)
+    where
+        I: Iterator<Item = (Event<'e>, Range<usize>)>,
+    {
         while let Some((event, range)) = iter.next() {
             match event {
                 Event::Start(Tag::Heading {
@@ -213,8 +230,7 @@ impl<'p> Pass<'p> {
                         attrs,
                     }));
                     // Links and images in headings get the same treatment as elsewhere.
-                    let inner = self.transform(inner);
-                    out.extend(inner);
+                    self.transform(inner.into_iter(), out);
                     out.push(Event::End(TagEnd::Heading(level)));
                     self.end_block();
                 }
@@ -248,14 +264,9 @@ impl<'p> Pass<'p> {
                     out.push(Event::Html(CowStr::Borrowed("</div>\n")));
                     self.end_block();
                 }
-                Event::Html(_) => {
-                    self.has_raw_html = true;
-                    out.push(event);
-                }
-                other => self.inline(other, range, &mut out),
+                other => self.inline(other, range, out),
             }
         }
-        out
     }
 
     /// Events that need no look-ahead: links, text, breaks, block ends.
@@ -267,7 +278,11 @@ impl<'p> Pass<'p> {
                 title,
                 id,
             }) => {
-                let url = self.resolve(&dest_url, false, range);
+                // `<name@example.com>` is not a path; pulldown-cmark adds the `mailto:` itself.
+                let url = match link_type {
+                    LinkType::Email => dest_url.to_string(),
+                    _ => self.resolve(&dest_url, false, range),
+                };
                 out.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url: url.into(),
@@ -443,6 +458,27 @@ fn nest_toc(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
         siblings.push(entry);
     }
     roots
+}
+
+/// Labels of footnote definitions (`[^1]: …` at the start of a line), whose ids pulldown-cmark
+/// renders as the label itself; a heading must not take one of them.
+fn footnote_labels(source: &str) -> impl Iterator<Item = &str> {
+    let has_footnotes = source.contains("[^");
+    source
+        .lines()
+        .filter(move |_| has_footnotes)
+        .filter_map(|line| {
+            line.trim_start()
+                .strip_prefix("[^")?
+                .split_once("]:")
+                .map(|(label, _)| label)
+        })
+}
+
+/// Links and images may take their destination from a reference definition elsewhere, so their
+/// strings are always checked for markers.
+fn is_link(event: &Event<'_>) -> bool {
+    matches!(event, Event::Start(Tag::Link { .. } | Tag::Image { .. }))
 }
 
 /// Removes the emphasis markers from every string of an event.

@@ -57,7 +57,7 @@ mod tests {
             "<div class=\"table-wrap\"><table><thead><tr><th style=\"text-align: center\">a</th></tr></thead></table></div>",
             "<sup class=\"footnote-reference\"><a href=\"#1\">1</a></sup>",
             "<div class=\"footnote-definition\" id=\"1\"><sup class=\"footnote-definition-label\">1</sup></div>",
-            "<pre class=\"code\"><code class=\"language-rust\"><span class=\"hl-source hl-rust\">fn</span></code></pre>",
+            "<pre class=\"hl-code\"><code class=\"language-rust\"><span class=\"hl-source hl-rust\">fn</span></code></pre>",
             "<img src=\"a.png\" alt=\"图\" loading=\"lazy\">",
         );
         // ammonia re-serialises the style attribute without the space.

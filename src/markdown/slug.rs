@@ -34,7 +34,8 @@ impl IdSet {
 
     /// A unique id based on `base`.
     pub fn unique(&mut self, base: String) -> String {
-        if self.used.insert(base.clone()) {
+        if !self.used.contains(&base) {
+            self.used.insert(base.clone());
             return base;
         }
         let mut n = 1usize;

@@ -35,8 +35,27 @@ enum Job {
 pub fn render_site(site: &Site, templates: &TemplateSet, out: &mut Output) -> Vec<Diagnostic> {
     let shared = Shared::new(site);
     let jobs = plan(site);
-    let results: Vec<Result<(String, String), Diagnostic>> =
-        jobs.par_iter().map(|job| render_job(site, &shared, templates, job)).collect();
+    let profile = std::env::var_os("XIANFENG_PROFILE").is_some();
+    let timings = std::sync::Mutex::new(std::collections::BTreeMap::<&'static str, (usize, u128)>::new());
+    let results: Vec<Result<(String, String), Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let start = std::time::Instant::now();
+            let r = render_job(site, &shared, templates, job);
+            if profile {
+                let mut t = timings.lock().unwrap();
+                let e = t.entry(job_name(job)).or_default();
+                e.0 += 1;
+                e.1 += start.elapsed().as_micros();
+            }
+            r
+        })
+        .collect();
+    if profile {
+        for (name, (n, us)) in timings.into_inner().unwrap() {
+            eprintln!("render {name:>16}: {n:>6} pages {:>8} ms total {:>6} us/page", us / 1000, us / n.max(1) as u128);
+        }
+    }
     let mut errors = Vec::new();
     for r in results {
         match r {
@@ -46,6 +65,23 @@ pub fn render_site(site: &Site, templates: &TemplateSet, out: &mut Output) -> Ve
     }
     out.insert_bytes("brands/brands.json".into(), brands_json(site, &shared).into_bytes());
     errors
+}
+
+fn job_name(job: &Job) -> &'static str {
+    match job {
+        Job::Home => "home",
+        Job::Brands { .. } => "brands",
+        Job::CaseList { .. } => "case list",
+        Job::Case(_) => "case",
+        Job::TaxonomyList(_) => "taxonomy list",
+        Job::Term { .. } => "term",
+        Job::CompilationList => "compilation list",
+        Job::Compilation(_) => "compilation",
+        Job::Page(_) => "page",
+        Job::Search => "search",
+        Job::NotFound => "404",
+        Job::Alias { .. } => "alias",
+    }
 }
 
 fn plan(site: &Site) -> Vec<Job> {
