@@ -36,6 +36,7 @@ impl TemplateSet {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".htm"]);
+        tera.set_escape_fn(escape_html);
         register(&mut tera, base_path, asset_urls);
         // Parse one by one first so every broken template is reported, not just the first.
         for (name, (text, origin)) in &sources {
@@ -96,6 +97,24 @@ fn register(tera: &mut Tera, base_path: &str, asset_urls: HashMap<String, String
     });
 }
 
+/// HTML escaping for autoescaped output: `& < > " '`. Tera's default also writes `/` as
+/// `&#x2F;`, which bloats every URL (`&#x2F;jgdj&#x2F;showcase&#x2F;`) and protects nothing
+/// inside quoted attributes.
+fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Tera's error and all its causes on one line.
 fn error_chain(e: &tera::Error) -> String {
     let mut parts = vec![e.to_string()];
@@ -147,6 +166,11 @@ fn first_use(text: &str, var: &str) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_keeps_slashes() {
+        assert_eq!(escape_html("/a/b?x=1&y=<\"'>"), "/a/b?x=1&amp;y=&lt;&quot;&#x27;&gt;");
+    }
 
     #[test]
     fn finds_variable_and_position_in_messages() {
