@@ -54,13 +54,12 @@ fn scan_tag(html: &str, lt: usize, out: &mut Scan) -> usize {
     }
     let (attrs, end) = attributes(html, name_end);
     for (key, value, offset) in attrs {
-        record(&name, &key, value, offset, out);
+        record(&name, key, value, offset, out);
     }
     // Raw text elements: their content is not markup.
     if name == "script" || name == "style" {
         let close = format!("</{name}");
-        let lower_rest = html[end..].to_ascii_lowercase();
-        return lower_rest.find(&close).map_or(bytes.len(), |k| end + k);
+        return find_ignore_case(bytes, end, close.as_bytes()).unwrap_or(bytes.len());
     }
     end
 }
@@ -93,8 +92,11 @@ fn record(tag: &str, key: &str, value: String, offset: usize, out: &mut Scan) {
     }
 }
 
-/// Attributes of a tag from `from` up to its `>`: (lowercased name, decoded value, offset).
-fn attributes(html: &str, from: usize) -> (Vec<(String, String, usize)>, usize) {
+/// The attributes this scanner records; others are skipped without decoding.
+const KEYS: [&str; 7] = ["href", "src", "srcset", "poster", "action", "id", "name"];
+
+/// The recorded attributes of a tag from `from` up to its `>`: (name, decoded value, offset).
+fn attributes(html: &str, from: usize) -> (Vec<(&'static str, String, usize)>, usize) {
     let bytes = html.as_bytes();
     let mut attrs = Vec::new();
     let mut i = from;
@@ -112,7 +114,8 @@ fn attributes(html: &str, from: usize) -> (Vec<(String, String, usize)>, usize) 
         while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !b"=>/".contains(&bytes[i]) {
             i += 1;
         }
-        let key = html[start..i].to_ascii_lowercase();
+        let key = KEYS.iter().copied().find(|k| k.eq_ignore_ascii_case(&html[start..i]));
+        let empty_key = start == i;
         while i < bytes.len() && bytes[i].is_ascii_whitespace() {
             i += 1;
         }
@@ -122,11 +125,13 @@ fn attributes(html: &str, from: usize) -> (Vec<(String, String, usize)>, usize) 
                 i += 1;
             }
             let (raw, next) = value(html, i);
-            attrs.push((key, decode_entities(raw), start));
+            if let Some(key) = key {
+                attrs.push((key, decode_entities(raw), start));
+            }
             i = next;
-        } else if !key.is_empty() {
+        } else if let Some(key) = key {
             attrs.push((key, String::new(), start));
-        } else {
+        } else if empty_key {
             i += 1;
         }
     }
@@ -149,10 +154,29 @@ fn value(html: &str, i: usize) -> (&str, usize) {
 }
 
 fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    if from >= hay.len() {
-        return None;
+    let (&first, rest) = needle.split_first()?;
+    let mut i = from;
+    while i < hay.len() {
+        i += hay[i..].iter().position(|&b| b == first)?;
+        if hay[i + 1..].starts_with(rest) {
+            return Some(i);
+        }
+        i += 1;
     }
-    hay[from..].windows(needle.len()).position(|w| w == needle).map(|p| p + from)
+    None
+}
+
+/// `needle` is lowercase ASCII.
+fn find_ignore_case(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    let mut i = from;
+    while let Some(lt) = find(hay, i, b"<") {
+        let candidate = hay.get(lt..lt + needle.len())?;
+        if candidate.eq_ignore_ascii_case(needle) {
+            return Some(lt);
+        }
+        i = lt + 1;
+    }
+    None
 }
 
 /// Decodes `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;` and numeric references.
@@ -206,7 +230,7 @@ mod tests {
     #[test]
     fn finds_urls_and_ids_and_skips_scripts_and_comments() {
         let html = r#"<!doctype html><html><head><link rel="stylesheet" href="&#x2F;s&#x2F;style.css">
-<script>var x = '<a href="/no">';</script><style>a[href="/no2"]{}</style></head>
+<SCRIPT>var x = '<a href="/no">';</Script><style>a[href="/no2"]{}</style></head>
 <body><!-- <a href="/no3"> --><h2 id="背景">背景</h2><a name=top></a>
 <a href='/s/cases/a/#背景' class=x>a</a><img src=/s/a.png alt="x > y"><img srcset="/s/1.png 1x, /s/2.png 2x">
 <a href="?q=a&amp;b=c">q</a></body></html>"#;
