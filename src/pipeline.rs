@@ -237,21 +237,27 @@ fn add_feeds(output: &mut Output, site: &Site) {
     output.insert_bytes("robots.txt".into(), feeds::robots(site).into_bytes());
     let case_dates: HashMap<String, NaiveDate> =
         site.cases.iter().map(|c| (format!("{}/index.html", c.out_dir), c.meta.date)).collect();
+    let redirects = alias_dirs(site);
     let pages: Vec<(String, Option<NaiveDate>)> = output
         .files
         .keys()
-        .filter(|p| p.ends_with("index.html") && !is_alias_or_special(site, p))
-        .map(|p| (site.url(p.strip_suffix("index.html").unwrap_or(p)), case_dates.get(p).copied()))
+        .filter(|p| p.ends_with("index.html"))
+        .map(|p| p.strip_suffix("index.html").unwrap_or(p))
+        .filter(|dir| !redirects.contains(dir.trim_end_matches('/')))
+        .map(|dir| (site.url(dir), case_dates.get(&format!("{dir}index.html")).copied()))
         .collect();
     output.insert_bytes("sitemap.xml".into(), feeds::sitemap(site, &pages).into_bytes());
 }
 
-fn is_alias_or_special(site: &Site, path: &str) -> bool {
-    let dir = path.strip_suffix("index.html").unwrap_or(path).trim_end_matches('/');
-    let alias = |aliases: &[String]| aliases.iter().any(|a| a.trim_matches('/') == dir);
-    site.cases.iter().any(|c| alias(&c.meta.aliases))
-        || site.compilations.iter().any(|c| alias(&c.meta.aliases))
-        || site.pages.iter().any(|p| alias(&p.meta.aliases))
+/// Output folders of redirect pages (`aliases:`), which the sitemap leaves out.
+fn alias_dirs(site: &Site) -> std::collections::HashSet<String> {
+    let all = site
+        .cases
+        .iter()
+        .flat_map(|c| &c.meta.aliases)
+        .chain(site.compilations.iter().flat_map(|c| &c.meta.aliases))
+        .chain(site.pages.iter().flat_map(|p| &p.meta.aliases));
+    all.map(|a| a.trim_matches('/').to_string()).collect()
 }
 
 fn add_search(output: &mut Output, site: &Site) {

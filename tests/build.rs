@@ -29,7 +29,8 @@ fn demo_site_builds_every_page_of_the_design() {
     for taxonomy in ["org", "region", "type", "sector", "level", "year", "tags", "honours"] {
         let list = public.join(taxonomy).join("index.html");
         assert!(list.is_file(), "missing /{taxonomy}/");
-        let terms = fs::read_dir(public.join(taxonomy)).unwrap().filter(|e| e.as_ref().unwrap().path().is_dir()).count();
+        let terms =
+            fs::read_dir(public.join(taxonomy)).unwrap().filter(|e| e.as_ref().unwrap().path().is_dir()).count();
         assert!(terms > 0, "/{taxonomy}/ has no term pages");
     }
     for entry in fs::read_dir(repo_root().join("content/cases")).unwrap() {
@@ -67,7 +68,10 @@ fn three_broken_files_are_reported_together_and_previous_output_is_kept() {
     let site = TestSite::new(&[("content/cases/good.md", &case("好", "好", "某局", "2021-05-01", "", "正文"))]);
     site.build_ok(&[]);
     let before = tree(&site.public());
-    site.write("content/cases/colon.md", "---\ntitle: 珠海市财政局: 让我先来\nbrand: 让我先来\norg: 某局\ndate: 2021-05-01\n---\n正文\n");
+    site.write(
+        "content/cases/colon.md",
+        "---\ntitle: 珠海市财政局: 让我先来\nbrand: 让我先来\norg: 某局\ndate: 2021-05-01\n---\n正文\n",
+    );
     site.write("content/cases/no-org.md", "---\ntitle: 甲\nbrand: 甲\ndate: 2021-05-01\n---\n正文\n");
     site.write("content/cases/bad-date.md", "---\ntitle: 乙\nbrand: 乙\norg: 某局\ndate: 2021年第5期\n---\n正文\n");
     let (ok, stderr) = site.build(&[]);
@@ -84,7 +88,10 @@ fn three_broken_files_are_reported_together_and_previous_output_is_kept() {
 #[test]
 fn two_builds_are_byte_identical() {
     let site = TestSite::new(&[
-        ("content/cases/a.md", &case("甲", "甲", "某局", "2021-05-01", "tags: [作风建设, 理论学习]\n", "## 背景\n\n正文")),
+        (
+            "content/cases/a.md",
+            &case("甲", "甲", "某局", "2021-05-01", "tags: [作风建设, 理论学习]\n", "## 背景\n\n正文"),
+        ),
         ("content/cases/b.md", &case("乙", "乙", "某局", "2022-05-01", "tags: [作风建设]\n", "正文")),
     ]);
     site.build_ok(&[]);
@@ -103,7 +110,10 @@ fn traditional_and_simplified_terms_meet_and_urls_keep_chinese() {
     let term = site.read("tags/党建+业务融合/index.html");
     assert!(term.contains("/cases/a/") && term.contains("/cases/b/"), "one term page holds both cases");
     let case_a = site.read("cases/a/index.html");
-    assert!(case_a.contains("/tags/%E5%85%9A%E5%BB%BA%2B%E4%B8%9A%E5%8A%A1%E8%9E%8D%E5%90%88/"), "term link is percent-encoded Chinese");
+    assert!(
+        case_a.contains("/tags/%E5%85%9A%E5%BB%BA%2B%E4%B8%9A%E5%8A%A1%E8%9E%8D%E5%90%88/"),
+        "term link is percent-encoded Chinese"
+    );
 }
 
 #[test]
@@ -127,8 +137,10 @@ fn drafts_and_future_cases_are_left_out_unless_asked() {
 
 #[test]
 fn aliases_write_redirect_pages() {
-    let site =
-        TestSite::new(&[("content/cases/a.md", &case("甲", "甲", "某局", "2021-05-01", "aliases: [/old/a/]\n", "正文"))]);
+    let site = TestSite::new(&[(
+        "content/cases/a.md",
+        &case("甲", "甲", "某局", "2021-05-01", "aliases: [/old/a/]\n", "正文"),
+    )]);
     site.build_ok(&[]);
     let redirect = site.read("old/a/index.html");
     assert!(redirect.contains("/cases/a/"), "{redirect}");
@@ -153,7 +165,10 @@ fn site_errors_name_the_field_duplicate_slug_missing_case_and_related() {
 
 #[test]
 fn a_slug_that_leaves_the_output_folder_is_an_error() {
-    let site = TestSite::new(&[("content/cases/a.md", &case("甲", "甲", "某局", "2021-05-01", "slug: ../../escape\n", "正文"))]);
+    let site = TestSite::new(&[(
+        "content/cases/a.md",
+        &case("甲", "甲", "某局", "2021-05-01", "slug: ../../escape\n", "正文"),
+    )]);
     let (ok, stderr) = site.build(&[]);
     assert!(!ok, "{stderr}");
     assert!(stderr.contains("slug"), "{stderr}");
@@ -163,7 +178,8 @@ fn a_slug_that_leaves_the_output_folder_is_an_error() {
 #[test]
 fn gbk_file_is_an_error_that_says_how_to_convert() {
     let site = TestSite::new(&[]);
-    let (gbk, _, _) = encoding_rs::GBK.encode("---\ntitle: 让我先来\nbrand: 让我先来\norg: 财政局\ndate: 2021-05-01\n---\n正文\n");
+    let (gbk, _, _) =
+        encoding_rs::GBK.encode("---\ntitle: 让我先来\nbrand: 让我先来\norg: 财政局\ndate: 2021-05-01\n---\n正文\n");
     site.write_bytes("content/cases/gbk.md", &gbk);
     let (ok, stderr) = site.build(&[]);
     assert!(!ok);
@@ -173,7 +189,8 @@ fn gbk_file_is_an_error_that_says_how_to_convert() {
 
 #[test]
 fn subpath_base_url_prefixes_every_link() {
-    let site = TestSite::new(&[("content/cases/a.md", &case("甲", "甲", "某局", "2021-05-01", "tags: [作风建设]\n", "正文"))]);
+    let site =
+        TestSite::new(&[("content/cases/a.md", &case("甲", "甲", "某局", "2021-05-01", "tags: [作风建设]\n", "正文"))]);
     site.build_ok(&["--base-url", "https://host/jgdj/showcase/"]);
     let home = site.read("index.html");
     assert!(home.contains("href=\"/jgdj/showcase/cases/a/\""), "{home}");
@@ -185,7 +202,10 @@ fn subpath_base_url_prefixes_every_link() {
 fn template_errors_name_template_line_and_variable() {
     let site = TestSite::new(&[
         ("content/cases/a.md", &case("甲", "甲", "某局", "2021-05-01", "", "正文")),
-        ("templates/case.html", "{% extends \"base.html\" %}\n{% block main %}\n<p>{{ case.nonexistent.field }}</p>\n{% endblock %}\n"),
+        (
+            "templates/case.html",
+            "{% extends \"base.html\" %}\n{% block main %}\n<p>{{ case.nonexistent.field }}</p>\n{% endblock %}\n",
+        ),
     ]);
     let (ok, stderr) = site.build(&[]);
     assert!(!ok);
@@ -279,7 +299,15 @@ fn real_cases_copied_into_an_init_site_build_with_nothing_lost() {
     assert!(stderr.contains("contact"), "unknown keys are reported as warnings:\n{stderr}");
     let public = site.join("public");
     let fa = fs::read_to_string(public.join("cases/fa-xianfeng/index.html")).unwrap();
-    for text in ["法先锋", "珠海市司法局", "全国司法行政先进集体", "市直机关优秀党建品牌", "香洲区", "工作法", "<strong>一是建强堡垒。</strong>"] {
+    for text in [
+        "法先锋",
+        "珠海市司法局",
+        "全国司法行政先进集体",
+        "市直机关优秀党建品牌",
+        "香洲区",
+        "工作法",
+        "<strong>一是建强堡垒。</strong>",
+    ] {
         assert!(fa.contains(text), "case page lost `{text}`");
     }
     let tianjin = fs::read_to_string(public.join("cases/shuang-shifan/index.html")).unwrap();

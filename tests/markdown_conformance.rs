@@ -43,9 +43,7 @@ fn plain_pulldown(md: &str) -> String {
 
 /// pulldown-cmark writes `"` in text as is and void tags as `<br />`; the spec writes `&quot;`.
 fn normalise(html: &str) -> String {
-    html.replace("&quot;", "\"")
-        .replace(" />", ">")
-        .replace("/>", ">")
+    html.replace("&quot;", "\"").replace(" />", ">").replace("/>", ">")
 }
 
 #[test]
@@ -57,22 +55,11 @@ fn all_emphasis_examples_match_pulldown_cmark_and_the_spec() {
         let md = untab(&ex.markdown);
         let got = ours(&md);
         if got != plain_pulldown(&md) {
-            failures.push(format!(
-                "#{} differs from pulldown-cmark: {md:?} → {got:?}",
-                ex.example
-            ));
+            failures.push(format!("#{} differs from pulldown-cmark: {md:?} → {got:?}", ex.example));
         }
         if normalise(&got) != normalise(&untab(&ex.html)) {
-            failures.push(format!(
-                "#{} differs from the spec: {md:?} → {got:?}, want {:?}",
-                ex.example, ex.html
-            ));
+            failures.push(format!("#{} differs from the spec: {md:?} → {got:?}, want {:?}", ex.example, ex.html));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }

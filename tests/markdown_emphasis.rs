@@ -4,42 +4,24 @@ use std::path::Path;
 use xianfeng::markdown::{render, KeepLinks, MarkdownOptions};
 
 fn html(md: &str) -> String {
-    render(
-        md,
-        &MarkdownOptions::default(),
-        &KeepLinks,
-        Path::new("content/cases/t.md"),
-        1,
-    )
-    .html
+    render(md, &MarkdownOptions::default(), &KeepLinks, Path::new("content/cases/t.md"), 1).html
 }
 
 /// Full-width and Chinese punctuation that sits against text with no space.
 const PUNCT: [&str; 22] = [
-    "。", "，", "、", "：", "；", "！", "？", "“", "”", "‘", "’", "「", "」", "『", "』", "（",
-    "）", "《", "》", "……", "——", "·",
+    "。", "，", "、", "：", "；", "！", "？", "“", "”", "‘", "’", "「", "」", "『", "』", "（", "）", "《", "》", "……",
+    "——", "·",
 ];
 
 /// Paired marks as used around names: 这是**“让我先来”**工作法.
-const PAIRS: [(&str, &str); 6] = [
-    ("“", "”"),
-    ("‘", "’"),
-    ("「", "」"),
-    ("『", "』"),
-    ("（", "）"),
-    ("《", "》"),
-];
+const PAIRS: [(&str, &str); 6] = [("“", "”"), ("‘", "’"), ("「", "」"), ("『", "』"), ("（", "）"), ("《", "》")];
 
 #[test]
 fn bold_lead_sentence_ending_in_punctuation() {
     for p in PUNCT {
         for (delim, tag) in [("**", "strong"), ("*", "em")] {
             let md = format!("{delim}一是明确{p}{delim}正文");
-            assert_eq!(
-                html(&md),
-                format!("<p><{tag}>一是明确{p}</{tag}>正文</p>\n"),
-                "{md}"
-            );
+            assert_eq!(html(&md), format!("<p><{tag}>一是明确{p}</{tag}>正文</p>\n"), "{md}");
         }
     }
 }
@@ -49,11 +31,7 @@ fn emphasis_starting_with_punctuation_after_text() {
     for p in PUNCT {
         for (delim, tag) in [("**", "strong"), ("*", "em")] {
             let md = format!("正文{delim}{p}加粗{delim}正文");
-            assert_eq!(
-                html(&md),
-                format!("<p>正文<{tag}>{p}加粗</{tag}>正文</p>\n"),
-                "{md}"
-            );
+            assert_eq!(html(&md), format!("<p>正文<{tag}>{p}加粗</{tag}>正文</p>\n"), "{md}");
         }
     }
 }
@@ -74,11 +52,7 @@ fn punctuation_outside_the_delimiters() {
     for p in PUNCT {
         for q in PUNCT {
             let md = format!("正文{p}**加粗**{q}正文");
-            assert_eq!(
-                html(&md),
-                format!("<p>正文{p}<strong>加粗</strong>{q}正文</p>\n"),
-                "{md}"
-            );
+            assert_eq!(html(&md), format!("<p>正文{p}<strong>加粗</strong>{q}正文</p>\n"), "{md}");
         }
     }
 }
@@ -124,22 +98,13 @@ fn bold_with_link_and_code_inside() {
 
 #[test]
 fn triple_asterisks_give_strong_emphasis() {
-    assert_eq!(
-        html("***一是明确。***正文"),
-        "<p><em><strong>一是明确。</strong></em>正文</p>\n"
-    );
+    assert_eq!(html("***一是明确。***正文"), "<p><em><strong>一是明确。</strong></em>正文</p>\n");
 }
 
 #[test]
 fn code_spans_and_escapes_are_untouched() {
-    assert_eq!(
-        html("`**一是明确。**正文`"),
-        "<p><code>**一是明确。**正文</code></p>\n"
-    );
-    assert_eq!(
-        html(r"\*\*一是明确。\*\*正文"),
-        "<p>**一是明确。**正文</p>\n"
-    );
+    assert_eq!(html("`**一是明确。**正文`"), "<p><code>**一是明确。**正文</code></p>\n");
+    assert_eq!(html(r"\*\*一是明确。\*\*正文"), "<p>**一是明确。**正文</p>\n");
     assert_eq!(
         html("```\n**一是明确。**正文\n```\n"),
         "<pre class=\"hl-code\"><code>**一是明确。**正文\n</code></pre>\n"
@@ -149,30 +114,18 @@ fn code_spans_and_escapes_are_untouched() {
 #[test]
 fn link_destinations_are_untouched() {
     let md = "[链接](/案例**“x”**工/)";
-    assert_eq!(
-        html(md),
-        "<p><a href=\"/%E6%A1%88%E4%BE%8B**%E2%80%9Cx%E2%80%9D**%E5%B7%A5/\">链接</a></p>\n"
-    );
+    assert_eq!(html(md), "<p><a href=\"/%E6%A1%88%E4%BE%8B**%E2%80%9Cx%E2%80%9D**%E5%B7%A5/\">链接</a></p>\n");
 }
 
 #[test]
 fn english_emphasis_is_unchanged() {
     let cases = [
-        (
-            "**bold** and *it*",
-            "<p><strong>bold</strong> and <em>it</em></p>\n",
-        ),
+        ("**bold** and *it*", "<p><strong>bold</strong> and <em>it</em></p>\n"),
         ("a*\"foo\"*", "<p>a*\"foo\"*</p>\n"),
         ("**foo.**bar", "<p>**foo.**bar</p>\n"),
         ("foo**\"bar\"**", "<p>foo**\"bar\"**</p>\n"),
-        (
-            "snake_case_name and 2*3*4",
-            "<p>snake_case_name and 2<em>3</em>4</p>\n",
-        ),
-        (
-            "* item\n* item\n",
-            "<ul>\n<li>item</li>\n<li>item</li>\n</ul>\n",
-        ),
+        ("snake_case_name and 2*3*4", "<p>snake_case_name and 2<em>3</em>4</p>\n"),
+        ("* item\n* item\n", "<ul>\n<li>item</li>\n<li>item</li>\n</ul>\n"),
         ("***\n", "<hr />\n"),
     ];
     for (md, want) in cases {
@@ -241,14 +194,11 @@ fn repair_changes_nothing_but_emphasis() {
             "~",
         ]
         .iter()
-        .fold(drop_ids(html).replace("&quot;", "\""), |acc, pat| {
-            acc.replace(pat, "")
-        })
+        .fold(drop_ids(html).replace("&quot;", "\""), |acc, pat| acc.replace(pat, ""))
     };
     let alphabet = [
-        "*", "**", "***", "。", "，", "“", "”", "《", "》", "a", "中", "文", " ", "\\", "`", "[",
-        "]", "(", ")", "_", "\n", ".", "\"", "~", "~~", "|", "-", ">", "<", "&", "1. ", "* ",
-        "“**", "**”", "。**",
+        "*", "**", "***", "。", "，", "“", "”", "《", "》", "a", "中", "文", " ", "\\", "`", "[", "]", "(", ")", "_",
+        "\n", ".", "\"", "~", "~~", "|", "-", ">", "<", "&", "1. ", "* ", "“**", "**”", "。**",
     ];
     let mut seed = 0x9E37_79B9_7F4A_7C15u64;
     let mut repaired = 0;

@@ -10,10 +10,7 @@ struct Site;
 impl LinkResolver for Site {
     fn resolve(&self, dest: &str, _is_image: bool) -> Result<ResolvedLink, String> {
         let Some(rest) = dest.strip_prefix("@/") else {
-            return Ok(ResolvedLink {
-                url: dest.to_owned(),
-                internal: None,
-            });
+            return Ok(ResolvedLink { url: dest.to_owned(), internal: None });
         };
         let (path, anchor) = match rest.split_once('#') {
             Some((p, a)) => (p, Some(a.to_owned())),
@@ -26,62 +23,30 @@ impl LinkResolver for Site {
             Some(a) => format!("/cases/x/#{a}"),
             None => "/cases/x/".to_owned(),
         };
-        Ok(ResolvedLink {
-            url,
-            internal: Some((path.to_owned(), anchor)),
-        })
+        Ok(ResolvedLink { url, internal: Some((path.to_owned(), anchor)) })
     }
 }
 
 fn md(src: &str) -> Rendered {
-    render(
-        src,
-        &MarkdownOptions::default(),
-        &Site,
-        Path::new("content/cases/t.md"),
-        1,
-    )
+    render(src, &MarkdownOptions::default(), &Site, Path::new("content/cases/t.md"), 1)
 }
 
 fn md_at(src: &str, first_line: usize) -> Rendered {
-    render(
-        src,
-        &MarkdownOptions::default(),
-        &Site,
-        Path::new("content/cases/t.md"),
-        first_line,
-    )
+    render(src, &MarkdownOptions::default(), &Site, Path::new("content/cases/t.md"), first_line)
 }
 
 #[test]
 fn heading_ids_keep_chinese_and_are_unique() {
     let r = md("## 一、总体要求\n\n## 一、总体要求\n\n## Hello World!\n\n## 。。。\n\n### （二）“三会一课”制度\n");
-    assert_eq!(
-        r.heading_ids,
-        [
-            "一总体要求",
-            "一总体要求-1",
-            "hello-world",
-            "section",
-            "二三会一课制度"
-        ]
-    );
-    assert!(
-        r.html.contains("<h2 id=\"一总体要求\">一、总体要求</h2>"),
-        "{}",
-        r.html
-    );
+    assert_eq!(r.heading_ids, ["一总体要求", "一总体要求-1", "hello-world", "section", "二三会一课制度"]);
+    assert!(r.html.contains("<h2 id=\"一总体要求\">一、总体要求</h2>"), "{}", r.html);
 }
 
 #[test]
 fn explicit_ids_win() {
     let r = md("## 第一部分\n\n## 其他 {#第一部分}\n\n## 概述 {#intro .lead}\n");
     assert_eq!(r.heading_ids, ["第一部分-1", "第一部分", "intro"]);
-    assert!(
-        r.html.contains("<h2 id=\"intro\" class=\"lead\">概述</h2>"),
-        "{}",
-        r.html
-    );
+    assert!(r.html.contains("<h2 id=\"intro\" class=\"lead\">概述</h2>"), "{}", r.html);
     assert!(r.diagnostics.is_empty());
 }
 
@@ -95,21 +60,15 @@ fn duplicate_explicit_ids_are_warned_about() {
 
 #[test]
 fn toc_is_nested_by_level() {
-    let r = md("# 标题\n\n## 一、背景\n\n### （一）起因\n\n#### 1. 细节\n\n##### 不进目录\n\n## 二、做法\n\n### （一）机制\n");
+    let r = md(
+        "# 标题\n\n## 一、背景\n\n### （一）起因\n\n#### 1. 细节\n\n##### 不进目录\n\n## 二、做法\n\n### （一）机制\n",
+    );
     let toc = serde_json::to_value(&r.toc).unwrap();
     assert_eq!(toc[0]["title"], "标题");
     assert_eq!(toc[0]["children"][0]["id"], "一背景");
     assert_eq!(toc[0]["children"][0]["children"][0]["title"], "（一）起因");
-    assert_eq!(
-        toc[0]["children"][0]["children"][0]["children"][0]["level"],
-        4
-    );
-    assert!(
-        toc[0]["children"][0]["children"][0]["children"][0]["children"]
-            .as_array()
-            .unwrap()
-            .is_empty()
-    );
+    assert_eq!(toc[0]["children"][0]["children"][0]["children"][0]["level"], 4);
+    assert!(toc[0]["children"][0]["children"][0]["children"][0]["children"].as_array().unwrap().is_empty());
     assert_eq!(toc[0]["children"][1]["children"][0]["id"], "一机制");
     assert_eq!(r.heading_ids.len(), 7);
 }
@@ -124,22 +83,11 @@ fn toc_without_h1_starts_at_h2() {
 
 #[test]
 fn internal_links_are_resolved_and_recorded() {
-    let r = md_at(
-        "正文\n\n详见[另一案例](@/cases/x.md#做法)和[首页](@/cases/x.md)。\n",
-        6,
-    );
-    assert!(
-        r.html
-            .contains("<a href=\"/cases/x/#%E5%81%9A%E6%B3%95\">另一案例</a>"),
-        "{}",
-        r.html
-    );
+    let r = md_at("正文\n\n详见[另一案例](@/cases/x.md#做法)和[首页](@/cases/x.md)。\n", 6);
+    assert!(r.html.contains("<a href=\"/cases/x/#%E5%81%9A%E6%B3%95\">另一案例</a>"), "{}", r.html);
     assert_eq!(r.internal_links.len(), 2);
     let first = &r.internal_links[0];
-    assert_eq!(
-        (first.target.as_str(), first.anchor.as_deref()),
-        ("cases/x.md", Some("做法"))
-    );
+    assert_eq!((first.target.as_str(), first.anchor.as_deref()), ("cases/x.md", Some("做法")));
     assert_eq!((first.line, first.column), (8, 10));
     assert_eq!(r.internal_links[1].anchor, None);
     assert!(r.diagnostics.is_empty());
@@ -154,10 +102,7 @@ fn broken_internal_link_is_an_error_with_location_and_hint() {
     assert!(d.is_error());
     // Line 3 of the body is line 12 of the file; the column is that of `@/` in the original text.
     assert_eq!((d.line, d.column), (12, 15));
-    assert_eq!(
-        d.hint.as_deref(),
-        Some("no page at content/cases/missing.md; check the file name")
-    );
+    assert_eq!(d.hint.as_deref(), Some("no page at content/cases/missing.md; check the file name"));
     assert!(r.internal_links.is_empty());
 }
 
@@ -171,10 +116,7 @@ fn reference_links_go_through_the_resolver() {
 #[test]
 fn external_links_are_left_alone() {
     let r = md("[人民网](http://www.people.com.cn/ \"人民网\")\n");
-    assert_eq!(
-        r.html,
-        "<p><a href=\"http://www.people.com.cn/\" title=\"人民网\">人民网</a></p>\n"
-    );
+    assert_eq!(r.html, "<p><a href=\"http://www.people.com.cn/\" title=\"人民网\">人民网</a></p>\n");
 }
 
 #[test]
@@ -189,35 +131,17 @@ fn images_are_lazy_with_alt_text() {
 #[test]
 fn tables_are_wrapped_for_scrolling() {
     let r = md("| 指标 | 数值 |\n| :-- | --: |\n| 党员 | 120 |\n");
-    assert!(
-        r.html.starts_with("<div class=\"table-wrap\">\n<table>"),
-        "{}",
-        r.html
-    );
+    assert!(r.html.starts_with("<div class=\"table-wrap\">\n<table>"), "{}", r.html);
     assert!(r.html.ends_with("</table>\n</div>\n"), "{}", r.html);
-    assert!(
-        r.html.contains("<td style=\"text-align: right\">120</td>"),
-        "{}",
-        r.html
-    );
+    assert!(r.html.contains("<td style=\"text-align: right\">120</td>"), "{}", r.html);
     assert_eq!(r.text, "指标 数值\n党员 120");
 }
 
 #[test]
 fn footnotes_render() {
     let r = md("正文[^1]。\n\n[^1]: 来源：《人民日报》。\n");
-    assert!(
-        r.html
-            .contains("<sup class=\"footnote-reference\"><a href=\"#1\">1</a></sup>"),
-        "{}",
-        r.html
-    );
-    assert!(
-        r.html
-            .contains("<div class=\"footnote-definition\" id=\"1\">"),
-        "{}",
-        r.html
-    );
+    assert!(r.html.contains("<sup class=\"footnote-reference\"><a href=\"#1\">1</a></sup>"), "{}", r.html);
+    assert!(r.html.contains("<div class=\"footnote-definition\" id=\"1\">"), "{}", r.html);
 }
 
 #[test]
@@ -226,10 +150,7 @@ fn code_blocks_are_highlighted_and_flagged() {
     assert!(r.has_code);
     assert!(r.html.contains("<span class=\"hl-"), "{}", r.html);
     let plain = md("```nosuchlang\n<a>\n```\n");
-    assert_eq!(
-        plain.html,
-        "<pre class=\"hl-code\"><code class=\"language-nosuchlang\">&lt;a&gt;\n</code></pre>\n"
-    );
+    assert_eq!(plain.html, "<pre class=\"hl-code\"><code class=\"language-nosuchlang\">&lt;a&gt;\n</code></pre>\n");
     let none = md("正文\n");
     assert!(!none.has_code);
 }
@@ -238,30 +159,11 @@ fn code_blocks_are_highlighted_and_flagged() {
 fn raw_html_is_sanitised_unless_allowed() {
     let src = "## 标题\n\n<div onclick=\"x()\">内容<script>alert(1)</script></div>\n\n正文<span class=\"red\">红</span>**一是。**二\n";
     let r = md(src);
-    assert!(
-        !r.html.contains("script") && !r.html.contains("onclick"),
-        "{}",
-        r.html
-    );
+    assert!(!r.html.contains("script") && !r.html.contains("onclick"), "{}", r.html);
     assert!(r.html.contains("<h2 id=\"标题\">标题</h2>"), "{}", r.html);
-    assert!(
-        r.html
-            .contains("<span class=\"red\">红</span><strong>一是。</strong>二"),
-        "{}",
-        r.html
-    );
-    let allowed = render(
-        src,
-        &MarkdownOptions { allow_html: true },
-        &Site,
-        Path::new("t.md"),
-        1,
-    );
-    assert!(
-        allowed.html.contains("<script>alert(1)</script>"),
-        "{}",
-        allowed.html
-    );
+    assert!(r.html.contains("<span class=\"red\">红</span><strong>一是。</strong>二"), "{}", r.html);
+    let allowed = render(src, &MarkdownOptions { allow_html: true }, &Site, Path::new("t.md"), 1);
+    assert!(allowed.html.contains("<script>alert(1)</script>"), "{}", allowed.html);
 }
 
 #[test]
@@ -272,10 +174,7 @@ fn strikethrough_works() {
 #[test]
 fn plain_text_separates_blocks() {
     let r = md("# 标题\n\n第一段，\n接着写。\n\nEnglish\nwords `code`\n\n- 一\n- 二\n\n```\nleft out\n```\n\n> 引用\n");
-    assert_eq!(
-        r.text,
-        "标题\n第一段，接着写。\nEnglish words code\n一\n二\n引用"
-    );
+    assert_eq!(r.text, "标题\n第一段，接着写。\nEnglish words code\n一\n二\n引用");
 }
 
 #[test]
@@ -363,9 +262,5 @@ fn links_and_images_in_headings_are_resolved() {
 #[test]
 fn email_autolinks_are_not_resolved() {
     let r = md("联系 <dangjian@example.com>。\n");
-    assert!(
-        r.html.contains("href=\"mailto:dangjian@example.com\""),
-        "{}",
-        r.html
-    );
+    assert!(r.html.contains("href=\"mailto:dangjian@example.com\""), "{}", r.html);
 }

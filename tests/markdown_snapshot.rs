@@ -50,32 +50,17 @@ impl LinkResolver for Site {
             Some(rest) => {
                 let (path, anchor) = rest.split_once('#').unwrap_or((rest, ""));
                 let anchor = (!anchor.is_empty()).then(|| anchor.to_owned());
-                let url = format!(
-                    "/cases/x/{}",
-                    anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default()
-                );
-                Ok(ResolvedLink {
-                    url,
-                    internal: Some((path.to_owned(), anchor)),
-                })
+                let url = format!("/cases/x/{}", anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default());
+                Ok(ResolvedLink { url, internal: Some((path.to_owned(), anchor)) })
             }
-            None => Ok(ResolvedLink {
-                url: dest.to_owned(),
-                internal: None,
-            }),
+            None => Ok(ResolvedLink { url: dest.to_owned(), internal: None }),
         }
     }
 }
 
 #[test]
 fn case_document() {
-    let r = render(
-        CASE,
-        &MarkdownOptions::default(),
-        &Site,
-        Path::new("content/cases/rang-wo-xian-lai.md"),
-        8,
-    );
+    let r = render(CASE, &MarkdownOptions::default(), &Site, Path::new("content/cases/rang-wo-xian-lai.md"), 8);
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
     insta::assert_snapshot!("case_html", r.html);
     insta::assert_snapshot!("case_toc", serde_json::to_string_pretty(&r.toc).unwrap());

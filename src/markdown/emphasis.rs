@@ -75,10 +75,7 @@ enum Repair {
 
 /// Inserts markers where the CJK-friendly rules accept a `*` run that CommonMark rejects.
 pub fn prepare(source: &str) -> Prepared<'_> {
-    let unchanged = || Prepared {
-        source: Cow::Borrowed(source),
-        inserted: Vec::new(),
-    };
+    let unchanged = || Prepared { source: Cow::Borrowed(source), inserted: Vec::new() };
     if !source.contains('*') || source.contains(MARK) {
         return unchanged();
     }
@@ -96,10 +93,7 @@ pub fn prepare(source: &str) -> Prepared<'_> {
         copied = at;
     }
     out.push_str(&source[copied..]);
-    Prepared {
-        source: Cow::Owned(out),
-        inserted,
-    }
+    Prepared { source: Cow::Owned(out), inserted }
 }
 
 /// Byte offsets (in `source`) where a marker must be inserted, ascending.
@@ -149,11 +143,7 @@ fn repair_at(prev: Option<char>, next: Option<char>) -> Option<Repair> {
     if !cjk_involved || p_punct == n_punct {
         return None;
     }
-    let (repair, neighbour) = if n_punct {
-        (Repair::After, n)
-    } else {
-        (Repair::Before, p)
-    };
+    let (repair, neighbour) = if n_punct { (Repair::After, n) } else { (Repair::Before, p) };
     // The marker becomes the punctuation neighbour's own neighbour. That matters when the
     // neighbour is itself a delimiter (`_`, `~`), a table pipe (pulldown-cmark has special
     // rules next to `|`), or a blockquote marker (`>**` at a line start, where the run really
@@ -227,18 +217,12 @@ mod tests {
 
     #[test]
     fn closing_after_full_width_punctuation() {
-        assert_eq!(
-            marked("**一是明确一个理念。**机关"),
-            "**一是明确一个理念。|**机关"
-        );
+        assert_eq!(marked("**一是明确一个理念。**机关"), "**一是明确一个理念。|**机关");
     }
 
     #[test]
     fn opening_before_quote_and_closing_after_quote() {
-        assert_eq!(
-            marked("这是**“让我先来”**工作法"),
-            "这是**|“让我先来”|**工作法"
-        );
+        assert_eq!(marked("这是**“让我先来”**工作法"), "这是**|“让我先来”|**工作法");
     }
 
     #[test]

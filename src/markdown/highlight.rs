@@ -56,9 +56,7 @@ fn highlighted(lang: &str, code: &str) -> Option<String> {
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
     for line in LinesWithEndings::from(code) {
         // A syntect error (a pathological regex) falls back to plain text rather than failing.
-        generator
-            .parse_html_for_line_which_includes_newline(line)
-            .ok()?;
+        generator.parse_html_for_line_which_includes_newline(line).ok()?;
     }
     Some(generator.finalize())
 }
@@ -81,10 +79,7 @@ mod tests {
     fn known_language_gets_classes() {
         let html = code_block(Some("rust"), "fn main() {}\n");
         assert!(html.contains("hl-"), "{html}");
-        assert!(
-            html.starts_with("<pre class=\"hl-code\"><code class=\"language-rust\">"),
-            "{html}"
-        );
+        assert!(html.starts_with("<pre class=\"hl-code\"><code class=\"language-rust\">"), "{html}");
     }
 
     #[test]

@@ -57,10 +57,7 @@ pub struct KeepLinks;
 
 impl LinkResolver for KeepLinks {
     fn resolve(&self, dest: &str, _is_image: bool) -> Result<ResolvedLink, String> {
-        Ok(ResolvedLink {
-            url: dest.to_owned(),
-            internal: None,
-        })
+        Ok(ResolvedLink { url: dest.to_owned(), internal: None })
     }
 }
 
@@ -112,15 +109,13 @@ pub fn render(
 ) -> Rendered {
     let prepared = emphasis::prepare(markdown);
     let source: &str = &prepared.source;
-    let parsed = Parser::new_ext(source, parser_options())
-        .into_offset_iter()
-        .map(|(e, r)| {
-            if prepared.marks_in(&r) || is_link(&e) {
-                (strip_event(e), r)
-            } else {
-                (e, r)
-            }
-        });
+    let parsed = Parser::new_ext(source, parser_options()).into_offset_iter().map(|(e, r)| {
+        if prepared.marks_in(&r) || is_link(&e) {
+            (strip_event(e), r)
+        } else {
+            (e, r)
+        }
+    });
     let mut pass = Pass {
         markdown,
         prepared: &prepared,
@@ -207,36 +202,22 @@ impl<'p> Pass<'p> {
     {
         while let Some((event, range)) = iter.next() {
             match event {
-                Event::Start(Tag::Heading {
-                    level,
-                    id,
-                    classes,
-                    attrs,
-                }) => {
+                Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                     let inner: Vec<_> = take_until_end(&mut iter);
                     let title = plain_text(inner.iter().map(|(e, _)| e));
-                    let id = id
-                        .map(|id| id.to_string())
-                        .unwrap_or_else(|| self.ids.unique(slugify(&title)));
+                    let id = id.map(|id| id.to_string()).unwrap_or_else(|| self.ids.unique(slugify(&title)));
                     let level_n = level as u8;
                     self.out.heading_ids.push(id.clone());
                     if level_n <= TOC_MAX_LEVEL {
                         self.flat_toc.push((level_n, id.clone(), title));
                     }
-                    out.push(Event::Start(Tag::Heading {
-                        level,
-                        id: Some(id.into()),
-                        classes,
-                        attrs,
-                    }));
+                    out.push(Event::Start(Tag::Heading { level, id: Some(id.into()), classes, attrs }));
                     // Links and images in headings get the same treatment as elsewhere.
                     self.transform(inner.into_iter(), out);
                     out.push(Event::End(TagEnd::Heading(level)));
                     self.end_block();
                 }
-                Event::Start(Tag::Image {
-                    dest_url, title, ..
-                }) => {
+                Event::Start(Tag::Image { dest_url, title, .. }) => {
                     let inner = take_until_end(&mut iter);
                     let alt = plain_text(inner.iter().map(|(e, _)| e));
                     let url = self.resolve(&dest_url, true, range);
@@ -254,9 +235,7 @@ impl<'p> Pass<'p> {
                     self.end_block();
                 }
                 Event::Start(Tag::Table(align)) => {
-                    out.push(Event::Html(CowStr::Borrowed(
-                        "<div class=\"table-wrap\">\n",
-                    )));
+                    out.push(Event::Html(CowStr::Borrowed("<div class=\"table-wrap\">\n")));
                     out.push(Event::Start(Tag::Table(align)));
                 }
                 Event::End(TagEnd::Table) => {
@@ -272,23 +251,13 @@ impl<'p> Pass<'p> {
     /// Events that need no look-ahead: links, text, breaks, block ends.
     fn inline<'e>(&mut self, event: Event<'e>, range: Range<usize>, out: &mut Vec<Event<'e>>) {
         match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 // `<name@example.com>` is not a path; pulldown-cmark adds the `mailto:` itself.
                 let url = match link_type {
                     LinkType::Email => dest_url.to_string(),
                     _ => self.resolve(&dest_url, false, range),
                 };
-                out.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: url.into(),
-                    title,
-                    id,
-                }));
+                out.push(Event::Start(Tag::Link { link_type, dest_url: url.into(), title, id }));
                 return;
             }
             Event::Text(ref t) | Event::Code(ref t) => self.out.text.push_str(t),
@@ -335,12 +304,7 @@ impl<'p> Pass<'p> {
             Ok(resolved) => {
                 if let Some((target, anchor)) = resolved.internal {
                     let (line, column) = self.location(at);
-                    self.out.internal_links.push(InternalLink {
-                        target,
-                        anchor,
-                        line,
-                        column,
-                    });
+                    self.out.internal_links.push(InternalLink { target, anchor, line, column });
                 }
                 resolved.url
             }
@@ -444,12 +408,7 @@ fn nest_toc(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
     let mut roots: Vec<TocEntry> = Vec::new();
     // Path of open entries, as indices into successive `children` vectors.
     for (level, id, title) in flat {
-        let entry = TocEntry {
-            level,
-            id,
-            title,
-            children: Vec::new(),
-        };
+        let entry = TocEntry { level, id, title, children: Vec::new() };
         let mut siblings = &mut roots;
         while siblings.last().is_some_and(|last| last.level < level) {
             // Checked non-empty just above.
@@ -467,12 +426,7 @@ fn footnote_labels(source: &str) -> impl Iterator<Item = &str> {
     source
         .lines()
         .filter(move |_| has_footnotes)
-        .filter_map(|line| {
-            line.trim_start()
-                .strip_prefix("[^")?
-                .split_once("]:")
-                .map(|(label, _)| label)
-        })
+        .filter_map(|line| line.trim_start().strip_prefix("[^")?.split_once("]:").map(|(label, _)| label))
 }
 
 /// Links and images may take their destination from a reference definition elsewhere, so their
@@ -498,46 +452,20 @@ fn strip_event(event: Event<'_>) -> Event<'_> {
 
 fn strip_tag(tag: Tag<'_>) -> Tag<'_> {
     match tag {
-        Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        } => Tag::Heading {
+        Tag::Heading { level, id, classes, attrs } => Tag::Heading {
             level,
             id: id.map(strip),
             classes: classes.into_iter().map(strip).collect(),
-            attrs: attrs
-                .into_iter()
-                .map(|(k, v)| (strip(k), v.map(strip)))
-                .collect(),
+            attrs: attrs.into_iter().map(|(k, v)| (strip(k), v.map(strip))).collect(),
         },
-        Tag::CodeBlock(CodeBlockKind::Fenced(info)) => {
-            Tag::CodeBlock(CodeBlockKind::Fenced(strip(info)))
-        }
+        Tag::CodeBlock(CodeBlockKind::Fenced(info)) => Tag::CodeBlock(CodeBlockKind::Fenced(strip(info))),
         Tag::FootnoteDefinition(label) => Tag::FootnoteDefinition(strip(label)),
-        Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        } => Tag::Link {
-            link_type,
-            dest_url: strip(dest_url),
-            title: strip(title),
-            id: strip(id),
-        },
-        Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        } => Tag::Image {
-            link_type,
-            dest_url: strip(dest_url),
-            title: strip(title),
-            id: strip(id),
-        },
+        Tag::Link { link_type, dest_url, title, id } => {
+            Tag::Link { link_type, dest_url: strip(dest_url), title: strip(title), id: strip(id) }
+        }
+        Tag::Image { link_type, dest_url, title, id } => {
+            Tag::Image { link_type, dest_url: strip(dest_url), title: strip(title), id: strip(id) }
+        }
         other => other,
     }
 }

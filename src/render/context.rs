@@ -15,6 +15,8 @@ pub struct Shared {
     pub summaries: Vec<Value>,
     /// (taxonomy key, folded term) → (taxonomy index, term index)
     pub term_index: HashMap<(String, String), (usize, usize)>,
+    /// `0..cases.len()`, the list every all-cases page slices.
+    pub all_cases: Vec<usize>,
 }
 
 impl Shared {
@@ -25,7 +27,12 @@ impl Shared {
                 term_index.insert((tax.key.clone(), term.name.clone()), (ti, k));
             }
         }
-        let mut shared = Shared { site: site_value(site), summaries: Vec::new(), term_index };
+        let mut shared = Shared {
+            site: site_value(site),
+            summaries: Vec::new(),
+            term_index,
+            all_cases: (0..site.cases.len()).collect(),
+        };
         shared.summaries = (0..site.cases.len()).map(|i| case_summary(site, &site.cases[i])).collect();
         shared
     }

@@ -156,9 +156,14 @@ fn paged(site: &Site, dir: &str, page: usize) -> (String, String) {
     }
 }
 
+/// Links for one page of a list. `pages` is a window of at most 9 page numbers around the
+/// current one (plus `first`/`last`), so a list of N pages costs O(N) in total, not O(N²).
 fn paginator(url_of_dir: &str, page: usize, total: usize, per_page: usize) -> Value {
     let pages = page_count(total, per_page);
     let url_of = |n: usize| if n <= 1 { url_of_dir.to_string() } else { format!("{url_of_dir}page/{n}/") };
+    let start = page.saturating_sub(4).max(1);
+    let end = (start + 8).min(pages);
+    let start = end.saturating_sub(8).max(1);
     json!({
         "current": page,
         "total_pages": pages,
@@ -168,7 +173,7 @@ fn paginator(url_of_dir: &str, page: usize, total: usize, per_page: usize) -> Va
         "next": (page < pages).then(|| url_of(page + 1)),
         "first": url_of(1),
         "last": url_of(pages),
-        "pages": (1..=pages).map(|n| json!({"number": n, "url": url_of(n), "current": n == page})).collect::<Vec<_>>(),
+        "pages": (start..=end).map(|n| json!({"number": n, "url": url_of(n), "current": n == page})).collect::<Vec<_>>(),
     })
 }
 
@@ -186,7 +191,7 @@ fn render_job(
 ) -> Result<(String, String), Diagnostic> {
     let cfg = &site.config;
     let summaries = |ids: &[usize]| Value::Array(ids.iter().map(|&i| shared.summaries[i].clone()).collect());
-    let all: Vec<usize> = (0..site.cases.len()).collect();
+    let all = &shared.all_cases;
     let (template, path, vars, lang): (&str, String, Value, &str) = match job {
         Job::Home => {
             let featured: Vec<usize> = all.iter().copied().filter(|&i| site.cases[i].meta.featured).collect();
@@ -218,7 +223,7 @@ fn render_job(
                 }
             }
             let vars = json!({
-                "cases": summaries(slice(&all, *page, cfg.paginate_brands)),
+                "cases": summaries(slice(all, *page, cfg.paginate_brands)),
                 "paginator": paginator(&site.url("brands/"), *page, all.len(), cfg.paginate_brands),
                 "facets": facets,
                 "data_url": site.url("brands/brands.json"),
@@ -230,7 +235,7 @@ fn render_job(
         Job::CaseList { page } => {
             let (path, _) = paged(site, "cases", *page);
             let vars = json!({
-                "cases": summaries(slice(&all, *page, cfg.paginate)),
+                "cases": summaries(slice(all, *page, cfg.paginate)),
                 "paginator": paginator(&site.url("cases/"), *page, all.len(), cfg.paginate),
                 "section": section_value(site, "cases"),
             });

@@ -1,0 +1,547 @@
+//! Building the index files from the site's search documents.
+//!
+//! Work is split in contiguous runs of documents processed in parallel (rayon); each run
+//! produces token → postings maps in doc-id order, merged in run order, so postings stay sorted
+//! without a global sort and the output is byte-identical whatever the thread count.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use rayon::prelude::*;
+use serde_json::json;
+
+use super::fold::{char_map, fold};
+use super::format::{encode_postings, put_token, put_varint, Posting, FLAG_EXTERNAL, FLAG_NO_TF, FLAG_PASSAGE};
+use super::tokenize::{hash, token_text, tokenize, Token};
+use super::{SearchDoc, SearchFile};
+
+/// Field order: the bit of the field in a posting's mask, and its ranking weight.
+pub const FIELDS: [(&str, f32); 8] = [
+    ("title", 6.0),
+    ("brand", 6.0),
+    ("org", 4.0),
+    ("description", 2.0),
+    ("body", 1.0),
+    ("tags", 2.5),
+    ("honours", 2.0),
+    ("sources", 1.5),
+];
+
+/// Facets always listed first, in this order; other facet names follow sorted.
+/// Index of the body in [`FIELDS`].
+const BODY: usize = 4;
+
+/// Minimum passage length in characters (a passage is what an excerpt is cut from).
+const PASSAGE_CHARS: usize = 160;
+
+/// Postings carry the passage of the first body match only for tokens at most this frequent
+/// (or at most 1/64 of the docs): for frequent tokens any passage will do, and the byte per
+/// posting would dominate the shard.
+const PASSAGE_DF_MIN: usize = 128;
+
+/// Tokens in more than 1/DENSE_DIV of the docs drop tf from their postings (see `put_token`).
+const DENSE_DIV: usize = 8;
+
+const FACET_ORDER: [&str; 5] = ["org", "region", "type", "year", "tags"];
+
+/// Inline postings bytes aimed at per shard: a query's shards stay a few KB.
+const SHARD_TARGET_BYTES: usize = 512;
+/// Tokens aimed at per shard at most: the directory part of a shard must stay small too.
+const SHARD_TARGET_TOKENS: usize = 24;
+const MAX_SHARDS: usize = 4096;
+
+/// Postings lists longer than this get their own file (see `format::FLAG_EXTERNAL`).
+const EXTERNAL_BYTES: usize = 384;
+
+/// A fast, deterministic hasher for the packed n-gram keys (SipHash dominates otherwise).
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// Token → postings for a run of documents.
+#[derive(Default)]
+struct Inverted {
+    grams: FxMap<u64, Vec<Posting>>,
+    words: FxMap<String, Vec<Posting>>,
+}
+
+impl Inverted {
+    /// Appends `other` (a later run of documents) to `self`.
+    fn append(&mut self, other: Inverted) {
+        for (k, v) in other.grams {
+            self.grams.entry(k).or_default().extend(v);
+        }
+        for (k, v) in other.words {
+            self.words.entry(k).or_default().extend(v);
+        }
+    }
+}
+
+/// The folded text of each field of `doc`, in [`FIELDS`] order.
+fn field_texts(doc: &SearchDoc) -> [String; 8] {
+    // Facet values other than org/tags (region, type, year) are visible on the page, so they
+    // are searchable too; they ride along with the tags field.
+    let extra: Vec<&str> = doc
+        .facets
+        .iter()
+        .filter(|(name, _)| name != "org" && name != "tags")
+        .flat_map(|(_, vals)| vals.iter().map(String::as_str))
+        .collect();
+    let tags = doc.tags.iter().map(String::as_str).chain(extra);
+    [
+        fold(&doc.title),
+        fold(&doc.brand),
+        fold(&doc.org.join("\n")),
+        fold(&doc.description),
+        String::new(), // the body is indexed passage by passage, see `index_doc`
+        fold(&tags.collect::<Vec<_>>().join("\n")),
+        fold(&doc.honours.join("\n")),
+        fold(&doc.sources.join("\n")),
+    ]
+}
+
+/// Splits a body into passages of at least [`PASSAGE_CHARS`] characters, cut only after a
+/// sentence end or a line break (never inside a CJK run, so no n-gram spans two passages).
+pub fn passages(body: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut count) = (0, 0);
+    for (i, c) in body.char_indices() {
+        count += 1;
+        if count >= PASSAGE_CHARS && matches!(c, '。' | '！' | '？' | '\n' | '；') {
+            let end = i + c.len_utf8();
+            out.push(&body[start..end]);
+            (start, count) = (end, 0);
+        }
+    }
+    if start < body.len() {
+        out.push(&body[start..]);
+    }
+    out.retain(|p| !p.trim().is_empty());
+    out
+}
+
+/// One run of documents being inverted. Tokens get run-local dense ids, so the per-posting
+/// work is one hash lookup plus array indexing, and postings are appended to one flat vector
+/// (sequential writes) and grouped by token once at the end of the run (a counting sort).
+struct Run {
+    /// Direct-mapped cache in front of `gram_ids` (key, id + 1): CJK text reuses a small
+    /// vocabulary, so most lookups end here without probing the hash map.
+    cache: Vec<(u64, u32)>,
+    gram_ids: FxMap<u64, u32>,
+    word_ids: FxMap<String, u32>,
+    /// Per token id: 1 + the last doc that used it, and where its posting is in `flat`.
+    last_doc: Vec<u32>,
+    slot: Vec<u32>,
+    flat: Vec<(u32, Posting)>,
+}
+
+const CACHE_BITS: u32 = 14;
+
+impl Default for Run {
+    fn default() -> Self {
+        Run {
+            cache: vec![(0, 0); 1 << CACHE_BITS],
+            gram_ids: FxMap::default(),
+            word_ids: FxMap::default(),
+            last_doc: Vec::new(),
+            slot: Vec::new(),
+            flat: Vec::new(),
+        }
+    }
+}
+
+impl Run {
+    fn new_id(&mut self) -> u32 {
+        self.last_doc.push(0);
+        self.slot.push(0);
+        (self.last_doc.len() - 1) as u32
+    }
+
+    fn id_of(&mut self, t: Token<'_>) -> u32 {
+        match t {
+            Token::Gram(k) => {
+                let c = (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - CACHE_BITS)) as usize;
+                if self.cache[c].0 == k && self.cache[c].1 != 0 {
+                    return self.cache[c].1 - 1;
+                }
+                let id = match self.gram_ids.get(&k) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.new_id();
+                        self.gram_ids.insert(k, id);
+                        id
+                    }
+                };
+                self.cache[c] = (k, id + 1);
+                id
+            }
+            Token::Word(w) => match self.word_ids.get(w) {
+                Some(&id) => id,
+                None => {
+                    let id = self.new_id();
+                    self.word_ids.insert(w.to_string(), id);
+                    id
+                }
+            },
+        }
+    }
+
+    /// Records one occurrence of `t` in `doc`, field `bit`, body passage `passage` (0 = none).
+    fn add(&mut self, doc: u32, t: Token<'_>, bit: u8, passage: u8) {
+        let id = self.id_of(t) as usize;
+        if self.last_doc[id] == doc + 1 {
+            let p = &mut self.flat[self.slot[id] as usize].1;
+            p.mask |= bit;
+            // tf is capped: beyond 127 ranking no longer changes and one byte suffices.
+            p.tf = (p.tf + 1).min(127);
+            if p.passage == 0 {
+                p.passage = passage;
+            }
+        } else {
+            self.last_doc[id] = doc + 1;
+            self.slot[id] = self.flat.len() as u32;
+            self.flat.push((id as u32, Posting { doc, mask: bit, tf: 1, passage }));
+        }
+    }
+
+    /// Groups the flat postings by token (stable, so each list stays in doc order).
+    fn finish(self) -> Inverted {
+        let n = self.last_doc.len();
+        let mut lists: Vec<Vec<Posting>> = {
+            let mut counts = vec![0usize; n];
+            self.flat.iter().for_each(|(id, _)| counts[*id as usize] += 1);
+            counts.into_iter().map(Vec::with_capacity).collect()
+        };
+        for (id, p) in self.flat {
+            lists[id as usize].push(p);
+        }
+        let mut inv = Inverted::default();
+        for (k, id) in self.gram_ids {
+            inv.grams.insert(k, std::mem::take(&mut lists[id as usize]));
+        }
+        for (k, id) in self.word_ids {
+            inv.words.insert(k, std::mem::take(&mut lists[id as usize]));
+        }
+        inv
+    }
+}
+
+/// Indexes one document (id `id`) into `run`.
+fn index_doc(id: u32, doc: &SearchDoc, run: &mut Run) {
+    let texts = field_texts(doc);
+    for (f, text) in texts.iter().enumerate() {
+        tokenize(text, |t| run.add(id, t, 1 << f, 0));
+    }
+    for (p, text) in passages(&doc.body).iter().enumerate() {
+        let passage = u8::try_from(p + 1).unwrap_or(u8::MAX);
+        tokenize(&fold(text), |t| run.add(id, t, 1 << BODY, passage));
+    }
+}
+
+/// Inverts all documents (already in id order), in parallel over contiguous runs.
+fn invert(docs: &[&SearchDoc]) -> Inverted {
+    let runs = rayon::current_num_threads().max(1) * 4;
+    let run_len = docs.len().div_ceil(runs).max(1);
+    let parts: Vec<Inverted> = docs
+        .par_chunks(run_len)
+        .enumerate()
+        .map(|(r, chunk)| {
+            let mut run = Run::default();
+            for (i, d) in chunk.iter().enumerate() {
+                index_doc((r * run_len + i) as u32, d, &mut run);
+            }
+            run.finish()
+        })
+        .collect();
+    let mut all = Inverted::default();
+    for p in parts {
+        all.append(p);
+    }
+    all
+}
+
+/// Number of shards for `inline_bytes` of inline postings: a power of two so the client can mask the hash.
+fn shard_count(inline_bytes: usize, tokens: usize) -> usize {
+    (inline_bytes / SHARD_TARGET_BYTES)
+        .max(tokens / SHARD_TARGET_TOKENS)
+        .clamp(1, MAX_SHARDS)
+        .next_power_of_two()
+        .min(MAX_SHARDS)
+}
+
+/// Encodes the inverted index into shard files.
+fn write_shards(inv: Inverted, docs: usize, out: &mut Vec<SearchFile>) -> usize {
+    let mut tokens: Vec<(String, Vec<Posting>)> =
+        inv.grams.into_iter().map(|(k, v)| (token_text(&Token::Gram(k)), v)).chain(inv.words).collect();
+    // Only small lists stay inline, so they alone size the shards.
+    let inline: usize = tokens.iter().map(|(_, v)| v.len() * 3).filter(|&b| b <= EXTERNAL_BYTES).sum();
+    let shards = shard_count(inline, tokens.len());
+    let passage_df = PASSAGE_DF_MIN.max(docs / 64);
+    tokens.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut buckets: Vec<Vec<(String, Vec<Posting>)>> = (0..shards).map(|_| Vec::new()).collect();
+    for t in tokens {
+        let s = hash(&t.0) as usize & (shards - 1);
+        buckets[s].push(t);
+    }
+    let files: Vec<Vec<SearchFile>> = buckets
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, toks)| {
+            let mut files = Vec::new();
+            let mut bytes = Vec::new();
+            put_varint(&mut bytes, toks.len() as u64);
+            for (e, (text, postings)) in toks.iter().enumerate() {
+                let n = postings.len();
+                let mut flags = if n <= passage_df { FLAG_PASSAGE } else { 0 };
+                if n * DENSE_DIV > docs {
+                    flags |= FLAG_NO_TF;
+                }
+                let body = encode_postings(postings, flags);
+                if body.len() > EXTERNAL_BYTES {
+                    put_token(&mut bytes, text, n, flags | FLAG_EXTERNAL, &[]);
+                    let path = format!("search/shards/{i}-{e}.bin");
+                    files.push(SearchFile { path, bytes: body });
+                } else {
+                    put_token(&mut bytes, text, n, flags, &body);
+                }
+            }
+            let path = format!("search/shards/{i}.bin");
+            files.push(SearchFile { path, bytes });
+            files
+        })
+        .collect();
+    out.extend(files.into_iter().flatten());
+    shards
+}
+
+/// A facet's values (sorted) and how many documents hold each.
+struct Facet {
+    name: String,
+    values: Vec<String>,
+    counts: Vec<u32>,
+}
+
+/// A facet column, per doc (mode 0): `varint n, n × varint value`. Docs are numbered by the
+/// single-valued facets, so these columns are mostly runs.
+fn doc_column(ids: &[Vec<usize>]) -> Vec<u8> {
+    let mut bytes = vec![0];
+    for vals in ids {
+        put_varint(&mut bytes, vals.len() as u64);
+        vals.iter().for_each(|&v| put_varint(&mut bytes, v as u64));
+    }
+    bytes
+}
+
+/// A facet column, per value (mode 1): `varint count, count × varint doc-gap`. Multi-valued
+/// facets (tags) are random per doc; their doc lists gzip to about half the per-doc form.
+fn inverted_column(ids: &[Vec<usize>], values: usize) -> Vec<u8> {
+    let mut lists: Vec<Vec<u32>> = vec![Vec::new(); values];
+    for (d, vals) in ids.iter().enumerate() {
+        vals.iter().for_each(|&v| lists[v].push(d as u32));
+    }
+    let mut bytes = vec![1];
+    for list in lists {
+        put_varint(&mut bytes, list.len() as u64);
+        let mut prev = 0;
+        for d in list {
+            put_varint(&mut bytes, u64::from(d - prev));
+            prev = d;
+        }
+    }
+    bytes
+}
+
+/// Builds facet dictionaries and one column file per facet (`facets/<i>.bin`).
+fn write_facets(docs: &[&SearchDoc], out: &mut Vec<SearchFile>) -> Vec<Facet> {
+    let mut names: Vec<String> = docs.iter().flat_map(|d| d.facets.iter().map(|(n, _)| n.clone())).collect();
+    names.sort_by_key(|n| (FACET_ORDER.iter().position(|o| o == n).unwrap_or(99), n.clone()));
+    names.dedup();
+    let mut facets = Vec::new();
+    for (fi, name) in names.into_iter().enumerate() {
+        let vals_of = |d: &SearchDoc| -> Vec<String> {
+            let mut v: Vec<String> =
+                d.facets.iter().filter(|(n, _)| *n == name).flat_map(|(_, v)| v.iter().cloned()).collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        let per_doc: Vec<Vec<String>> = docs.iter().map(|d| vals_of(d)).collect();
+        let mut values: Vec<String> = per_doc.iter().flatten().cloned().collect();
+        values.sort();
+        values.dedup();
+        let index: HashMap<&str, usize> = values.iter().enumerate().map(|(i, v)| (v.as_str(), i)).collect();
+        let ids: Vec<Vec<usize>> =
+            per_doc.iter().map(|vals| vals.iter().map(|v| index[v.as_str()]).collect()).collect();
+        let mut counts = vec![0u32; values.len()];
+        ids.iter().flatten().for_each(|&i| counts[i] += 1);
+        let multi = ids.iter().any(|v| v.len() > 1);
+        let bytes = if multi { inverted_column(&ids, values.len()) } else { doc_column(&ids) };
+        facets.push(Facet { name, values, counts });
+        out.push(SearchFile { path: format!("search/facets/{fi}.bin"), bytes });
+    }
+    facets
+}
+
+/// Passage 0 of a document: description, then a line of the other visible fields.
+fn head_text(d: &SearchDoc) -> String {
+    let mut meta: Vec<String> = Vec::new();
+    let mut add = |label: &str, vals: &[String]| {
+        let vals: Vec<&str> = vals.iter().map(String::as_str).filter(|v| !v.is_empty()).collect();
+        if !vals.is_empty() {
+            meta.push(format!("{label}：{}", vals.join("、")));
+        }
+    };
+    add("品牌", std::slice::from_ref(&d.brand));
+    add("单位", &d.org);
+    add("标签", &d.tags);
+    add("荣誉", &d.honours);
+    add("来源", &d.sources);
+    [d.description.trim(), &meta.join(" · ")].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join("\n")
+}
+
+/// The fold-map entries for the Traditional characters in `texts`, as aligned strings
+/// `[t, s]`: the client highlights matches in a Traditional page without fetching map blocks
+/// for the page's characters (Simplified pages get two empty strings).
+fn fold_map_for(texts: &[&str]) -> [String; 2] {
+    let map = char_map();
+    let mut pairs: Vec<(char, char)> =
+        texts.iter().flat_map(|t| t.chars()).filter_map(|c| map.get(c).map(|s| (c, s))).collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let (t, s) = pairs.into_iter().unzip();
+    [t, s]
+}
+
+/// The document's facet value indices, per facet (so few results need no facet column).
+fn facet_ids(d: &SearchDoc, facets: &[Facet]) -> Vec<Vec<usize>> {
+    facets
+        .iter()
+        .map(|f| {
+            let mut ids: Vec<usize> = d
+                .facets
+                .iter()
+                .filter(|(n, _)| *n == f.name)
+                .flat_map(|(_, vs)| vs.iter().filter_map(|v| f.values.binary_search(v).ok()))
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        })
+        .collect()
+}
+
+/// Per document: `fragments/<id>.json` (what a shown result needs: url, title, date, kind,
+/// head text, passage count) and `fragments/<id>-<k>.txt`, the body passages, fetched only
+/// when the excerpt comes from them.
+fn write_fragments(docs: &[&SearchDoc], facets: &[Facet], out: &mut Vec<SearchFile>) {
+    let files: Vec<Vec<SearchFile>> = docs
+        .par_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let ps = passages(&d.body);
+            let x = head_text(d);
+            let f = fold_map_for(&[&d.title, &x, &d.body]);
+            let m = facet_ids(d, facets);
+            let head =
+                json!({"u": d.url, "t": d.title, "d": d.date, "k": d.kind, "x": x, "n": ps.len(), "f": f, "m": m});
+            let mut v =
+                vec![SearchFile { path: format!("search/fragments/{i}.json"), bytes: head.to_string().into_bytes() }];
+            for (k, p) in ps.iter().enumerate() {
+                v.push(SearchFile {
+                    path: format!("search/fragments/{i}-{}.txt", k + 1),
+                    bytes: p.trim().as_bytes().to_vec(),
+                });
+            }
+            v
+        })
+        .collect();
+    out.extend(files.into_iter().flatten());
+}
+
+/// The fold map for the client, split by 512-code-point block of the Traditional character so
+/// a query fetches only the blocks of its own characters: `t2s/<block>.json` holds two aligned
+/// strings `{"t": …, "s": …}`. Returns the blocks written, for the manifest.
+fn write_t2s(out: &mut Vec<SearchFile>) -> Vec<u32> {
+    let mut blocks: Vec<(u32, String, String)> = Vec::new();
+    for &(t, s) in char_map().pairs() {
+        let b = t as u32 >> 9;
+        if blocks.last().is_none_or(|l| l.0 != b) {
+            blocks.push((b, String::new(), String::new()));
+        }
+        if let Some(l) = blocks.last_mut() {
+            l.1.push(t);
+            l.2.push(s);
+        }
+    }
+    for (b, t, s) in &blocks {
+        out.push(SearchFile {
+            path: format!("search/t2s/{b}.json"),
+            bytes: json!({"t": t, "s": s}).to_string().into_bytes(),
+        });
+    }
+    blocks.into_iter().map(|b| b.0).collect()
+}
+
+/// The sort key that numbers documents: first org, region, year, type.
+fn facet_key(d: &SearchDoc) -> Vec<String> {
+    let first =
+        |name: &str| d.facets.iter().find(|(n, _)| n == name).and_then(|(_, v)| v.first()).cloned().unwrap_or_default();
+    let org = d.org.first().cloned().unwrap_or_else(|| first("org"));
+    vec![org, first("region"), first("year"), first("type")]
+}
+
+/// Builds every search file; deterministic: same input, byte-identical output.
+pub fn build_index(docs: &[SearchDoc]) -> Vec<SearchFile> {
+    // Dense ids ordered by facet values, then url: facet columns become runs and compress.
+    let mut ordered: Vec<&SearchDoc> = docs.iter().collect();
+    ordered.sort_by_cached_key(|d| (facet_key(d), d.url.clone()));
+    let mut files = Vec::new();
+    let t2s = write_t2s(&mut files);
+    let facets = write_facets(&ordered, &mut files);
+    write_fragments(&ordered, &facets, &mut files);
+    let shards = write_shards(invert(&ordered), ordered.len(), &mut files);
+    // Files are hashed in parallel, then their digests in order (a serial hash of ~60 MB
+    // would be a visible share of the build).
+    let digests: Vec<blake3::Hash> = files
+        .par_iter()
+        .map(|f| {
+            let mut h = blake3::Hasher::new();
+            h.update(f.path.as_bytes());
+            h.update(&(f.bytes.len() as u64).to_le_bytes());
+            h.update(&f.bytes);
+            h.finalize()
+        })
+        .collect();
+    let mut hasher = blake3::Hasher::new();
+    digests.iter().for_each(|d| {
+        hasher.update(d.as_bytes());
+    });
+    let version = hasher.finalize().to_hex()[..16].to_string();
+    let manifest = json!({
+        "version": version,
+        "docs": ordered.len(),
+        "shards": shards,
+        "fields": FIELDS.iter().map(|f| f.0).collect::<Vec<_>>(),
+        "weights": FIELDS.iter().map(|f| f.1).collect::<Vec<_>>(),
+        "facets": facets.iter().map(|f| json!({"name": f.name, "values": f.values, "counts": f.counts})).collect::<Vec<_>>(),
+        "t2s": t2s,
+    });
+    files.push(SearchFile { path: "search/manifest.json".into(), bytes: manifest.to_string().into_bytes() });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}

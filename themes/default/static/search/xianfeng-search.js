@@ -1,0 +1,519 @@
+// xianfeng-search.js: the dependency-free client of xianfeng's build-time search index.
+//
+// export async function search(query, {filters, limit, facets}) ->
+//   {total, exact, results: [{url, title, titleHtml, excerpt, meta}], facets: {name: [[value, count]]}}
+//
+// The index lives next to this file (`new URL('./', import.meta.url)`), so the site works from
+// any base path. File formats: src/search/format.rs. Folding and tokenising mirror
+// src/search/fold.rs and src/search/tokenize.rs exactly: NFKC, Traditional→Simplified per
+// character (the map ships in blocks, fetched for the query's own characters), lowercase; CJK
+// runs become uni-/bi-/trigrams, letter/digit runs words.
+
+const BASE = new URL('./', import.meta.url);
+const K1 = 1.2;
+const BODY = 4;
+const HIGH_FIELDS = 0b111; // title, brand, org: a phrase wholly in one of them ranks higher
+const RELAX_BELOW = 10; // relax (non-adjacent bigrams) when fewer exact hits than this
+const EXCERPT_CHARS = 110;
+
+const files = new Map(); // path -> Promise
+let manifestP = null;
+const t2s = new Map(); // Traditional char -> Simplified char (blocks loaded so far)
+const t2sBlocks = new Map(); // block -> Promise
+const shards = new Map(); // shard index -> Promise<{buf, entries: Map}>
+const facetCols = new Map(); // facet index -> Promise<Array<Uint32Array|number[]>>
+
+function fetchFile(path, kind) {
+  if (!files.has(path)) {
+    const p = manifest().then((m) => get(`${path}?v=${m.version}`, kind));
+    p.catch(() => files.delete(path)); // a failed fetch may be retried later
+    files.set(path, p);
+  }
+  return files.get(path);
+}
+
+async function get(path, kind) {
+  const res = await fetch(new URL(path, BASE));
+  if (!res.ok) throw new Error(`search: ${path}: HTTP ${res.status}`);
+  if (kind === 'json') return res.json();
+  if (kind === 'text') return res.text();
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/** The manifest (fetched once). */
+export function manifest() {
+  if (!manifestP) {
+    manifestP = get('manifest.json', 'json');
+    manifestP.catch(() => { manifestP = null; });
+  }
+  return manifestP;
+}
+
+// ---- folding -------------------------------------------------------------------------------
+
+const isCjk = (cp) => (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff)
+  || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x323af);
+const WORD_RE = /[\p{L}\p{N}]/u;
+const isWordChar = (ch, cp) => (cp < 0x80 ? /[A-Za-z0-9]/.test(ch) : !isCjk(cp) && WORD_RE.test(ch));
+
+/** Loads the fold-map blocks the characters of `text` may need. */
+async function loadFoldMap(text) {
+  const m = await manifest();
+  const have = new Set(m.t2s);
+  const need = new Set();
+  for (const ch of text.normalize('NFKC')) {
+    const b = ch.codePointAt(0) >> 9;
+    if (have.has(b)) need.add(b);
+  }
+  await Promise.all([...need].map((b) => {
+    if (!t2sBlocks.has(b)) {
+      const p = fetchFile(`t2s/${b}.json`, 'json').then(({ t, s }) => {
+        const tt = [...t]; const ss = [...s];
+        tt.forEach((c, i) => t2s.set(c, ss[i]));
+      });
+      p.catch(() => t2sBlocks.delete(b));
+      t2sBlocks.set(b, p);
+    }
+    return t2sBlocks.get(b);
+  }));
+}
+
+const foldChar = (ch) => (t2s.get(ch) || ch).toLowerCase();
+
+/** Folds text as the index did (the needed map blocks must be loaded). */
+export function fold(text) {
+  let out = '';
+  for (const ch of text.normalize('NFKC')) out += foldChar(ch);
+  return out;
+}
+
+/** Folds `text` one character at a time, keeping for each folded UTF-16 unit the index of
+ *  the original character it came from (for highlighting). */
+function foldMapped(text) {
+  const chars = [...text];
+  let folded = '';
+  const from = [];
+  chars.forEach((ch, i) => {
+    const f = fold(ch);
+    folded += f;
+    for (let k = 0; k < f.length; k++) from.push(i);
+  });
+  return { chars, folded, from };
+}
+
+// ---- query parsing -------------------------------------------------------------------------
+
+/** Splits folded text into segments: {cjk: true, text} runs of Han, {cjk: false, text} words. */
+function segments(text) {
+  const out = [];
+  let cur = null;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0);
+    const kind = isCjk(cp) ? 'c' : isWordChar(ch, cp) ? 'w' : null;
+    if (cur && cur.kind === kind) cur.text += ch;
+    else {
+      if (cur) out.push(cur);
+      cur = kind ? { kind, text: ch } : null;
+    }
+  }
+  if (cur) out.push(cur);
+  return out.map((s) => ({ cjk: s.kind === 'c', text: s.text }));
+}
+
+/** Exact tokens of a segment: the n-grams whose AND (near-)certainly means the substring. */
+function exactTokens(seg) {
+  if (!seg.cjk) return [seg.text];
+  const cs = [...seg.text];
+  const n = Math.min(cs.length, 3);
+  const out = [];
+  for (let i = 0; i + n <= cs.length; i++) out.push(cs.slice(i, i + n).join(''));
+  return out;
+}
+
+/** Relaxed tokens: disjoint bigrams covering the segment (党建品牌 → 党建, 品牌). */
+function relaxedTokens(seg) {
+  const cs = [...seg.text];
+  if (!seg.cjk || cs.length < 3) return null;
+  const out = [];
+  for (let i = 0; i + 2 <= cs.length; i += 2) out.push(cs[i] + cs[i + 1]);
+  if (cs.length % 2) out.push(cs[cs.length - 2] + cs[cs.length - 1]);
+  return out;
+}
+
+/** Parses a folded query into terms: quoted phrases and space-separated words. */
+function parseQuery(folded) {
+  const terms = [];
+  const re = /["“”「」『』]([^"“”「」『』]*)["“”「」『』]?|(\S+)/gu;
+  for (const m of folded.matchAll(re)) {
+    const phrase = m[1] !== undefined;
+    const segs = segments(m[1] ?? m[2]);
+    if (!segs.length) continue;
+    terms.push({ phrase, segs, exact: segs.flatMap(exactTokens),
+      relaxed: phrase ? null : relaxTerm(segs) });
+  }
+  return terms;
+}
+
+function relaxTerm(segs) {
+  const r = segs.map((s) => relaxedTokens(s));
+  if (r.every((x) => !x)) return null;
+  return segs.flatMap((s, i) => r[i] || exactTokens(s));
+}
+
+// ---- index access --------------------------------------------------------------------------
+
+function hash(text) {
+  let h = 0x811c9dc5;
+  for (const ch of text) h = Math.imul(h ^ ch.codePointAt(0), 0x01000193) >>> 0;
+  return h >>> 0;
+}
+
+function varint(buf, st) {
+  let v = 0; let mul = 1; let b;
+  do {
+    b = buf[st.p++];
+    v += (b & 0x7f) * mul;
+    mul *= 128;
+  } while (b & 0x80);
+  return v;
+}
+
+const utf8 = new TextDecoder();
+
+/** Parses a shard's token directory (postings are decoded lazily). */
+function parseShard(buf) {
+  const st = { p: 0 };
+  const entries = new Map();
+  const count = varint(buf, st);
+  for (let i = 0; i < count; i++) {
+    const len = varint(buf, st);
+    const text = utf8.decode(buf.subarray(st.p, st.p + len));
+    st.p += len;
+    const df = varint(buf, st);
+    const flags = buf[st.p++];
+    const bytes = varint(buf, st);
+    entries.set(text, { df, flags, index: i, start: st.p, end: st.p + bytes, decoded: null });
+    st.p += bytes;
+  }
+  return { buf, entries };
+}
+
+function decodePostings(buf, e) {
+  if (e.decoded) return e.decoded;
+  const st = { p: e.start };
+  const docs = new Uint32Array(e.df);
+  const mask = new Uint8Array(e.df);
+  const tf = new Uint8Array(e.df);
+  const passage = new Uint8Array(e.df);
+  let doc = 0;
+  const dense = e.flags & 2;
+  for (let i = 0; i < e.df; i++) {
+    if (dense) {
+      // Dense list: gap << 1 | in-title/brand/org; no tf, no mask (format.rs FLAG_NO_TF).
+      const v = varint(buf, st);
+      doc += Math.floor(v / 2);
+      mask[i] = v % 2 ? 0b1 : 0b10000;
+      tf[i] = 1;
+    } else {
+      doc += varint(buf, st);
+      mask[i] = buf[st.p++];
+      tf[i] = Math.min(varint(buf, st), 255);
+    }
+    docs[i] = doc;
+    if (e.flags & 1) passage[i] = buf[st.p++];
+  }
+  const byDoc = new Map();
+  for (let i = 0; i < e.df; i++) byDoc.set(docs[i], i);
+  e.decoded = { df: e.df, docs, mask, tf, passage, byDoc };
+  return e.decoded;
+}
+
+const EMPTY = { df: 0, docs: new Uint32Array(0), mask: new Uint8Array(0), tf: new Uint8Array(0),
+  passage: new Uint8Array(0), byDoc: new Map() };
+
+/** The postings of each token (fetching only the shards they live in). */
+async function postings(tokens) {
+  const m = await manifest();
+  const out = new Map();
+  await Promise.all([...new Set(tokens)].map(async (t) => {
+    const s = hash(t) & (m.shards - 1);
+    if (!shards.has(s)) {
+      const p = fetchFile(`shards/${s}.bin`, 'bin').then(parseShard);
+      p.catch(() => shards.delete(s));
+      shards.set(s, p);
+    }
+    const sh = await shards.get(s);
+    const e = sh.entries.get(t);
+    if (!e) out.set(t, EMPTY);
+    else if (e.flags & 4) {
+      // Big list in its own file (FLAG_EXTERNAL): fetched only for this token.
+      const buf = await fetchFile(`shards/${s}-${e.index}.bin`, 'bin');
+      e.start = 0; e.end = buf.length;
+      out.set(t, decodePostings(buf, e));
+    } else out.set(t, decodePostings(sh.buf, e));
+  }));
+  return out;
+}
+
+/** A facet column: per doc, the value index (a number) or indices (an array). */
+function facetColumn(i) {
+  if (!facetCols.has(i)) {
+    const p = Promise.all([manifest(), fetchFile(`facets/${i}.bin`, 'bin')]).then(([m, buf]) => {
+      const st = { p: 1 };
+      const col = new Array(m.docs);
+      if (buf[0] === 0) {
+        for (let d = 0; d < m.docs; d++) {
+          const n = varint(buf, st);
+          if (n === 1) col[d] = varint(buf, st);
+          else {
+            const vs = [];
+            for (let k = 0; k < n; k++) vs.push(varint(buf, st));
+            col[d] = vs;
+          }
+        }
+      } else {
+        for (let v = 0; st.p < buf.length; v++) {
+          const n = varint(buf, st);
+          for (let k = 0, d = 0; k < n; k++) {
+            d += varint(buf, st);
+            col[d] = col[d] === undefined ? [v] : [].concat(col[d], v);
+          }
+        }
+      }
+      return col;
+    });
+    p.catch(() => facetCols.delete(i));
+    facetCols.set(i, p);
+  }
+  return facetCols.get(i);
+}
+
+const valuesOf = (v) => (v === undefined ? [] : typeof v === 'number' ? [v] : v);
+
+// ---- matching and ranking ------------------------------------------------------------------
+
+/** Docs holding every token (smallest list first), as a sorted array. */
+function intersect(lists) {
+  if (!lists.length) return [];
+  const sorted = [...lists].sort((a, b) => a.df - b.df);
+  let cur = Array.from(sorted[0].docs);
+  for (const l of sorted.slice(1)) {
+    cur = cur.filter((d) => l.byDoc.has(d));
+    if (!cur.length) break;
+  }
+  return cur;
+}
+
+function idf(n, df) {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+/** BM25-like score of `doc` for a token list: tf saturation, field boosts via the mask. */
+function tokenScore(m, list, doc) {
+  const i = list.byDoc.get(doc);
+  if (i === undefined) return { s: 0, mask: 0 };
+  const mask = list.mask[i];
+  let w = list.tf[i];
+  for (let f = 0; f < m.weights.length; f++) if (f !== BODY && mask & (1 << f)) w += m.weights[f];
+  return { s: idf(m.docs, list.df) * (w * (K1 + 1)) / (w + K1), mask };
+}
+
+/** Score of a term in a doc: mean token score, boosted when the whole term sits in the
+ *  title/brand/org (all tokens share that field), and by passage proximity. */
+function termScore(m, lists, tokens, doc) {
+  let sum = 0; let common = 0xff; const passages = new Set();
+  for (const t of tokens) {
+    const l = lists.get(t);
+    const { s, mask } = tokenScore(m, l, doc);
+    sum += s; common &= mask;
+    const i = l.byDoc.get(doc);
+    if (i !== undefined && l.passage[i]) passages.add(l.passage[i]);
+  }
+  let score = sum / Math.max(tokens.length, 1);
+  if (common & HIGH_FIELDS) score *= 2;
+  else if (common) score *= 1.3;
+  if (passages.size === 1) score *= 1.2;
+  return score;
+}
+
+/** Facet value getter: from the heads of the hits when they are all loaded, else the columns. */
+async function columnGetter(m, heads, fi) {
+  if (heads) return (d) => heads.get(d).m[fi];
+  const col = await facetColumn(fi);
+  return (d) => col[d];
+}
+
+async function filterDocs(m, docs, filters, heads) {
+  const active = Object.entries(filters || {}).filter(([, v]) => v && [].concat(v).length);
+  for (const [name, vals] of active) {
+    const fi = m.facets.findIndex((f) => f.name === name);
+    if (fi < 0) return [];
+    const want = new Set([].concat(vals).map((v) => m.facets[fi].values.indexOf(String(v))));
+    const col = await columnGetter(m, heads, fi);
+    docs = docs.filter((d) => valuesOf(col(d)).some((v) => want.has(v)));
+  }
+  return docs;
+}
+
+/** Facet counts over `docs` (disjunctive: a facet's counts ignore its own filter). */
+async function facetCounts(m, docs, filters, heads, names) {
+  const out = {};
+  await Promise.all(m.facets.map(async (f, fi) => {
+    if (names && !names.includes(f.name)) return;
+    const others = { ...(filters || {}) };
+    delete others[f.name];
+    const base = await filterDocs(m, docs, others, heads);
+    const col = await columnGetter(m, heads, fi);
+    const counts = new Uint32Array(f.values.length);
+    for (const d of base) for (const v of valuesOf(col(d))) counts[v]++;
+    out[f.name] = [...counts].map((c, v) => [f.values[v], c]).filter(([, c]) => c > 0)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  }));
+  return out;
+}
+
+const rankCache = new Map();
+
+/** Matches and ranks: exact hits first, then relaxed hits (all bigrams, not adjacent). */
+async function rank(folded) {
+  if (rankCache.has(folded)) return rankCache.get(folded);
+  const m = await manifest();
+  const terms = parseQuery(folded);
+  if (!terms.length) return { terms, hits: [], exact: 0, lists: new Map() };
+  const lists = await postings(terms.flatMap((t) => t.exact));
+  const exactSets = terms.map((t) => intersect(t.exact.map((x) => lists.get(x))));
+  let docs = exactSets.reduce((a, b) => { const s = new Set(b); return a.filter((d) => s.has(d)); });
+  const score = (d, key) => terms.reduce((s, t) => s + termScore(m, lists, t[key] || t.exact, d), 0);
+  const hits = docs.map((d) => ({ d, s: score(d, 'exact'), exact: true }));
+  hits.sort((a, b) => b.s - a.s || a.d - b.d);
+  const exact = hits.length;
+  if (exact < RELAX_BELOW && terms.some((t) => t.relaxed)) {
+    const rl = await postings(terms.flatMap((t) => t.relaxed || []));
+    for (const [k, v] of rl) lists.set(k, v);
+    const sets = terms.map((t) => intersect((t.relaxed || t.exact).map((x) => lists.get(x))));
+    const seen = new Set(docs);
+    docs = sets.reduce((a, b) => { const s = new Set(b); return a.filter((d) => s.has(d)); })
+      .filter((d) => !seen.has(d));
+    const more = docs.map((d) => ({ d, s: score(d, 'relaxed'), exact: false }));
+    more.sort((a, b) => b.s - a.s || a.d - b.d);
+    hits.push(...more);
+  }
+  const r = { terms, hits, exact, lists };
+  if (rankCache.size > 50) rankCache.clear();
+  rankCache.set(folded, r);
+  return r;
+}
+
+// ---- excerpts ------------------------------------------------------------------------------
+
+const ESC = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => ESC[c]);
+
+/** Ranges [start, end) of original characters whose folded text matches a needle. */
+function matchRanges(text, needles) {
+  const { chars, folded, from } = foldMapped(text);
+  const ranges = [];
+  for (const n of needles) {
+    if (!n) continue;
+    for (let i = folded.indexOf(n); i >= 0; i = folded.indexOf(n, i + 1)) {
+      ranges.push([from[i], from[i + n.length - 1] + 1, n.length]);
+    }
+  }
+  ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const merged = [];
+  for (const r of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && r[0] <= last[1]) { last[1] = Math.max(last[1], r[1]); last[2] += r[2]; } else merged.push([...r]);
+  }
+  return { chars, ranges: merged };
+}
+
+/** HTML of chars[a..b) with `ranges` wrapped in <mark>, everything else escaped. */
+function markup(chars, ranges, a, b) {
+  let html = ''; let p = a;
+  for (const [s, e] of ranges) {
+    if (e <= a || s >= b) continue;
+    const s2 = Math.max(s, a); const e2 = Math.min(e, b);
+    html += escapeHtml(chars.slice(p, s2).join('')) + '<mark>' + escapeHtml(chars.slice(s2, e2).join('')) + '</mark>';
+    p = e2;
+  }
+  return html + escapeHtml(chars.slice(p, b).join(''));
+}
+
+/** A window of about EXCERPT_CHARS characters around the best cluster of matches. */
+function excerptHtml(text, needles) {
+  const { chars, ranges } = matchRanges(text, needles);
+  if (!ranges.length) return { html: escapeHtml(chars.slice(0, EXCERPT_CHARS).join('')) + (chars.length > EXCERPT_CHARS ? '…' : ''), hits: 0 };
+  let best = 0; let bestWeight = -1;
+  for (let i = 0; i < ranges.length; i++) {
+    let w = 0;
+    for (let j = i; j < ranges.length && ranges[j][0] < ranges[i][0] + EXCERPT_CHARS; j++) w += ranges[j][2];
+    if (w > bestWeight) { bestWeight = w; best = i; }
+  }
+  let a = Math.max(0, ranges[best][0] - 20);
+  const b = Math.min(chars.length, a + EXCERPT_CHARS);
+  a = Math.max(0, Math.min(a, b - EXCERPT_CHARS));
+  return { html: (a > 0 ? '…' : '') + markup(chars, ranges, a, b) + (b < chars.length ? '…' : ''), hits: ranges.length };
+}
+
+/** Needles to highlight: the query segments, and for relaxed hits their bigram pieces. */
+function needlesFor(terms, exact) {
+  const n = terms.flatMap((t) => t.segs.map((s) => s.text));
+  if (!exact) for (const t of terms) if (t.relaxed) n.push(...t.relaxed);
+  return [...new Set(n)].sort((a, b) => b.length - a.length);
+}
+
+const headOf = (d) => fetchFile(`fragments/${d}.json`, 'json');
+
+async function resultFor(m, r, hit) {
+  const head = await headOf(hit.d);
+  if (head.f) [...head.f[0]].forEach((c, i) => t2s.set(c, [...head.f[1]][i]));
+  const needles = needlesFor(r.terms, hit.exact);
+  // The passage holding the query: from the postings of the rarer tokens (they record it).
+  const votes = new Map();
+  for (const t of r.terms.flatMap((x) => (hit.exact ? x.exact : x.relaxed || x.exact))) {
+    const l = r.lists.get(t); const i = l && l.byDoc.get(hit.d);
+    if (i !== undefined && l.passage[i]) votes.set(l.passage[i], (votes.get(l.passage[i]) || 0) + 1);
+  }
+  let ex = excerptHtml(head.x, needles);
+  let p = [...votes].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0];
+  if (!p && !ex.hits && head.n > 0) p = 1;
+  if (p) {
+    const text = await fetchFile(`fragments/${hit.d}-${p}.txt`, 'text').catch(() => '');
+    const body = excerptHtml(text, needles);
+    if (body.hits && body.hits >= ex.hits) ex = body;
+  }
+  const meta = { date: head.d, kind: head.k, exact: hit.exact };
+  m.facets.forEach((f, fi) => { meta[f.name] = valuesOf(head.m?.[fi]).map((v) => f.values[v]); });
+  const title = matchRanges(head.t, needles);
+  return { url: head.u, title: head.t, titleHtml: markup(title.chars, title.ranges, 0, title.chars.length),
+    excerpt: ex.html, meta };
+}
+
+/**
+ * Searches the index.
+ * @param {string} query space-separated terms (AND); "quoted phrases" match exactly
+ * @param {{filters?: Object<string, string|string[]>, limit?: number, facets?: boolean|string[]}} opts
+ *   `facets`: counts for every facet (true, the default), none (false) or the named ones (each
+ *   facet with many hits costs one column download; tags is the largest).
+ * @returns {Promise<{total:number, exact:number, results:Array, facets:Object}>}
+ */
+export async function search(query, { filters = {}, limit = 10, facets = true } = {}) {
+  const m = await manifest();
+  await loadFoldMap(query);
+  const r = await rank(fold(query));
+  const all = r.hits.map((h) => h.d);
+  // Few hits: their heads (needed to show them anyway) carry their facet values, so filters
+  // and counts need no facet column. Many hits: the columns (fetched once, then cached).
+  let heads = null;
+  if (all.length <= limit) {
+    const hs = await Promise.all(all.map(headOf));
+    heads = new Map(all.map((d, i) => [d, hs[i]]));
+  }
+  const keep = new Set(await filterDocs(m, all, filters, heads));
+  const hits = r.hits.filter((h) => keep.has(h.d));
+  const results = await Promise.all(hits.slice(0, limit).map((h) => resultFor(m, r, h)));
+  const out = { total: hits.length, exact: hits.filter((h) => h.exact).length, results, facets: {} };
+  if (facets) out.facets = await facetCounts(m, all, filters, heads, Array.isArray(facets) ? facets : null);
+  return out;
+}
