@@ -158,21 +158,27 @@ fn css_urls(css: &str) -> Vec<String> {
         .collect()
 }
 
-/// The search client's requests: the manifest, then every file it names.
+/// The search client's requests after the manifest, as `xianfeng-search.js` makes them
+/// (relative to its own URL, with `?v=<version>`): the fold-map blocks, facet columns,
+/// every shard and every excerpt fragment.
 fn search_urls(manifest: &serde_json::Value, search_dir: &str) -> Vec<String> {
-    let mut urls = Vec::new();
-    for key in ["t2s", "facetData"] {
-        if let Some(f) = manifest[key].as_str() {
-            urls.push(format!("{search_dir}{f}"));
-        }
+    let v = manifest["version"].as_str().unwrap_or("");
+    let mut files = Vec::new();
+    match &manifest["t2s"] {
+        serde_json::Value::Array(blocks) => files.extend(blocks.iter().map(|b| format!("t2s/{b}.json"))),
+        serde_json::Value::String(f) => files.push(f.clone()),
+        _ => {}
+    }
+    if let Some(facets) = manifest["facets"].as_array() {
+        files.extend((0..facets.len()).map(|i| format!("facets/{i}.bin")));
     }
     if let Some(n) = manifest["shards"].as_u64() {
-        urls.extend((0..n).map(|i| format!("{search_dir}shards/{i}.bin")));
+        files.extend((0..n).map(|i| format!("shards/{i}.bin")));
     }
-    if let (Some(dir), Some(docs)) = (manifest["fragments"].as_str(), manifest["docs"].as_u64()) {
-        urls.extend((0..docs).map(|i| format!("{search_dir}{dir}{i}.json")));
+    if let Some(docs) = manifest["docs"].as_u64() {
+        files.extend((0..docs).map(|i| format!("fragments/{i}.json")));
     }
-    urls
+    files.into_iter().map(|f| format!("{search_dir}{f}?v={v}")).collect()
 }
 
 #[test]
