@@ -356,7 +356,7 @@ fn run_lines(text: &str) -> Vec<String> {
 }
 
 #[test]
-fn minimal_example_builds() {
+fn minimal_example_builds_and_passes_check() {
     let out = tempfile::tempdir().unwrap();
     let result = xianfeng()
         .arg("build")
@@ -367,6 +367,8 @@ fn minimal_example_builds() {
         .unwrap();
     assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
     assert!(out.path().join("public/cases/rang-wo-xian-lai/index.html").is_file());
+    let check = xianfeng().arg("check").arg(repo_root().join("examples/minimal")).output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
 }
 
 /// Output paths of a built site, relative and sorted.
