@@ -172,8 +172,27 @@ pub fn case_view(site: &Site, shared: &Shared, index: usize) -> Value {
     obj.insert("previous".into(), case.previous.map_or(Value::Null, |p| shared.summaries[p].clone()));
     obj.insert("next".into(), case.next.map_or(Value::Null, |n| shared.summaries[n].clone()));
     obj.insert("extra".into(), json!(m.extra));
+    obj.insert("extra_items".into(), extra_items(&m.extra));
     obj.insert("draft".into(), json!(m.draft));
     v
+}
+
+/// Extra front-matter values a reader can see as text (`contact: 张三`, `branch_count: 12`,
+/// lists of such), so fields the theme does not know are still shown, not lost.
+fn extra_items(extra: &crate::content::model::Extra) -> Value {
+    fn text(v: &Value) -> Option<String> {
+        match v {
+            Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(if *b { "是" } else { "否" }.to_string()),
+            Value::Array(items) => {
+                let parts: Vec<String> = items.iter().filter_map(text).collect();
+                (!parts.is_empty() && parts.len() == items.len()).then(|| parts.join("、"))
+            }
+            _ => None,
+        }
+    }
+    Value::Array(extra.iter().filter_map(|(k, v)| text(v).map(|t| json!({"key": k, "value": t}))).collect())
 }
 
 fn case_terms(site: &Site, shared: &Shared, index: usize) -> Value {
