@@ -7,6 +7,7 @@ use crate::linkcheck::external::ExternalOptions;
 use crate::pipeline::{self, BuildOptions};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -38,6 +39,24 @@ enum Command {
         /// Ignore the build cache in SITE/.xianfeng/
         #[arg(long)]
         no_cache: bool,
+    },
+    /// Build into memory, serve, watch for changes, rebuild and live-reload open pages
+    Serve {
+        /// The site folder (holding site.yaml and content/)
+        #[arg(default_value = ".")]
+        site: PathBuf,
+        /// Port to listen on (0 picks a free one)
+        #[arg(short, long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; the default keeps the site (and drafts) on this machine
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Open the site in a browser
+        #[arg(long)]
+        open: bool,
+        /// Include drafts and future-dated cases
+        #[arg(long)]
+        drafts: bool,
     },
     /// Validate everything the build validates; writes nothing
     Check {
@@ -75,6 +94,9 @@ pub fn run() -> ExitCode {
         Command::Build { site, output, base_url, drafts, no_cache: _ } => {
             let opts = BuildOptions { site_root: site, output_dir: output, base_url, drafts, ..Default::default() };
             build(&opts)
+        }
+        Command::Serve { site, port, bind, open, drafts } => {
+            crate::serve::run(crate::serve::ServeOptions { site, port, bind, open, drafts })
         }
         Command::Check { site, format, external, drafts } => check(&site, format, external, drafts),
         Command::New { slug, site, compilation } => report(crate::scaffold::new_content(&site, &slug, compilation)),

@@ -303,14 +303,24 @@ fn render_job(
         }
     };
     let current_path = url_of_output(site, &path);
+    let current_url = site.permalink(&current_path);
+    // `serve` only: skip Tera when everything this page is made of is unchanged.
+    let mut key = crate::incremental::PageKey::new(templates.fingerprint(), template);
+    if let Some(k) = key.as_mut() {
+        k.add_json(&vars).add_json(&shared.site).add_str(lang).add_str(&current_url).add_str(&current_path);
+    }
+    if let Some(html) = crate::incremental::cached_page(&path, &key) {
+        return Ok((path, html));
+    }
     let mut context =
         tera::Context::from_value(vars).map_err(|e| Diagnostic::error("template", template, e.to_string()))?;
     context.insert("site", &shared.site);
     context.insert("lang", lang);
-    context.insert("current_url", &site.permalink(&current_path));
+    context.insert("current_url", &current_url);
     context.insert("current_path", &current_path);
     context.insert("xianfeng_version", env!("CARGO_PKG_VERSION"));
     let html = templates.render(template, &context)?;
+    crate::incremental::store_page(&path, &key, &html);
     Ok((path, html))
 }
 

@@ -11,6 +11,8 @@ pub struct TemplateSet {
     tera: Tera,
     /// Template name → (source text, where it came from) for error locations.
     sources: BTreeMap<String, (String, String)>,
+    /// What every page's HTML depends on besides its context (see `incremental`).
+    fingerprint: Option<blake3::Hash>,
 }
 
 impl TemplateSet {
@@ -34,6 +36,7 @@ impl TemplateSet {
                 )),
             }
         }
+        let fingerprint = fingerprint(&sources, base_path, &asset_urls);
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".htm"]);
         tera.set_escape_fn(escape_html);
@@ -54,10 +57,16 @@ impl TemplateSet {
             }
         }
         if errors.is_empty() {
-            Ok(TemplateSet { tera, sources })
+            Ok(TemplateSet { tera, sources, fingerprint })
         } else {
             Err(errors)
         }
+    }
+
+    /// Hash of every template source, the base path and the asset URLs; None when a template
+    /// calls an impure Tera function, so pages are never served from the `serve` cache.
+    pub fn fingerprint(&self) -> Option<blake3::Hash> {
+        self.fingerprint
     }
 
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
@@ -74,6 +83,33 @@ impl TemplateSet {
             template_error(name, origin, text, &e)
         })
     }
+}
+
+fn fingerprint(
+    sources: &BTreeMap<String, (String, String)>,
+    base_path: &str,
+    asset_urls: &HashMap<String, String>,
+) -> Option<blake3::Hash> {
+    if sources.values().any(|(text, _)| crate::incremental::is_impure_template(text)) {
+        return None;
+    }
+    let mut h = blake3::Hasher::new();
+    for (name, (text, _)) in sources {
+        for part in [name.as_str(), text.as_str()] {
+            h.update(&(part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+    }
+    h.update(base_path.as_bytes());
+    let mut assets: Vec<_> = asset_urls.iter().collect();
+    assets.sort();
+    for (from, to) in assets {
+        h.update(from.as_bytes());
+        h.update(&[0]);
+        h.update(to.as_bytes());
+        h.update(&[0]);
+    }
+    Some(h.finalize())
 }
 
 fn register(tera: &mut Tera, base_path: &str, asset_urls: HashMap<String, String>) {

@@ -13,7 +13,7 @@ use crate::config::SiteConfig;
 use crate::content::model::{CaseMeta, CompilationMeta, Kind, Lang, Meta, PageMeta, SourceFile};
 use crate::content::Loaded;
 use crate::diagnostics::Diagnostic;
-use crate::markdown::{self, MarkdownOptions, Rendered};
+use crate::markdown::{MarkdownOptions, Rendered};
 use chrono::NaiveDate;
 use links::FileLinks;
 use rayon::prelude::*;
@@ -136,7 +136,7 @@ pub fn build_model(
         .map(|p| {
             let file = &published[p.file];
             let resolver = FileLinks { urls: &urls, base_path: &base_path, dir_url: p.dir_url.clone() };
-            markdown::render(&file.body, &md_options, &resolver, &file.rel_path, file.body_line)
+            crate::incremental::render_markdown(&file.body, &md_options, &resolver, &file.rel_path, file.body_line)
         })
         .collect();
 

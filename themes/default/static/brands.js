@@ -113,7 +113,7 @@
     } else {
       var short = String(b.b || "").replace(/[“”「」"]/g, "").trim();
       var len = Array.from ? Array.from(short).length : short.length;
-      var size = len <= 2 ? "tile-xl" : len <= 4 ? "tile-l" : len <= 8 ? "tile-m" : "tile-s";
+      var size = len <= 2 ? "tile-xl" : len === 3 ? "tile-l tile-l3" : len === 4 ? "tile-l" : len <= 8 ? "tile-m" : "tile-s";
       var tile = el("div", "tile " + tileClass(b.b || ""));
       tile.setAttribute("aria-hidden", "true");
       tile.appendChild(el("span", "tile-text " + size, short));

@@ -1,0 +1,221 @@
+//! `xianfeng serve`: build into memory, serve over HTTP, watch the sources, rebuild, live-reload.
+//!
+//! The served site is always a complete `Output` from `pipeline::build_output`, swapped in whole
+//! after each successful build, so what `serve` shows is what `build` would write. A failed
+//! build keeps the last good output and adds an error overlay to every HTML response.
+//!
+//! Concerns, one module each: `server` (HTTP), `paths` (request path → output key, the safety
+//! boundary), `mime` (content types), `watcher` (notify + debouncer, what counts as a change),
+//! `rebuild` (build, swap, terminal line), `reload` (SSE and the injected script), `overlay`
+//! (the error overlay).
+
+mod mime;
+mod overlay;
+pub mod paths;
+mod rebuild;
+mod reload;
+mod server;
+mod watcher;
+
+pub use overlay::{INJECT_END, INJECT_START};
+
+use crate::diagnostics::Diagnostic;
+use crate::output::Output;
+use crate::pipeline::BuildOptions;
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::{Arc, RwLock};
+use tokio::sync::broadcast;
+
+/// What `xianfeng serve` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub site: PathBuf,
+    /// 0 picks a free port (tests use it); the chosen address is printed on stdout.
+    pub port: u16,
+    pub bind: IpAddr,
+    pub open: bool,
+    pub drafts: bool,
+}
+
+/// One state of the served site: the last good output, and the errors of the last build if it
+/// failed.
+pub struct Snapshot {
+    pub output: Arc<Output>,
+    /// Errors of the latest build; empty when it succeeded.
+    pub errors: Vec<Diagnostic>,
+    /// Increases with every finished build, good or bad; pages carry it to know they are stale.
+    pub version: u64,
+}
+
+/// A finished build, as announced to open tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Change {
+    pub version: u64,
+    /// Only stylesheets changed: tabs can swap them without a reload.
+    pub css_only: bool,
+}
+
+/// Shared between the HTTP handlers and the rebuild thread.
+pub struct State {
+    snapshot: RwLock<Arc<Snapshot>>,
+    changes: broadcast::Sender<Change>,
+    /// Tells tabs of a previous server process that they must reload.
+    pub server_id: u64,
+}
+
+impl State {
+    fn new(snapshot: Snapshot) -> State {
+        let (changes, _) = broadcast::channel(16);
+        let server_id =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
+        State { snapshot: RwLock::new(Arc::new(snapshot)), changes, server_id }
+    }
+
+    /// The snapshot to answer a request from (cheap: one Arc clone).
+    pub fn current(&self) -> Arc<Snapshot> {
+        // A poisoned lock still holds a complete snapshot: the swap is a single assignment.
+        self.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Swaps in a new snapshot and tells every open tab.
+    fn publish(&self, snapshot: Snapshot, css_only: bool) {
+        let version = snapshot.version;
+        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
+        // No receivers (no open tab) is not an error.
+        let _ = self.changes.send(Change { version, css_only });
+    }
+
+    fn subscribe(&self) -> broadcast::Receiver<Change> {
+        self.changes.subscribe()
+    }
+}
+
+/// Runs the server until Ctrl-C. Exit 1 when the site folder or the port is unusable.
+pub fn run(opts: ServeOptions) -> ExitCode {
+    let root = match std::fs::canonicalize(&opts.site) {
+        Ok(r) if r.is_dir() => r,
+        _ => {
+            eprintln!("error: the site folder {} does not exist", opts.site.display());
+            return ExitCode::from(1);
+        }
+    };
+    let listener = match bind(opts.bind, opts.port) {
+        Ok(l) => l,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(1);
+        }
+    };
+    let addr = match listener.local_addr() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: cannot read the server's address: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let build_opts = BuildOptions {
+        site_root: root.clone(),
+        base_url: Some(local_base_url(addr)),
+        drafts: opts.drafts,
+        ..Default::default()
+    };
+    // Rebuilds reuse unchanged Markdown and pages; `build` never turns this on.
+    crate::incremental::enable();
+    let state = Arc::new(State::new(rebuild::initial(&build_opts)));
+    let watch = match watcher::start(&root) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot watch {}: {e}", root.display());
+            return ExitCode::from(1);
+        }
+    };
+    rebuild::spawn(state.clone(), build_opts, watch);
+    announce(addr, &opts);
+    server::run(listener, state)
+}
+
+/// Binds the socket, turning the usual failures into one actionable line.
+fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, String> {
+    let addr = SocketAddr::new(ip, port);
+    TcpListener::bind(addr).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => format!(
+            "error: port {port} on {ip} is already in use (another `xianfeng serve`?); choose another with `--port`, e.g. `--port {}`",
+            port.wrapping_add(1).max(1024)
+        ),
+        std::io::ErrorKind::PermissionDenied => {
+            format!("error: not allowed to listen on {addr}; use a port above 1023 with `--port`")
+        }
+        std::io::ErrorKind::AddrNotAvailable => {
+            format!("error: {ip} is not an address of this machine; leave out `--bind` to use 127.0.0.1")
+        }
+        _ => format!("error: cannot listen on {addr}: {e}"),
+    })
+}
+
+/// The base_url pages are built with: the address the browser uses.
+fn local_base_url(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        ip if ip.is_unspecified() => IpAddr::from([127, 0, 0, 1]),
+        ip => ip,
+    };
+    format!("http://{}", SocketAddr::new(ip, addr.port()))
+}
+
+/// Prints the address on stdout (tests and scripts read it), and opens a browser if asked.
+fn announce(addr: SocketAddr, opts: &ServeOptions) {
+    let url = format!("{}/", local_base_url(addr));
+    println!("serving on {url}");
+    let _ = std::io::stdout().flush();
+    if !addr.ip().is_loopback() {
+        eprintln!("warning: listening on {} makes the site (drafts included) visible to the network", addr.ip());
+    }
+    eprintln!("watching for changes; press Ctrl-C to stop");
+    if opts.open {
+        open_browser(&url);
+    }
+}
+
+/// Best effort: a missing opener is not worth an error.
+fn open_browser(url: &str) {
+    let (program, args): (&str, Vec<&str>) = if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else if cfg!(windows) {
+        ("cmd", vec!["/C", "start", "", url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    let spawned = std::process::Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if spawned.is_err() {
+        eprintln!("note: could not open a browser; visit {url}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_uses_loopback_for_unspecified_binds() {
+        let addr: SocketAddr = "0.0.0.0:1111".parse().unwrap();
+        assert_eq!(local_base_url(addr), "http://127.0.0.1:1111");
+        let v6: SocketAddr = "[::1]:8080".parse().unwrap();
+        assert_eq!(local_base_url(v6), "http://[::1]:8080");
+    }
+
+    #[test]
+    fn port_in_use_is_one_clear_line() {
+        let held = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = held.local_addr().unwrap().port();
+        let message = bind(IpAddr::from([127, 0, 0, 1]), port).unwrap_err();
+        assert!(message.contains("already in use") && message.contains("--port"), "{message}");
+        assert!(!message.contains('\n'));
+    }
+}

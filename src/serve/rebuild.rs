@@ -1,0 +1,186 @@
+//! Rebuilding on change: one thread takes the watcher's batches, coalesces whatever queued up
+//! while it was building, runs the full pipeline and swaps the result in.
+//!
+//! Every rebuild is a complete `build_output`, so the served site is by construction what
+//! `xianfeng build` would write for the same sources (created, deleted and renamed files
+//! included). A failed build keeps the previous output and records the errors for the overlay.
+
+use super::watcher::{relevant_paths, Watch};
+use super::{Snapshot, State};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::Output;
+use crate::pipeline::{build_output, BuildOptions, Built};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The first build, before the server answers. A failure still serves (the overlay).
+pub fn initial(opts: &BuildOptions) -> Snapshot {
+    match build_output(opts) {
+        Ok(built) => {
+            crate::incremental::finish_build();
+            print_all(&built.warnings);
+            eprintln!(
+                "built {} pages ({} cases, {} files) in {} ms",
+                built.pages,
+                built.cases,
+                built.output.len(),
+                built.millis
+            );
+            Snapshot { output: Arc::new(built.output), errors: Vec::new(), version: 1 }
+        }
+        Err(diagnostics) => {
+            print_all(&diagnostics.0);
+            eprintln!("build failed: {}; fix and save, the server keeps watching", count(&diagnostics));
+            Snapshot {
+                output: Arc::new(Output::default()),
+                errors: diagnostics.errors().cloned().collect(),
+                version: 1,
+            }
+        }
+    }
+}
+
+/// Starts the rebuild thread; it ends with the process.
+pub fn spawn(state: Arc<State>, opts: BuildOptions, watch: Watch) {
+    let spawned = std::thread::Builder::new().name("xianfeng-rebuild".into()).spawn(move || run(&state, &opts, watch));
+    if let Err(e) = spawned {
+        eprintln!("warning: cannot start the rebuild thread ({e}); changes will not be picked up");
+    }
+}
+
+fn run(state: &State, opts: &BuildOptions, mut watch: Watch) {
+    let mut last_warnings: Vec<Diagnostic> = Vec::new();
+    while let Ok(first) = watch.events.recv() {
+        let mut batch = Batch::default();
+        batch.add(&watch.root, first);
+        // Builds are slower than saves: everything that arrived meanwhile goes into one build.
+        while let Ok(more) = watch.events.try_recv() {
+            batch.add(&watch.root, more);
+        }
+        watch.refresh();
+        if batch.changed.is_empty() && !batch.watcher_failed {
+            continue;
+        }
+        rebuild(state, opts, &batch, &mut last_warnings);
+    }
+}
+
+/// What a group of watcher reports changed.
+#[derive(Default)]
+struct Batch {
+    changed: BTreeSet<PathBuf>,
+    /// The watcher lost events (e.g. inotify queue overflow): rebuild to be safe.
+    watcher_failed: bool,
+}
+
+impl Batch {
+    fn add(&mut self, root: &std::path::Path, result: notify_debouncer_full::DebounceEventResult) {
+        if let Err(errors) = &result {
+            for e in errors {
+                eprintln!("warning: file watcher: {e}");
+            }
+            self.watcher_failed = true;
+        }
+        self.changed.extend(relevant_paths(root, &result));
+    }
+}
+
+fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, last_warnings: &mut Vec<Diagnostic>) {
+    let started = Instant::now();
+    let previous = state.current();
+    let version = previous.version + 1;
+    let what = describe(&batch.changed);
+    match build_output(opts) {
+        Ok(built) => {
+            crate::incremental::finish_build();
+            if built.warnings != *last_warnings {
+                print_all(&built.warnings);
+                last_warnings.clone_from(&built.warnings);
+            }
+            let css_only =
+                previous.errors.is_empty() && only_css(&batch.changed) && same_paths(&previous.output, &built.output);
+            let Built { output, pages, .. } = built;
+            drop(previous);
+            state.publish(Snapshot { output: Arc::new(output), errors: Vec::new(), version }, css_only);
+            let how = if css_only { ", styles swapped" } else { "" };
+            eprintln!("{} {what} → {pages} pages in {} ms{how}", clock(), started.elapsed().as_millis());
+        }
+        Err(diagnostics) => {
+            print_all(&diagnostics.0);
+            let errors = diagnostics.errors().cloned().collect();
+            let output = previous.output.clone();
+            drop(previous);
+            state.publish(Snapshot { output, errors, version }, false);
+            eprintln!("{} {what} → build failed: {}; serving the last good pages", clock(), count(&diagnostics));
+        }
+    }
+}
+
+/// `content/cases/a.md, site.yaml (+4 more)`.
+fn describe(changed: &BTreeSet<PathBuf>) -> String {
+    if changed.is_empty() {
+        return "(watcher lost events)".into();
+    }
+    let shown: Vec<String> = changed.iter().take(3).map(|p| p.to_string_lossy().replace('\\', "/")).collect();
+    let more = changed.len().saturating_sub(3);
+    if more > 0 {
+        format!("{} (+{more} more)", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
+}
+
+/// Only stylesheets of the theme or site changed.
+fn only_css(changed: &BTreeSet<PathBuf>) -> bool {
+    !changed.is_empty()
+        && changed.iter().all(|p| {
+            let in_static = p.components().any(|c| c.as_os_str() == "static");
+            in_static && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("css"))
+        })
+}
+
+/// Same output paths: a stylesheet whose URL is fingerprinted changes paths, and then the pages
+/// pointing at it changed too and need a reload.
+fn same_paths(a: &Output, b: &Output) -> bool {
+    a.files.len() == b.files.len() && a.files.keys().eq(b.files.keys())
+}
+
+fn print_all(diagnostics: &[Diagnostic]) {
+    for d in diagnostics {
+        eprintln!("{d}\n");
+    }
+}
+
+fn count(d: &Diagnostics) -> String {
+    let (e, w) = (d.errors().count(), d.warnings().count());
+    format!("{e} error{}, {w} warning{}", if e == 1 { "" } else { "s" }, if w == 1 { "" } else { "s" })
+}
+
+fn clock() -> String {
+    chrono::Local::now().format("%H:%M:%S").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(paths: &[&str]) -> BTreeSet<PathBuf> {
+        paths.iter().map(PathBuf::from).collect()
+    }
+
+    #[test]
+    fn describes_up_to_three_files() {
+        assert_eq!(describe(&set(&["a.md"])), "a.md");
+        assert_eq!(describe(&set(&["a", "b", "c", "d", "e"])), "a, b, c (+2 more)");
+    }
+
+    #[test]
+    fn css_only_changes() {
+        assert!(only_css(&set(&["static/style.css", "themes/default/static/print.CSS"])));
+        assert!(!only_css(&set(&["static/style.css", "content/cases/a.md"])));
+        assert!(!only_css(&set(&["templates/x.css"])));
+        assert!(!only_css(&set(&[])));
+    }
+}
