@@ -29,6 +29,9 @@ pub struct BuildOptions {
     pub today: Option<NaiveDate>,
     /// Broken links made by templates are errors (`check`), not warnings (`build`, `serve`).
     pub strict_links: bool,
+    /// Keep static files under their plain names (`serve`: nothing is cached there, and a
+    /// stylesheet edit can then be swapped in without reloading the page).
+    pub no_fingerprint: bool,
 }
 
 impl BuildOptions {
@@ -76,7 +79,10 @@ pub fn build_output(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     stage.lap("site model (markdown, taxonomies)");
 
     // Fingerprinted names are known before rendering: templates print them through asset().
-    let asset_plan = theme.as_ref().map(|t| fingerprint::plan(&t.statics)).unwrap_or_default();
+    let asset_plan = match &theme {
+        Some(t) if !opts.no_fingerprint => fingerprint::plan(&t.statics),
+        _ => Default::default(),
+    };
     let asset_urls: HashMap<String, String> = asset_plan.clone().into_iter().collect();
     let templates = theme.as_ref().map(|t| TemplateSet::new(t, &site.base_path, asset_urls));
     let templates = match templates {
