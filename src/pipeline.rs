@@ -6,13 +6,14 @@
 use crate::config::{load_config, SiteConfig};
 use crate::content::{load_content, LoadOptions};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::linkcheck::external::{check_external, ExternalOptions};
 use crate::output::{write_atomically, Entry, Output};
 use crate::render::{render_site, TemplateSet};
 use crate::site::{build_model, ModelOptions, Site};
 use crate::theme::{load_theme, Origin};
-use crate::{feeds, search};
+use crate::{feeds, fingerprint, linkcheck, search, sitecheck};
 use chrono::NaiveDate;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -26,6 +27,11 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// "Today" for leaving out future-dated cases (tests pin it).
     pub today: Option<NaiveDate>,
+    /// Broken links made by templates are errors (`check`), not warnings (`build`, `serve`).
+    pub strict_links: bool,
+    /// Keep static files under their plain names (`serve`: nothing is cached there, and a
+    /// stylesheet edit can then be swapped in without reloading the page).
+    pub no_fingerprint: bool,
 }
 
 impl BuildOptions {
@@ -41,6 +47,8 @@ pub struct Built {
     pub cases: usize,
     pub pages: usize,
     pub millis: u128,
+    /// External URLs of the output → the file first linking them (for `check --external`).
+    pub external_links: BTreeMap<String, String>,
 }
 
 /// Builds the site in memory. Err holds every diagnostic of the run (errors and warnings).
@@ -70,7 +78,12 @@ pub fn build_output(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     diagnostics.extend(model_diags);
     stage.lap("site model (markdown, taxonomies)");
 
-    let asset_urls = HashMap::new();
+    // Fingerprinted names are known before rendering: templates print them through asset().
+    let asset_plan = match &theme {
+        Some(t) if !opts.no_fingerprint => fingerprint::plan(&t.statics),
+        _ => Default::default(),
+    };
+    let asset_urls: HashMap<String, String> = asset_plan.clone().into_iter().collect();
     let templates = theme.as_ref().map(|t| TemplateSet::new(t, &site.base_path, asset_urls));
     let templates = match templates {
         Some(Ok(t)) => Some(t),
@@ -91,6 +104,7 @@ pub fn build_output(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     diagnostics.extend(render_site(&site, &templates, &mut output));
     stage.lap("render");
     add_statics(&mut output, &theme.statics, &site);
+    fingerprint::add_copies(&mut output, &asset_plan);
     add_feeds(&mut output, &site);
     stage.lap("feeds");
     if site.config.search {
@@ -106,13 +120,46 @@ pub fn build_output(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     if diagnostics.has_errors() {
         return Err(finish(diagnostics, root));
     }
+    let links = linkcheck::check_output(&output, &site, root, opts.strict_links);
+    diagnostics.extend(links.diagnostics);
+    diagnostics.extend(sitecheck::duplicate_brands(&site));
+    stage.lap("link check");
+    if diagnostics.has_errors() {
+        return Err(finish(diagnostics, root));
+    }
+    fingerprint::remove_unused_originals(&mut output, &asset_plan, &links.referenced);
     let pages = output.files.keys().filter(|p| p.ends_with(".html")).count();
     let warnings = finish(diagnostics, root).0;
-    Ok(Built { cases: site.cases.len(), pages, output, warnings, millis: started.elapsed().as_millis() })
+    Ok(Built {
+        cases: site.cases.len(),
+        pages,
+        output,
+        warnings,
+        millis: started.elapsed().as_millis(),
+        external_links: links.external,
+    })
 }
 
 fn finish(mut diagnostics: Diagnostics, root: &Path) -> Diagnostics {
     diagnostics.0 = diagnostics.0.into_iter().map(|d| d.relative_to(root)).collect();
+    diagnostics.sort();
+    diagnostics
+}
+
+/// `xianfeng check`: everything the build checks, plus external links when asked; writes
+/// nothing. Returns every diagnostic, sorted.
+pub fn check(opts: &BuildOptions, external: Option<&ExternalOptions>) -> Diagnostics {
+    let mut diagnostics = match build_output(opts) {
+        Ok(built) => {
+            let mut d = Diagnostics(built.warnings);
+            if let Some(ext) = external {
+                d.extend(check_external(&built.external_links, ext));
+            }
+            d
+        }
+        // External links are checked only once the site builds: the link list comes from its pages.
+        Err(d) => d,
+    };
     diagnostics.sort();
     diagnostics
 }

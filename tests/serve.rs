@@ -305,6 +305,8 @@ fn an_edit_is_served_and_matches_a_fresh_build_file_by_file() {
     let fresh = build_output(&BuildOptions {
         site_root: std::fs::canonicalize(site.root()).unwrap(),
         base_url: Some(format!("http://127.0.0.1:{}", server.port)),
+        // serve keeps plain static names (no fingerprints), as the served site does.
+        no_fingerprint: true,
         ..Default::default()
     })
     .unwrap_or_else(|d| panic!("fresh build failed: {:?}", d.0));
@@ -484,6 +486,8 @@ fn demo_site_with_default_theme_matches_a_fresh_build_after_edits() {
     let fresh = build_output(&BuildOptions {
         site_root: std::fs::canonicalize(site.root()).unwrap(),
         base_url: Some(format!("http://127.0.0.1:{}", server.port)),
+        // serve keeps plain static names (no fingerprints), as the served site does.
+        no_fingerprint: true,
         ..Default::default()
     })
     .unwrap_or_else(|d| panic!("fresh build failed: {:?}", d.0));

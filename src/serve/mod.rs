@@ -120,6 +120,7 @@ pub fn run(opts: ServeOptions) -> ExitCode {
         site_root: root.clone(),
         base_url: Some(local_base_url(addr)),
         drafts: opts.drafts,
+        no_fingerprint: true,
         ..Default::default()
     };
     // Rebuilds reuse unchanged Markdown and pages; `build` never turns this on.

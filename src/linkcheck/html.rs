@@ -1,0 +1,247 @@
+//! A small scanner for the HTML xianfeng itself writes: the URLs in `href`, `src`, `srcset`,
+//! `poster` and `action`, and the `id`s (and `<a name>`s) a fragment can point at.
+//!
+//! Not a full HTML parser: it skips comments, doctype, and the raw text of `<script>` and
+//! `<style>`, reads quoted and unquoted attribute values and decodes character references,
+//! which is all that templates and the Markdown renderer produce. Tera's autoescape writes `/`
+//! as `&#x2F;`, so decoding is needed before a URL can be resolved.
+
+use std::collections::HashSet;
+
+/// One URL found in a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ref {
+    pub url: String,
+    /// The attribute it came from (`href`, `src`, ...).
+    pub attr: &'static str,
+    /// Byte offset of the attribute in the page, for a line number.
+    pub offset: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub refs: Vec<Ref>,
+    pub ids: HashSet<String>,
+}
+
+/// Scans one page.
+pub fn scan(html: &str) -> Scan {
+    let mut out = Scan::default();
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(lt) = find(bytes, i, b"<") {
+        let rest = &html[lt..];
+        i = if rest.starts_with("<!--") {
+            find(bytes, lt + 4, b"-->").map_or(bytes.len(), |e| e + 3)
+        } else if rest.starts_with("<!") || rest.starts_with("<?") || rest.starts_with("</") {
+            find(bytes, lt, b">").map_or(bytes.len(), |e| e + 1)
+        } else {
+            scan_tag(html, lt, &mut out)
+        };
+    }
+    out
+}
+
+/// Reads the tag starting at `lt`; returns where scanning goes on.
+fn scan_tag(html: &str, lt: usize, out: &mut Scan) -> usize {
+    let bytes = html.as_bytes();
+    let name_end = (lt + 1..bytes.len())
+        .find(|&k| bytes[k].is_ascii_whitespace() || bytes[k] == b'>' || bytes[k] == b'/')
+        .unwrap_or(bytes.len());
+    let name = html[lt + 1..name_end].to_ascii_lowercase();
+    if name.is_empty() || !name.as_bytes()[0].is_ascii_alphabetic() {
+        return lt + 1;
+    }
+    let (attrs, end) = attributes(html, name_end);
+    for (key, value, offset) in attrs {
+        record(&name, key, value, offset, out);
+    }
+    // Raw text elements: their content is not markup.
+    if name == "script" || name == "style" {
+        let close = format!("</{name}");
+        return find_ignore_case(bytes, end, close.as_bytes()).unwrap_or(bytes.len());
+    }
+    end
+}
+
+fn record(tag: &str, key: &str, value: String, offset: usize, out: &mut Scan) {
+    match key {
+        "id" => {
+            out.ids.insert(value);
+        }
+        "name" if tag == "a" => {
+            out.ids.insert(value);
+        }
+        "href" | "src" | "poster" | "action" => {
+            let attr = match key {
+                "href" => "href",
+                "src" => "src",
+                "poster" => "poster",
+                _ => "action",
+            };
+            out.refs.push(Ref { url: value, attr, offset });
+        }
+        "srcset" => {
+            for candidate in value.split(',') {
+                if let Some(url) = candidate.split_whitespace().next() {
+                    out.refs.push(Ref { url: url.to_string(), attr: "srcset", offset });
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The attributes this scanner records; others are skipped without decoding.
+const KEYS: [&str; 7] = ["href", "src", "srcset", "poster", "action", "id", "name"];
+
+/// The recorded attributes of a tag from `from` up to its `>`: (name, decoded value, offset).
+fn attributes(html: &str, from: usize) -> (Vec<(&'static str, String, usize)>, usize) {
+    let bytes = html.as_bytes();
+    let mut attrs = Vec::new();
+    let mut i = from;
+    loop {
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            return (attrs, i);
+        }
+        if bytes[i] == b'>' {
+            return (attrs, i + 1);
+        }
+        let start = i;
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !b"=>/".contains(&bytes[i]) {
+            i += 1;
+        }
+        let key = KEYS.iter().copied().find(|k| k.eq_ignore_ascii_case(&html[start..i]));
+        let empty_key = start == i;
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i < bytes.len() && bytes[i] == b'=' {
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            let (raw, next) = value(html, i);
+            if let Some(key) = key {
+                attrs.push((key, decode_entities(raw), start));
+            }
+            i = next;
+        } else if let Some(key) = key {
+            attrs.push((key, String::new(), start));
+        } else if empty_key {
+            i += 1;
+        }
+    }
+}
+
+/// An attribute value at `i` (quoted or not) and the index after it.
+fn value(html: &str, i: usize) -> (&str, usize) {
+    let bytes = html.as_bytes();
+    match bytes.get(i) {
+        Some(&q) if q == b'"' || q == b'\'' => {
+            let end = find(bytes, i + 1, &[q]).unwrap_or(bytes.len());
+            (&html[i + 1..end], (end + 1).min(bytes.len()))
+        }
+        _ => {
+            let end =
+                (i..bytes.len()).find(|&k| bytes[k].is_ascii_whitespace() || bytes[k] == b'>').unwrap_or(bytes.len());
+            (&html[i..end], end)
+        }
+    }
+}
+
+fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    let (&first, rest) = needle.split_first()?;
+    let mut i = from;
+    while i < hay.len() {
+        i += hay[i..].iter().position(|&b| b == first)?;
+        if hay[i + 1..].starts_with(rest) {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `needle` is lowercase ASCII.
+fn find_ignore_case(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    let mut i = from;
+    while let Some(lt) = find(hay, i, b"<") {
+        let candidate = hay.get(lt..lt + needle.len())?;
+        if candidate.eq_ignore_ascii_case(needle) {
+            return Some(lt);
+        }
+        i = lt + 1;
+    }
+    None
+}
+
+/// Decodes `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;` and numeric references.
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let decoded = rest.find(';').filter(|&semi| semi <= 10).and_then(|semi| Some((entity(&rest[1..semi])?, semi)));
+        match decoded {
+            Some((c, semi)) => {
+                out.push(c);
+                rest = &rest[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn entity(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        _ => {
+            let num = name.strip_prefix('#')?;
+            let code = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => num.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_urls_and_ids_and_skips_scripts_and_comments() {
+        let html = r#"<!doctype html><html><head><link rel="stylesheet" href="&#x2F;s&#x2F;style.css">
+<SCRIPT>var x = '<a href="/no">';</Script><style>a[href="/no2"]{}</style></head>
+<body><!-- <a href="/no3"> --><h2 id="背景">背景</h2><a name=top></a>
+<a href='/s/cases/a/#背景' class=x>a</a><img src=/s/a.png alt="x > y"><img srcset="/s/1.png 1x, /s/2.png 2x">
+<a href="?q=a&amp;b=c">q</a></body></html>"#;
+        let s = scan(html);
+        let urls: Vec<&str> = s.refs.iter().map(|r| r.url.as_str()).collect();
+        assert_eq!(urls, ["/s/style.css", "/s/cases/a/#背景", "/s/a.png", "/s/1.png", "/s/2.png", "?q=a&b=c"]);
+        assert!(s.ids.contains("背景") && s.ids.contains("top"));
+    }
+
+    #[test]
+    fn decodes_character_references() {
+        assert_eq!(decode_entities("a&amp;b&#47;c&#x2F;&unknown;&"), "a&b/c/&unknown;&");
+    }
+}

@@ -1,0 +1,452 @@
+//! Link checking of the built output: every internal `href`/`src` of every HTML page resolves
+//! to a file of the output, every `#fragment` to an `id` on its page, every cover image exists,
+//! and nothing points outside the base path. Runs on the in-memory output, so `build`,
+//! `check` and `serve` agree; external links are only collected here and checked by
+//! [`external`] when asked (`check --external`).
+//!
+//! Severity: a broken link written in content (a .md file's body, a missing cover) is an error
+//! in `build` too, as in Zola: the fix is in the sources and the page would 404 for every
+//! visitor. A broken link made by the theme's templates (say a nav link to `/about/` on a site
+//! without `content/about.md`) is an error in `check` (`strict`: CI fails on anything a visitor
+//! would hit as a 404) and a warning in `build`, so a theme quirk does not stop a local build.
+//! Content errors name the .md file (and the line, when the link's text is found there);
+//! template ones name the output page and its line.
+
+pub mod external;
+mod html;
+
+use crate::diagnostics::{line_col, Diagnostic};
+use crate::output::{Entry, Output};
+use crate::site::Site;
+use percent_encoding::percent_decode_str;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+pub use html::{decode_entities, scan, Ref, Scan};
+
+/// What checking the output found.
+#[derive(Debug, Default)]
+pub struct LinkReport {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every external URL (http, https) → where it is first linked: the .md file of the page,
+    /// or `(output) <page>` for template links.
+    pub external: BTreeMap<String, String>,
+    /// Every output path some page links (existing or not), for pruning unused files.
+    pub referenced: HashSet<String>,
+}
+
+/// Where a URL found in a page points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A file of the output (relative path, decoded) and the fragment, if any.
+    Internal {
+        path: String,
+        fragment: Option<String>,
+    },
+    External(String),
+    /// Root-relative but outside the base path, or climbing above the site root.
+    Escape,
+    /// mailto:, tel:, data:, javascript:, empty.
+    Skip,
+}
+
+/// Resolves `url`, found on output page `page` (`cases/a/index.html`), against the site's base.
+pub fn classify(url: &str, page: &str, base_path: &str, base_url: &str) -> Target {
+    let url = url.trim();
+    if url.is_empty() {
+        return Target::Skip;
+    }
+    // Absolute links to the site itself (canonical, Open Graph) are internal links.
+    let origin_len = base_url.len() - base_path.len();
+    let url = match url.strip_prefix(base_url) {
+        Some(rest) if rest.is_empty() || rest.starts_with(['/', '?', '#']) => &url[origin_len..],
+        _ => url,
+    };
+    if url.starts_with("//") {
+        return Target::External(format!("https:{url}"));
+    }
+    if let Some(scheme) = scheme(url) {
+        return match scheme.to_ascii_lowercase().as_str() {
+            "http" | "https" => Target::External(url.to_string()),
+            _ => Target::Skip,
+        };
+    }
+    let (before_fragment, fragment) = match url.split_once('#') {
+        Some((p, f)) => (p, Some(decode(f))),
+        None => (url, None),
+    };
+    let path = before_fragment.split('?').next().unwrap_or("");
+    let rel = if path.is_empty() {
+        return Target::Internal { path: page.to_string(), fragment };
+    } else if path.starts_with('/') {
+        match under_base(path, base_path).and_then(normalise) {
+            Some(rel) => rel,
+            None => return Target::Escape,
+        }
+    } else {
+        let dir = page.rfind('/').map_or("", |i| &page[..=i]);
+        match normalise(&format!("{dir}{path}")) {
+            Some(rel) => rel,
+            None => return Target::Escape,
+        }
+    };
+    let mut rel = decode(&rel);
+    if rel.is_empty() || rel.ends_with('/') {
+        rel.push_str("index.html");
+    }
+    Target::Internal { path: rel, fragment }
+}
+
+/// `/base/x/y` → `x/y`; `None` when outside the base path.
+fn under_base<'a>(path: &'a str, base_path: &str) -> Option<&'a str> {
+    if base_path.is_empty() {
+        return Some(path.trim_start_matches('/'));
+    }
+    let rest = path.strip_prefix(base_path)?;
+    if rest.is_empty() {
+        Some("")
+    } else {
+        rest.strip_prefix('/')
+    }
+}
+
+fn scheme(url: &str) -> Option<&str> {
+    let colon = url.find(':')?;
+    let s = &url[..colon];
+    let valid = s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    valid.then_some(s)
+}
+
+/// Resolves `.` and `..`; `None` when the path climbs above the root.
+fn normalise(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let trailing = if path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..") { "/" } else { "" };
+    let joined = parts.join("/");
+    Some(if joined.is_empty() { String::new() } else { format!("{joined}{trailing}") })
+}
+
+fn decode(s: &str) -> String {
+    percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+/// One broken reference, before it becomes a diagnostic.
+#[derive(Debug, Clone)]
+struct Problem {
+    page: String,
+    offset: usize,
+    url: String,
+    kind: ProblemKind,
+    /// Written in the page's Markdown body (not by a template).
+    from_content: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum ProblemKind {
+    Missing(String),
+    Anchor { target: String, fragment: String },
+    Escape,
+}
+
+/// Checks every HTML page of `output`, and the cover images of `site`'s cases.
+/// With `strict`, template links that lead nowhere are errors, otherwise warnings.
+pub fn check_output(output: &Output, site: &Site, site_root: &Path, strict: bool) -> LinkReport {
+    let base_url = site.config.base_url_trimmed();
+    let pages: Vec<(&str, &str)> = output
+        .files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html") || p.ends_with(".htm"))
+        .filter_map(|(p, e)| match e {
+            Entry::Bytes(b) => std::str::from_utf8(b).ok().map(|t| (p.as_str(), t)),
+            _ => None,
+        })
+        .collect();
+    let scans: HashMap<&str, Scan> = pages.par_iter().map(|(p, text)| (*p, scan(text))).collect();
+    let sources = SourceMap::new(site, site_root);
+
+    let mut report = LinkReport::default();
+    let (cover_diags, missing_covers) = check_covers(output, site, &sources);
+    report.diagnostics.extend(cover_diags);
+
+    let mut problems = Vec::new();
+    for (page, _) in &pages {
+        for r in &scans[page].refs {
+            match classify(&r.url, page, &site.base_path, base_url) {
+                Target::Internal { path, fragment } => {
+                    report.referenced.insert(path.clone());
+                    if let Some(kind) = internal_problem(output, &scans, &path, fragment) {
+                        if !matches!(&kind, ProblemKind::Missing(p) if missing_covers.contains(p)) {
+                            problems.push(problem(page, r, kind, &sources));
+                        }
+                    }
+                }
+                Target::External(url) => {
+                    report.external.entry(url).or_insert_with(|| sources.label(page));
+                }
+                Target::Escape => problems.push(problem(page, r, ProblemKind::Escape, &sources)),
+                Target::Skip => {}
+            }
+        }
+    }
+    let texts: HashMap<&str, &str> = pages.iter().copied().collect();
+    let diagnostics = group(problems).into_iter().map(|(p, n)| diagnostic(&p, n, &sources, &texts, site, strict));
+    report.diagnostics.extend(diagnostics);
+    report
+}
+
+fn problem(page: &str, r: &Ref, kind: ProblemKind, sources: &SourceMap) -> Problem {
+    let from_content = sources.get(page).is_some_and(|s| s.body_contains(&r.url));
+    Problem { page: page.to_string(), offset: r.offset, url: r.url.clone(), kind, from_content }
+}
+
+/// What is wrong with an internal target, if anything.
+fn internal_problem(
+    output: &Output,
+    scans: &HashMap<&str, Scan>,
+    path: &str,
+    fragment: Option<String>,
+) -> Option<ProblemKind> {
+    // `/x` without the slash: static hosts redirect it to `/x/`.
+    let resolved = if output.get(path).is_some() {
+        path.to_string()
+    } else {
+        let dir_index = format!("{}/index.html", path.trim_end_matches('/'));
+        if output.get(&dir_index).is_none() {
+            return Some(ProblemKind::Missing(path.to_string()));
+        }
+        dir_index
+    };
+    let fragment = fragment.filter(|f| !f.is_empty() && f != "top")?;
+    let ids = &scans.get(resolved.as_str())?.ids;
+    (!ids.contains(&fragment)).then_some(ProblemKind::Anchor { target: resolved, fragment })
+}
+
+/// One problem per broken target, reported where it best names its source (a link in content
+/// first; a case before a plain page before a compilation before a list page), with a count.
+fn group(problems: Vec<Problem>) -> Vec<(Problem, usize)> {
+    let mut by_kind: BTreeMap<ProblemKind, Vec<Problem>> = BTreeMap::new();
+    for p in problems {
+        by_kind.entry(p.kind.clone()).or_default().push(p);
+    }
+    by_kind
+        .into_values()
+        .filter_map(|mut ps| {
+            ps.sort_by_key(|p| (!p.from_content, page_rank(&p.page), p.page.clone(), p.offset));
+            let n = ps.len();
+            ps.into_iter().next().map(|p| (p, n))
+        })
+        .collect()
+}
+
+fn page_rank(page: &str) -> u8 {
+    if page.starts_with("cases/") && page.matches('/').count() == 2 {
+        0
+    } else if page.starts_with("compilations/") {
+        2
+    } else {
+        1
+    }
+}
+
+fn diagnostic(
+    p: &Problem,
+    count: usize,
+    sources: &SourceMap,
+    texts: &HashMap<&str, &str>,
+    site: &Site,
+    strict: bool,
+) -> Diagnostic {
+    let page_url = site.url(p.page.strip_suffix("index.html").unwrap_or(&p.page));
+    let also = if count > 1 { format!(" (and {} more links to it)", count - 1) } else { String::new() };
+    let (code, message, hint) = match &p.kind {
+        ProblemKind::Missing(path) => (
+            "broken-link",
+            format!("{page_url} links to `{}`, which is not in the output (`{path}`){also}", p.url),
+            "check the path and the slug; relative paths are relative to the .md file; use @/cases/x.md for links to content",
+        ),
+        ProblemKind::Anchor { target, fragment } => (
+            "broken-anchor",
+            format!("{page_url} links to `{}`, but `{target}` has no element with id `{fragment}`{also}", p.url),
+            "heading ids keep Chinese text: `## 背景` gets id `背景`; check the heading's text or its {#id}",
+        ),
+        ProblemKind::Escape => (
+            "link-escapes-base",
+            format!("{page_url} links to `{}`, which is outside the site's base path `{}/`{also}", p.url, site.base_path),
+            "write links from the site root (`/cases/x/`) or relative ones: xianfeng adds the base path; in templates use url() and asset()",
+        ),
+    };
+    match sources.get(&p.page).filter(|_| p.from_content) {
+        Some(source) => {
+            let needle = match &p.kind {
+                ProblemKind::Anchor { fragment, .. } => format!("#{fragment}"),
+                _ => last_segment(&p.url),
+            };
+            let d = Diagnostic::error(code, source.rel, message).hint(hint);
+            match sources.position(&p.page, &needle) {
+                Some((l, c)) => d.at(l, c),
+                None => d,
+            }
+        }
+        None => {
+            let (l, c) = texts.get(p.page.as_str()).map_or((0, 0), |t| line_col(t, p.offset));
+            let file = format!("(output) {}", p.page);
+            let d =
+                if strict { Diagnostic::error(code, file, message) } else { Diagnostic::warning(code, file, message) };
+            d.at(l, c).hint(format!(
+                "{hint}; this link comes from the theme's templates: override the template in your site's templates/ or add the page it links to"
+            ))
+        }
+    }
+}
+
+/// `/s/cases/a/img/x.png?v=1#f` → `x.png` (decoded), for finding a link in its .md file.
+fn last_segment(url: &str) -> String {
+    let path = url.split(['#', '?']).next().unwrap_or("");
+    decode(path.trim_end_matches('/').rsplit('/').next().unwrap_or(""))
+}
+
+/// The content file behind an output page.
+struct Source<'a> {
+    /// Relative to the site root: `content/cases/a.md`.
+    rel: &'a Path,
+    /// The page's rendered Markdown body.
+    body: &'a str,
+}
+
+impl Source<'_> {
+    /// Whether `url` (as found in the page) was written in the Markdown body.
+    fn body_contains(&self, url: &str) -> bool {
+        self.body.contains(url) || self.body.contains(&url.replace('&', "&amp;"))
+    }
+}
+
+/// Output page (`cases/a/index.html`) → its content file.
+struct SourceMap<'a> {
+    root: &'a Path,
+    pages: HashMap<String, Source<'a>>,
+}
+
+impl<'a> SourceMap<'a> {
+    fn new(site: &'a Site, root: &'a Path) -> SourceMap<'a> {
+        let mut pages = HashMap::new();
+        let mut add = |out_dir: &str, rel: &'a Path, body: &'a str| {
+            let key = format!("{}/index.html", out_dir.trim_matches('/'));
+            pages.insert(key.trim_start_matches('/').to_string(), Source { rel, body });
+        };
+        for c in &site.cases {
+            add(&c.out_dir, &c.rel_path, &c.rendered.html);
+        }
+        for c in &site.compilations {
+            add(&c.out_dir, &c.rel_path, &c.rendered.html);
+        }
+        for p in &site.pages {
+            add(&p.out_dir, &p.rel_path, &p.rendered.html);
+        }
+        SourceMap { root, pages }
+    }
+
+    /// The file to name for a problem on `page`.
+    fn label(&self, page: &str) -> String {
+        self.get(page).map_or_else(|| format!("(output) {page}"), |s| s.rel.display().to_string())
+    }
+
+    fn get(&self, page: &str) -> Option<&Source<'a>> {
+        self.pages.get(page)
+    }
+
+    /// Line and column of the first `needle` in `page`'s .md file (read only on this error path).
+    fn position(&self, page: &str, needle: &str) -> Option<(usize, usize)> {
+        let text = std::fs::read_to_string(self.root.join(self.get(page)?.rel)).ok()?;
+        let at = text.find(needle).filter(|_| !needle.is_empty())?;
+        Some(line_col(&text, at))
+    }
+}
+
+/// A case whose `cover.src` names no file is an error on the case, whatever the theme shows.
+/// Returns the diagnostics and the missing output paths (so page links to them are not
+/// reported again).
+fn check_covers(output: &Output, site: &Site, sources: &SourceMap) -> (Vec<Diagnostic>, HashSet<String>) {
+    let base_url = site.config.base_url_trimmed();
+    let mut diags = Vec::new();
+    let mut missing = HashSet::new();
+    for case in &site.cases {
+        let (Some(url), Some(cover)) = (&case.cover_url, &case.meta.cover) else { continue };
+        let page = format!("{}/index.html", case.out_dir);
+        let Target::Internal { path, .. } = classify(url, &page, &site.base_path, base_url) else { continue };
+        if output.get(&path).is_some() {
+            continue;
+        }
+        let mut d = Diagnostic::error(
+            "missing-cover",
+            &case.rel_path,
+            format!("cover image `{}` does not exist (looked for `{path}` in the output)", cover.src),
+        )
+        .field("cover.src")
+        .hint("cover.src is relative to the case file (put the image beside it in a folder case `cases/<slug>/index.md`), or absolute from the site root (`/images/x.jpg` for static/images/x.jpg)");
+        if let Some((l, c)) = sources.position(&page, &cover.src) {
+            d = d.at(l, c);
+        }
+        diags.push(d);
+        missing.insert(path);
+    }
+    (diags, missing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "/jgdj/showcase";
+    const URL: &str = "http://127.0.0.1:8000/jgdj/showcase";
+
+    fn c(url: &str) -> Target {
+        classify(url, "cases/a/index.html", BASE, URL)
+    }
+
+    fn internal(path: &str, fragment: Option<&str>) -> Target {
+        Target::Internal { path: path.into(), fragment: fragment.map(Into::into) }
+    }
+
+    #[test]
+    fn classifies_urls_under_a_subpath() {
+        assert_eq!(c("/jgdj/showcase/cases/b/"), internal("cases/b/index.html", None));
+        assert_eq!(c("/jgdj/showcase/"), internal("index.html", None));
+        assert_eq!(c("/jgdj/showcase"), internal("index.html", None));
+        assert_eq!(c("/jgdj/showcase/tags/%E5%85%9A%E5%BB%BA/#x"), internal("tags/党建/index.html", Some("x")));
+        assert_eq!(c("img/x.png?v=2"), internal("cases/a/img/x.png", None));
+        assert_eq!(c("../b/"), internal("cases/b/index.html", None));
+        assert_eq!(c("#%E8%83%8C%E6%99%AF"), internal("cases/a/index.html", Some("背景")));
+        assert_eq!(c("?q=1"), internal("cases/a/index.html", None));
+        assert_eq!(c(&format!("{URL}/cases/b/")), internal("cases/b/index.html", None));
+        assert_eq!(c("/style.css"), Target::Escape);
+        assert_eq!(c("/jgdj/showcasex/a"), Target::Escape);
+        assert_eq!(c("../../../x"), Target::Escape);
+        assert_eq!(c("/jgdj/showcase/../../etc/passwd"), Target::Escape);
+        assert_eq!(c("/jgdj/showcase/cases/./b/../c/"), internal("cases/c/index.html", None));
+        assert_eq!(c("https://www.gov.cn/"), Target::External("https://www.gov.cn/".into()));
+        assert_eq!(c("//cdn.example/x.js"), Target::External("https://cdn.example/x.js".into()));
+        assert_eq!(c("mailto:a@b.cn"), Target::Skip);
+        assert_eq!(c("http://127.0.0.1:8000/other/"), Target::External("http://127.0.0.1:8000/other/".into()));
+    }
+
+    #[test]
+    fn root_site_has_no_escapes() {
+        assert_eq!(classify("/style.css", "index.html", "", "https://a.cn"), internal("style.css", None));
+    }
+
+    #[test]
+    fn last_segment_is_decoded() {
+        assert_eq!(last_segment("/s/cases/a/%E5%9B%BE.png?v=1#x"), "图.png");
+        assert_eq!(last_segment("/s/cases/b/"), "b");
+    }
+}
