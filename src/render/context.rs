@@ -63,6 +63,12 @@ fn site_value(site: &Site) -> Value {
         "police_record": c.police_record,
         "noindex": c.noindex,
         "taxonomies": taxonomies,
+        "pages": site
+            .pages
+            .iter()
+            .filter(|p| !p.out_dir.contains('/'))
+            .map(|p| json!({"title": p.meta.title, "url": p.url}))
+            .collect::<Vec<_>>(),
         "search": c.search,
         "extra": c.extra,
     })
