@@ -96,18 +96,28 @@ pub const FLAG_PACKED: u8 = 8;
 /// A bit writer, least significant bit first.
 struct Bits {
     out: Vec<u8>,
-    at: usize,
+    acc: u64,
+    n: u32,
 }
 
 impl Bits {
+    /// Appends the low `bits` bits of `v` (`bits` ≤ 32).
     fn put(&mut self, bits: u32, v: u32) {
-        for k in 0..bits {
-            if self.at / 8 == self.out.len() {
-                self.out.push(0);
-            }
-            self.out[self.at / 8] |= ((v >> k & 1) as u8) << (self.at % 8);
-            self.at += 1;
+        let v = u64::from(v) & ((1u64 << bits) - 1);
+        self.acc |= v << self.n;
+        self.n += bits;
+        while self.n >= 8 {
+            self.out.push(self.acc as u8);
+            self.acc >>= 8;
+            self.n -= 8;
         }
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        if self.n > 0 {
+            self.out.push(self.acc as u8);
+        }
+        self.out
     }
 }
 
@@ -134,18 +144,23 @@ pub fn encode_packed(postings: &[Posting], flags: u8) -> Vec<u8> {
             g
         })
         .collect();
-    let k = (0..20).min_by_key(|&k| (rice_cost(&gaps, k), k)).unwrap_or(0);
+    // The best Rice parameter is near log2 of the mean gap: try its neighbours only.
+    let mean = postings.last().map_or(1, |p| u64::from(p.doc) + 1) / (postings.len() as u64).max(1);
+    let k0 = 63 - mean.max(1).leading_zeros();
+    let k = (k0.saturating_sub(1)..=(k0 + 1).min(24)).min_by_key(|&k| (rice_cost(&gaps, k), k)).unwrap_or(0);
     let mut counts = [0u32; 256];
     postings.iter().for_each(|p| counts[usize::from(p.mask)] += 1);
     let common = (0..=255u8).max_by_key(|&m| (counts[usize::from(m)], std::cmp::Reverse(m))).unwrap_or(0);
-    let mut w = Bits { out: Vec::with_capacity(postings.len() + 2), at: 0 };
+    let mut w = Bits { out: Vec::with_capacity(postings.len() + 2), acc: 0, n: 0 };
     w.put(8, k);
     w.put(8, u32::from(common));
     for (p, &g) in postings.iter().zip(&gaps) {
-        for _ in 0..g >> k {
-            w.put(1, 1);
+        let mut q = g >> k;
+        while q >= 16 {
+            w.put(16, 0xFFFF);
+            q -= 16;
         }
-        w.put(1, 0);
+        w.put(q + 1, (1 << q) - 1);
         w.put(k, g);
         if flags & FLAG_NO_TF != 0 {
             w.put(1, u32::from(p.mask & HIGH_FIELDS != 0));
@@ -159,15 +174,14 @@ pub fn encode_packed(postings: &[Posting], flags: u8) -> Vec<u8> {
             let tf = u32::from(p.tf.max(1));
             let n = 31 - tf.leading_zeros();
             w.put(n, 0);
-            for b in (0..=n).rev() {
-                w.put(1, tf >> b & 1);
-            }
+            // tf's n + 1 bits, high first: reversed into the LSB-first stream.
+            w.put(n + 1, tf.reverse_bits() >> (31 - n));
         }
         if flags & FLAG_PASSAGE != 0 {
             w.put(8, u32::from(p.passage));
         }
     }
-    w.out
+    w.finish()
 }
 
 /// Decodes `df` bit-packed postings.

@@ -317,8 +317,9 @@ fn write_shards(inv: Inverted, docs: usize, out: &mut Vec<SearchFile>) -> usize 
                 if n * DENSE_DIV > docs {
                     flags |= FLAG_NO_TF;
                 }
-                let body = encode_postings(postings, flags);
-                if body.len() > EXTERNAL_BYTES {
+                // Every posting takes at least a byte: longer lists are big without encoding.
+                let body = if n > EXTERNAL_BYTES { Vec::new() } else { encode_postings(postings, flags) };
+                if n > EXTERNAL_BYTES || body.len() > EXTERNAL_BYTES {
                     if in_group == GROUP_LISTS {
                         let path = format!("search/shards/{i}-{}.bin", files.len());
                         files.push(SearchFile { path, bytes: std::mem::take(&mut group) });
