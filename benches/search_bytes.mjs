@@ -18,7 +18,8 @@ let log = [];
 globalThis.fetch = async (url) => {
   const rel = new URL(url).href.split('?')[0].slice(clientBase.length);
   const bytes = readFileSync(join(dir, 'search', rel));
-  log.push([rel, gz(bytes)]);
+  // Like nginx's default gzip_types: text, JSON and JS are gzipped, binary files are not.
+  log.push([rel, /\.(json|js|txt)$/.test(rel) ? gz(bytes) : bytes.length]);
   return new Response(bytes, { status: 200 });
 };
 const { search } = await import(pathToFileURL(clientPath).href);

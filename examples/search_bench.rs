@@ -269,12 +269,12 @@ fn main() {
         facet_files.len(),
         facet_files.iter().map(|f| gzip(&f.bytes)).collect::<Vec<_>>()
     );
-    // Ten results: head fragment + one body passage each.
+    // Ten results: head fragment (with the first passage) + the other passages each.
     let frag10: usize = (0..10)
         .map(|i| i * (n / 10).max(1) % n)
-        .map(|d| gz(&format!("search/fragments/{d}.json")) + gz(&format!("search/fragments/{d}-1.txt")))
+        .map(|d| gz(&format!("search/fragments/{d}.json")) + gz(&format!("search/fragments/{d}-p.json")))
         .sum();
-    println!("  10 results' fragments (head + 1 passage): {frag10} B gz");
+    println!("  10 results' fragments (head + rest): {frag10} B gz");
     println!("per-query bytes (what the client really fetches): node benches/search_bytes.mjs OUT_DIR");
     if let Some(dir) = args.get(2) {
         for f in &files {

@@ -118,6 +118,6 @@ test('no results', async () => {
 });
 
 test('fetches only needed files', async () => {
-  assert.ok(fetched.every((f) => !f.startsWith('fragments/') || /^fragments\/\d+(-\d+)?\.(json|txt)$/.test(f)));
+  assert.ok(fetched.every((f) => !f.startsWith('fragments/') || /^fragments\/\d+(-p)?\.json$/.test(f)));
   assert.equal(new Set(fetched).size, fetched.length, 'no file fetched twice');
 });

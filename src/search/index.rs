@@ -11,7 +11,10 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use super::fold::{char_map, fold};
-use super::format::{encode_postings, put_token, put_varint, Posting, FLAG_EXTERNAL, FLAG_NO_TF, FLAG_PASSAGE};
+use super::format::{
+    encode_packed, encode_postings, external_ref, put_bits, put_token, put_varint, Posting, FLAG_EXTERNAL, FLAG_NO_TF,
+    FLAG_PACKED, FLAG_PASSAGE, GROUP_LISTS,
+};
 use super::tokenize::{hash, token_text, tokenize, Token};
 use super::{SearchDoc, SearchFile};
 
@@ -304,21 +307,37 @@ fn write_shards(inv: Inverted, docs: usize, out: &mut Vec<SearchFile>) -> usize 
         .map(|(i, toks)| {
             let mut files = Vec::new();
             let mut bytes = Vec::new();
+            // Big lists of this shard, packed GROUP_LISTS per file in entry order.
+            let mut group: Vec<u8> = Vec::new();
+            let mut in_group = 0;
             put_varint(&mut bytes, toks.len() as u64);
-            for (e, (text, postings)) in toks.iter().enumerate() {
+            for (text, postings) in &toks {
                 let n = postings.len();
                 let mut flags = if n <= passage_df { FLAG_PASSAGE } else { 0 };
                 if n * DENSE_DIV > docs {
                     flags |= FLAG_NO_TF;
                 }
-                let body = encode_postings(postings, flags);
-                if body.len() > EXTERNAL_BYTES {
-                    put_token(&mut bytes, text, n, flags | FLAG_EXTERNAL, &[]);
-                    let path = format!("search/shards/{i}-{e}.bin");
-                    files.push(SearchFile { path, bytes: body });
+                // Every posting takes at least a byte: longer lists are big without encoding.
+                let body = if n > EXTERNAL_BYTES { Vec::new() } else { encode_postings(postings, flags) };
+                if n > EXTERNAL_BYTES || body.len() > EXTERNAL_BYTES {
+                    if in_group == GROUP_LISTS {
+                        let path = format!("search/shards/{i}-{}.bin", files.len());
+                        files.push(SearchFile { path, bytes: std::mem::take(&mut group) });
+                        in_group = 0;
+                    }
+                    // Group files travel uncompressed: big lists are bit-packed.
+                    let body = encode_packed(postings, flags);
+                    let r = external_ref(files.len(), group.len(), body.len());
+                    put_token(&mut bytes, text, n, flags | FLAG_EXTERNAL | FLAG_PACKED, &r);
+                    group.extend_from_slice(&body);
+                    in_group += 1;
                 } else {
                     put_token(&mut bytes, text, n, flags, &body);
                 }
+            }
+            if in_group > 0 {
+                let path = format!("search/shards/{i}-{}.bin", files.len());
+                files.push(SearchFile { path, bytes: group });
             }
             let path = format!("search/shards/{i}.bin");
             files.push(SearchFile { path, bytes });
@@ -336,14 +355,50 @@ struct Facet {
     counts: Vec<u32>,
 }
 
-/// A facet column, per doc (mode 0): `varint n, n × varint value`. Docs are numbered by the
-/// single-valued facets, so these columns are mostly runs.
+/// A facet column, per doc (mode 0): `varint n, n × varint value`; the fallback for columns
+/// where some doc has several values but the inverted form is larger.
 fn doc_column(ids: &[Vec<usize>]) -> Vec<u8> {
     let mut bytes = vec![0];
     for vals in ids {
         put_varint(&mut bytes, vals.len() as u64);
         vals.iter().for_each(|&v| put_varint(&mut bytes, v as u64));
     }
+    bytes
+}
+
+/// Per doc, the code of a single-valued column: 0 = no value, `v + 1` = value `v`.
+fn codes(ids: &[Vec<usize>]) -> Vec<u32> {
+    ids.iter().map(|v| v.first().map_or(0, |&x| x as u32 + 1)).collect()
+}
+
+/// A single-valued facet column, run-length encoded (mode 2): `varint runs, (code, length)*`.
+/// Docs are numbered by org, region, year and type, so those columns are long runs.
+fn run_column(codes: &[u32]) -> Vec<u8> {
+    let mut runs: Vec<(u32, usize)> = Vec::new();
+    for &c in codes {
+        match runs.last_mut() {
+            Some((last, n)) if *last == c => *n += 1,
+            _ => runs.push((c, 1)),
+        }
+    }
+    let mut bytes = vec![2];
+    put_varint(&mut bytes, runs.len() as u64);
+    for (c, n) in runs {
+        put_varint(&mut bytes, u64::from(c));
+        put_varint(&mut bytes, n as u64);
+    }
+    bytes
+}
+
+/// A single-valued facet column, bit-packed (mode 3): `u8 bits`, then a `bits`-wide code per doc.
+fn packed_column(codes: &[u32], values: usize) -> Vec<u8> {
+    let bits = usize::BITS - values.leading_zeros(); // codes go up to `values`
+    let mut packed = Vec::with_capacity((codes.len() * bits as usize).div_ceil(8));
+    for (d, &c) in codes.iter().enumerate() {
+        put_bits(&mut packed, d * bits as usize, bits, c);
+    }
+    let mut bytes = vec![3, bits as u8];
+    bytes.extend_from_slice(&packed);
     bytes
 }
 
@@ -390,7 +445,14 @@ fn write_facets(docs: &[&SearchDoc], out: &mut Vec<SearchFile>) -> Vec<Facet> {
         let mut counts = vec![0u32; values.len()];
         ids.iter().flatten().for_each(|&i| counts[i] += 1);
         let multi = ids.iter().any(|v| v.len() > 1);
-        let bytes = if multi { inverted_column(&ids, values.len()) } else { doc_column(&ids) };
+        // The smallest encoding wins (binary files travel uncompressed from most hosts).
+        let candidates = if multi {
+            vec![inverted_column(&ids, values.len()), doc_column(&ids)]
+        } else {
+            let c = codes(&ids);
+            vec![run_column(&c), packed_column(&c, values.len()), inverted_column(&ids, values.len())]
+        };
+        let bytes = candidates.into_iter().min_by_key(Vec::len).unwrap_or_default();
         facets.push(Facet { name, values, counts });
         out.push(SearchFile { path: format!("search/facets/{fi}.bin"), bytes });
     }
@@ -445,26 +507,30 @@ fn facet_ids(d: &SearchDoc, facets: &[Facet]) -> Vec<Vec<usize>> {
         .collect()
 }
 
+/// Body passages carried in the head file (the usual excerpt source when the head has none).
+const HEAD_PASSAGES: usize = 1;
+
 /// Per document: `fragments/<id>.json` (what a shown result needs: url, title, date, kind,
-/// head text, passage count) and `fragments/<id>-<k>.txt`, the body passages, fetched only
-/// when the excerpt comes from them.
+/// head text, passage count, the first passages) and `fragments/<id>-p.json`, the remaining
+/// body passages, fetched only when the excerpt comes from them. Two files per document.
 fn write_fragments(docs: &[&SearchDoc], facets: &[Facet], out: &mut Vec<SearchFile>) {
     let files: Vec<Vec<SearchFile>> = docs
         .par_iter()
         .enumerate()
         .map(|(i, d)| {
-            let ps = passages(&d.body);
+            let ps: Vec<&str> = passages(&d.body).into_iter().map(str::trim).collect();
             let x = head_text(d);
             let f = fold_map_for(&[&d.title, &x, &d.body]);
             let m = facet_ids(d, facets);
-            let head =
-                json!({"u": d.url, "t": d.title, "d": d.date, "k": d.kind, "x": x, "n": ps.len(), "f": f, "m": m});
+            let (first, rest) = ps.split_at(ps.len().min(HEAD_PASSAGES));
+            let head = json!({"u": d.url, "t": d.title, "d": d.date, "k": d.kind, "x": x, "n": ps.len(), "f": f,
+                "m": m, "p": first});
             let mut v =
                 vec![SearchFile { path: format!("search/fragments/{i}.json"), bytes: head.to_string().into_bytes() }];
-            for (k, p) in ps.iter().enumerate() {
+            if !rest.is_empty() {
                 v.push(SearchFile {
-                    path: format!("search/fragments/{i}-{}.txt", k + 1),
-                    bytes: p.trim().as_bytes().to_vec(),
+                    path: format!("search/fragments/{i}-p.json"),
+                    bytes: serde_json::to_vec(rest).unwrap_or_default(),
                 });
             }
             v

@@ -198,6 +198,30 @@ function parseShard(buf) {
   return { buf, entries };
 }
 
+/** Bit-packed postings (format.rs FLAG_PACKED): Rice-coded gaps, common-mask bit, gamma tf. */
+function decodePacked(buf, e, docs, mask, tf, passage) {
+  let at = e.start * 8;
+  const bit = () => { const b = (buf[at >> 3] >> (at & 7)) & 1; at++; return b; };
+  const read = (n) => { let v = 0; for (let b = 0; b < n; b++) v |= bit() << b; return v; };
+  const k = read(8); const common = read(8);
+  let doc = -1;
+  for (let i = 0; i < e.df; i++) {
+    let q = 0;
+    while (bit()) q++;
+    doc += q * 2 ** k + read(k) + 1;
+    docs[i] = doc;
+    if (e.flags & 2) { mask[i] = bit() ? 0b1 : 0b10000; tf[i] = 1; } else {
+      mask[i] = bit() ? read(8) : common;
+      let n = 0;
+      while (!bit()) n++;
+      let t = 1;
+      for (let b = 0; b < n; b++) t = t * 2 + bit();
+      tf[i] = Math.min(t, 255);
+    }
+    if (e.flags & 1) passage[i] = read(8);
+  }
+}
+
 function decodePostings(buf, e) {
   if (e.decoded) return e.decoded;
   const st = { p: e.start };
@@ -207,7 +231,8 @@ function decodePostings(buf, e) {
   const passage = new Uint8Array(e.df);
   let doc = 0;
   const dense = e.flags & 2;
-  for (let i = 0; i < e.df; i++) {
+  if (e.flags & 8) decodePacked(buf, e, docs, mask, tf, passage);
+  else for (let i = 0; i < e.df; i++) {
     if (dense) {
       // Dense list: gap << 1 | in-title/brand/org; no tf, no mask (format.rs FLAG_NO_TF).
       const v = varint(buf, st);
@@ -246,10 +271,12 @@ async function postings(tokens) {
     const e = sh.entries.get(t);
     if (!e) out.set(t, EMPTY);
     else if (e.flags & 4) {
-      // Big list in its own file (FLAG_EXTERNAL): fetched only for this token.
-      const buf = await fetchFile(`shards/${s}-${e.index}.bin`, 'bin');
-      e.start = 0; e.end = buf.length;
-      out.set(t, decodePostings(buf, e));
+      // Big list in a group file (FLAG_EXTERNAL): the entry holds group, offset, length.
+      const st = { p: e.start };
+      const group = varint(sh.buf, st); const offset = varint(sh.buf, st); const len = varint(sh.buf, st);
+      const buf = await fetchFile(`shards/${s}-${group}.bin`, 'bin');
+      if (!e.decoded) e.decoded = decodePostings(buf, { ...e, start: offset, end: offset + len });
+      out.set(t, e.decoded);
     } else out.set(t, decodePostings(sh.buf, e));
   }));
   return out;
@@ -261,7 +288,23 @@ function facetColumn(i) {
     const p = Promise.all([manifest(), fetchFile(`facets/${i}.bin`, 'bin')]).then(([m, buf]) => {
       const st = { p: 1 };
       const col = new Array(m.docs);
-      if (buf[0] === 0) {
+      if (buf[0] === 2) {
+        // Run-length codes (0 = no value, v + 1 = value v).
+        const runs = varint(buf, st);
+        for (let r = 0, d = 0; r < runs; r++) {
+          const code = varint(buf, st); const len = varint(buf, st);
+          if (code) col.fill(code - 1, d, d + len);
+          d += len;
+        }
+      } else if (buf[0] === 3) {
+        // Bit-packed codes, `bits` wide, little-endian bit order.
+        const bits = buf[1];
+        for (let d = 0, at = 16; d < m.docs; d++, at += bits) {
+          let code = 0;
+          for (let k = 0; k < bits; k++) code |= ((buf[(at + k) >> 3] >> ((at + k) & 7)) & 1) << k;
+          if (code) col[d] = code - 1;
+        }
+      } else if (buf[0] === 0) {
         for (let d = 0; d < m.docs; d++) {
           const n = varint(buf, st);
           if (n === 1) col[d] = varint(buf, st);
@@ -479,7 +522,10 @@ async function resultFor(m, r, hit) {
   let p = [...votes].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0];
   if (!p && !ex.hits && head.n > 0) p = 1;
   if (p) {
-    const text = await fetchFile(`fragments/${hit.d}-${p}.txt`, 'text').catch(() => '');
+    // The first passages ride in the head; the rest share one file per doc.
+    const inHead = head.p || [];
+    const text = p <= inHead.length ? inHead[p - 1]
+      : await fetchFile(`fragments/${hit.d}-p.json`, 'json').then((r) => r[p - inHead.length - 1] || '', () => '');
     const body = excerptHtml(text, needles);
     if (body.hits && body.hits >= ex.hits) ex = body;
   }
