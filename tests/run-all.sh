@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "== Rust tests"
-cargo test --all-targets
+cargo test
 
 echo "== Search client tests (Node, on an index built by the Rust indexer)"
 node --test tests/search_client.test.mjs
