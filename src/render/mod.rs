@@ -13,7 +13,7 @@ use crate::site::Site;
 use context::{case_view, compilation_summary, compilation_view, term_link, term_tree, Shared};
 use rayon::prelude::*;
 use serde_json::{json, Value};
-pub use templates::TemplateSet;
+pub use templates::{escape_html, TemplateSet};
 
 /// One page to render.
 enum Job {

@@ -135,7 +135,7 @@ fn register(tera: &mut Tera, base_path: &str, asset_urls: HashMap<String, String
 
 /// Escapes the five characters that matter in HTML text and quoted attributes. Tera's own
 /// escaper also turns `/` into `&#x2F;`, which bloats every URL and breaks nothing it guards.
-fn escape_html(input: &str) -> String {
+pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + 8);
     for c in input.chars() {
         match c {
