@@ -22,4 +22,4 @@ if [ ! -d tests/browser/node_modules/playwright-core ]; then
   (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 fi
 cargo build --release --quiet
-XIANFENG_BIN="$PWD/target/release/xianfeng" node --test --test-concurrency=1 tests/browser/
+XIANFENG_BIN="${CARGO_TARGET_DIR:-$PWD/target}/release/xianfeng" node --test --test-concurrency=1 tests/browser/
