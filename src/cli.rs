@@ -113,14 +113,7 @@ fn build(opts: &BuildOptions) -> ExitCode {
     match result {
         Ok(built) => {
             print_diagnostics(&built.warnings);
-            eprintln!(
-                "built {} pages ({} cases, {} files) in {} ms → {}",
-                built.pages,
-                built.cases,
-                built.output.len(),
-                built.millis,
-                opts.output_dir().display()
-            );
+            eprintln!("{} → {}", built.summary(), opts.output_dir().display());
             ExitCode::SUCCESS
         }
         Err(diagnostics) => fail(&diagnostics, "the previous output was left unchanged"),

@@ -51,6 +51,13 @@ pub struct Built {
     pub external_links: BTreeMap<String, String>,
 }
 
+impl Built {
+    /// `built N pages (M cases, K files) in T ms`, as build and serve print it.
+    pub fn summary(&self) -> String {
+        format!("built {} pages ({} cases, {} files) in {} ms", self.pages, self.cases, self.output.len(), self.millis)
+    }
+}
+
 /// Builds the site in memory. Err holds every diagnostic of the run (errors and warnings).
 pub fn build_output(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     let started = Instant::now();

@@ -21,13 +21,7 @@ pub fn initial(opts: &BuildOptions) -> Snapshot {
         Ok(built) => {
             crate::incremental::finish_build();
             print_all(&built.warnings);
-            eprintln!(
-                "built {} pages ({} cases, {} files) in {} ms",
-                built.pages,
-                built.cases,
-                built.output.len(),
-                built.millis
-            );
+            eprintln!("{}", built.summary());
             Snapshot { output: Arc::new(built.output), errors: Vec::new(), version: 1 }
         }
         Err(diagnostics) => {
