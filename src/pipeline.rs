@@ -3,7 +3,7 @@
 //! `build` writes the result; `check` stops before writing; `serve` keeps the `Output` in
 //! memory. All three go through `build_output`, so they agree on every page and every error.
 
-use crate::config::{load_config, SiteConfig};
+use crate::config::load_config;
 use crate::content::{load_content, LoadOptions};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::linkcheck::external::{check_external, ExternalOptions};
@@ -278,13 +278,4 @@ fn add_search(output: &mut Output, site: &Site) {
     for file in search::build_index(&docs) {
         output.insert_bytes(file.path, file.bytes);
     }
-}
-
-/// The config as the build sees it (base_url override applied), for `serve` and `check`.
-pub fn effective_config(opts: &BuildOptions) -> SiteConfig {
-    let (mut config, _) = load_config(&opts.site_root);
-    if let Some(b) = &opts.base_url {
-        config.base_url = b.clone();
-    }
-    config
 }

@@ -100,8 +100,3 @@ fn is_hidden_or_temp(path: &Path, root: &Path) -> bool {
         s.starts_with('.') || s.ends_with('~') || s.ends_with(".swp") || (s.starts_with('#') && s.ends_with('#'))
     })
 }
-
-/// The embedded default theme's files, for `xianfeng init`.
-pub fn default_theme_file(path: &str) -> Option<&'static [u8]> {
-    DEFAULT_THEME.get_file(path).map(|f| f.contents())
-}
