@@ -91,8 +91,9 @@ enum Format {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { site, output, base_url, drafts, no_cache: _ } => {
-            let opts = BuildOptions { site_root: site, output_dir: output, base_url, drafts, ..Default::default() };
+        Command::Build { site, output, base_url, drafts, no_cache } => {
+            let opts =
+                BuildOptions { site_root: site, output_dir: output, base_url, drafts, no_cache, ..Default::default() };
             build(&opts)
         }
         Command::Serve { site, port, bind, open, drafts } => {
@@ -113,6 +114,9 @@ fn build(opts: &BuildOptions) -> ExitCode {
     match result {
         Ok(built) => {
             print_diagnostics(&built.warnings);
+            for w in &built.cached_warnings {
+                eprintln!("{w}\n");
+            }
             eprintln!("{} → {}", built.summary(), opts.output_dir().display());
             ExitCode::SUCCESS
         }

@@ -8,6 +8,7 @@
 // Diagnostics are large but built only on the error path; boxing them would buy nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod cache;
 pub mod chinese;
 pub mod cli;
 pub mod config;

@@ -4,10 +4,12 @@
 //! everything was written, so a failed build leaves the previous output byte for byte. `serve`
 //! keeps the same map in memory: build and serve never drift apart.
 
+use crate::cache::{content_hash, record_of, FileRecord, Reuse};
 use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Entry {
@@ -16,6 +18,9 @@ pub enum Entry {
     Copy(PathBuf),
     /// Embedded in the binary (the default theme's static files).
     Static(&'static [u8]),
+    /// Already written into the staging folder of a build (see [`PageSink`]); the path of
+    /// that file.
+    Written(PathBuf),
 }
 
 impl Entry {
@@ -23,7 +28,7 @@ impl Entry {
         match self {
             Entry::Bytes(b) => Ok(std::borrow::Cow::Borrowed(b)),
             Entry::Static(b) => Ok(std::borrow::Cow::Borrowed(b)),
-            Entry::Copy(p) => fs::read(p).map(std::borrow::Cow::Owned),
+            Entry::Copy(p) | Entry::Written(p) => fs::read(p).map(std::borrow::Cow::Owned),
         }
     }
 }
@@ -67,28 +72,113 @@ pub fn is_contained(path: &str) -> bool {
     !path.is_empty() && !path.contains('\\') && p.components().all(|c| matches!(c, Component::Normal(_)))
 }
 
+/// Where rendered pages go: kept in memory (`serve`, `check`), or written at once into the
+/// staging folder of a build, so a 10,000-page build never holds every page in memory.
+pub enum PageSink<'a> {
+    Memory,
+    Dir(&'a Writer),
+}
+
+impl PageSink<'_> {
+    pub fn store(&self, path: &str, contents: String) -> io::Result<Entry> {
+        match self {
+            PageSink::Memory => Ok(Entry::Bytes(contents.into_bytes())),
+            PageSink::Dir(writer) => writer.put(path, contents.as_bytes()).map(Entry::Written),
+        }
+    }
+}
+
+/// Writes a build's files into its staging folder (from any thread). With a [`Reuse`], a file
+/// the previous build wrote with the same bytes is hard-linked instead of written. Records
+/// every file for the build cache.
+pub struct Writer {
+    root: PathBuf,
+    reuse: Option<Reuse>,
+    written: Mutex<Vec<(String, FileRecord)>>,
+}
+
+impl Writer {
+    pub fn put(&self, path: &str, bytes: &[u8]) -> io::Result<PathBuf> {
+        let dest = self.root.join(path);
+        if let Some(parent) = dest.parent().filter(|p| !p.is_dir()) {
+            fs::create_dir_all(parent)?;
+        }
+        let hash = content_hash(bytes);
+        let linked = self.reuse.as_ref().is_some_and(|r| r.link_if_same(path, &hash, bytes.len() as u64, &dest));
+        if !linked {
+            fs::write(&dest, bytes)?;
+        }
+        let record = record_of(&dest, hash)?;
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).push((path.to_string(), record));
+        Ok(dest)
+    }
+
+    /// Every file written or linked so far.
+    pub fn records(&self) -> BTreeMap<String, FileRecord> {
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).iter().cloned().collect()
+    }
+}
+
+/// A build's output folder while it is being written: beside the target, swapped in by
+/// [`Staging::commit`], removed if dropped before (a failed build leaves the target as it was).
+pub struct Staging {
+    writer: Writer,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn create(target: &Path, reuse: Option<Reuse>) -> io::Result<Staging> {
+        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        fs::create_dir_all(parent)?;
+        let name = target.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let dir = parent.join(format!(".{name}.xianfeng-new-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir)?;
+        let writer = Writer { root: dir, reuse, written: Mutex::new(Vec::new()) };
+        Ok(Staging { writer, target: target.to_path_buf(), committed: false })
+    }
+
+    pub fn writer(&self) -> &Writer {
+        &self.writer
+    }
+
+    /// Writes what is not written yet and swaps the folder in for the target. Returns every
+    /// file of the new output.
+    pub fn commit(mut self, output: &Output) -> io::Result<BTreeMap<String, FileRecord>> {
+        write_tree(output, &self.writer)?;
+        swap_in(&self.writer.root, &self.target)?;
+        self.committed = true;
+        Ok(self.writer.records())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.writer.root);
+        }
+    }
+}
+
 /// Writes `output` to `target` atomically: into `target`'s sibling temp folder first, then
 /// swapped in. On error the previous `target` is left as it was.
 pub fn write_atomically(output: &Output, target: &Path) -> io::Result<()> {
-    let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    fs::create_dir_all(parent)?;
+    Staging::create(target, None)?.commit(output).map(|_| ())
+}
+
+/// Replaces `target` by the finished folder `staging`; on error `target` is as it was.
+fn swap_in(staging: &Path, target: &Path) -> io::Result<()> {
     let name = target.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    let staging = parent.join(format!(".{name}.xianfeng-new-{}", std::process::id()));
-    let previous = parent.join(format!(".{name}.xianfeng-old-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&staging);
-    if let Err(e) = write_tree(output, &staging) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
+    let previous = staging.with_file_name(format!(".{name}.xianfeng-old-{}", std::process::id()));
     let had_previous = target.exists();
     if had_previous {
         fs::rename(target, &previous)?;
     }
-    if let Err(e) = fs::rename(&staging, target) {
+    if let Err(e) = fs::rename(staging, target) {
         if had_previous {
             let _ = fs::rename(&previous, target);
         }
-        let _ = fs::remove_dir_all(&staging);
         return Err(e);
     }
     if had_previous {
@@ -97,22 +187,11 @@ pub fn write_atomically(output: &Output, target: &Path) -> io::Result<()> {
     Ok(())
 }
 
-fn write_tree(output: &Output, root: &Path) -> io::Result<()> {
+fn write_tree(output: &Output, writer: &Writer) -> io::Result<()> {
     use rayon::prelude::*;
-    fs::create_dir_all(root)?;
-    let mut dirs: Vec<PathBuf> =
-        output.files.keys().filter_map(|p| Path::new(p).parent().map(|d| root.join(d))).collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        fs::create_dir_all(d)?;
-    }
-    output.files.par_iter().try_for_each(|(path, entry)| {
-        let dest = root.join(path);
-        match entry {
-            Entry::Copy(src) => fs::copy(src, &dest).map(|_| ()),
-            other => fs::write(&dest, other.read()?),
-        }
+    output.files.par_iter().try_for_each(|(path, entry)| match entry {
+        Entry::Written(_) => Ok(()),
+        other => writer.put(path, &other.read()?).map(|_| ()),
     })
 }
 

@@ -3,15 +3,17 @@
 //! `build` writes the result; `check` stops before writing; `serve` keeps the `Output` in
 //! memory. All three go through `build_output`, so they agree on every page and every error.
 
+use crate::cache::BuildCache;
 use crate::config::load_config;
 use crate::content::{load_content, LoadOptions};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::linkcheck::external::{check_external, ExternalOptions};
-use crate::output::{write_atomically, Entry, Output};
-use crate::render::{render_site, TemplateSet};
+use crate::linkcheck::LinkChecker;
+use crate::output::{Entry, Output, PageSink, Staging};
+use crate::render::{render_site, Plan, TemplateSet};
 use crate::site::{build_model, ModelOptions, Site};
 use crate::theme::{load_theme, Origin};
-use crate::{feeds, fingerprint, linkcheck, search, sitecheck};
+use crate::{feeds, fingerprint, search, sitecheck};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -32,6 +34,8 @@ pub struct BuildOptions {
     /// Keep static files under their plain names (`serve`: nothing is cached there, and a
     /// stylesheet edit can then be swapped in without reloading the page).
     pub no_fingerprint: bool,
+    /// Ignore the build cache in `SITE/.xianfeng/` (`build --no-cache`).
+    pub no_cache: bool,
 }
 
 impl BuildOptions {
@@ -46,7 +50,12 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
     pub cases: usize,
     pub pages: usize,
+    pub files: usize,
     pub millis: u128,
+    /// Nothing changed since the last build: its output was kept as it was.
+    pub up_to_date: bool,
+    /// The warnings of the last build, as printed then, when this one was skipped.
+    pub cached_warnings: Vec<String>,
     /// External URLs of the output → the file first linking them (for `check --external`).
     pub external_links: BTreeMap<String, String>,
 }
@@ -54,12 +63,18 @@ pub struct Built {
 impl Built {
     /// `built N pages (M cases, K files) in T ms`, as build and serve print it.
     pub fn summary(&self) -> String {
-        format!("built {} pages ({} cases, {} files) in {} ms", self.pages, self.cases, self.output.len(), self.millis)
+        let what = if self.up_to_date { "nothing changed:" } else { "built" };
+        format!("{what} {} pages ({} cases, {} files) in {} ms", self.pages, self.cases, self.files, self.millis)
     }
 }
 
 /// Builds the site in memory. Err holds every diagnostic of the run (errors and warnings).
 pub fn build_output(opts: &BuildOptions) -> Result<Built, Diagnostics> {
+    build_into(opts, &PageSink::Memory)
+}
+
+/// Builds the site; rendered pages go to `sink`, everything else stays in the output map.
+fn build_into(opts: &BuildOptions, sink: &PageSink) -> Result<Built, Diagnostics> {
     let started = Instant::now();
     let root = &opts.site_root;
     let mut diagnostics = Diagnostics::default();
@@ -107,11 +122,19 @@ pub fn build_output(opts: &BuildOptions) -> Result<Built, Diagnostics> {
         return Err(finish(diagnostics, root));
     }
 
+    let plan = Plan::new(&site);
+    diagnostics.extend(plan.collisions(&site));
+    if diagnostics.has_errors() {
+        return Err(finish(diagnostics, root));
+    }
     let mut output = Output::default();
-    diagnostics.extend(render_site(&site, &templates, &mut output));
-    stage.lap("render");
     add_statics(&mut output, &theme.statics, &site);
     fingerprint::add_copies(&mut output, &asset_plan);
+    let known = output.files.keys().cloned().chain(plan.paths().map(String::from)).collect();
+    let checker = LinkChecker::new(&site, root, known, opts.strict_links);
+    let (render_errors, page_links) = render_site(&site, &plan, &templates, sink, &checker, &mut output);
+    diagnostics.extend(render_errors);
+    stage.lap("render");
     add_feeds(&mut output, &site);
     stage.lap("feeds");
     if site.config.search {
@@ -127,7 +150,7 @@ pub fn build_output(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     if diagnostics.has_errors() {
         return Err(finish(diagnostics, root));
     }
-    let links = linkcheck::check_output(&output, &site, root, opts.strict_links);
+    let links = checker.finish(&output, page_links);
     diagnostics.extend(links.diagnostics);
     diagnostics.extend(sitecheck::duplicate_brands(&site));
     stage.lap("link check");
@@ -140,6 +163,9 @@ pub fn build_output(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     Ok(Built {
         cases: site.cases.len(),
         pages,
+        files: output.len(),
+        up_to_date: false,
+        cached_warnings: Vec::new(),
         output,
         warnings,
         millis: started.elapsed().as_millis(),
@@ -193,22 +219,55 @@ impl StageTimer {
     }
 }
 
-/// Builds and writes to the output folder (atomically).
+/// Builds and writes to the output folder atomically: pages are written into a staging
+/// folder as they are rendered, and the folder replaces the output only if the build succeeds.
+/// With the build cache, an unchanged site is not built again, and unchanged files are linked
+/// from the previous output instead of written (see `cache`).
 pub fn build(opts: &BuildOptions) -> Result<Built, Diagnostics> {
-    let built = build_output(opts)?;
+    let started = Instant::now();
     let target = opts.output_dir();
     if let Err(d) = check_output_target(&opts.site_root, &target) {
         return Err(Diagnostics(vec![d]));
     }
-    let stage = StageTimer::new();
-    let written = write_atomically(&built.output, &target);
-    stage.lap("write");
-    if let Err(e) = written {
-        let d = Diagnostic::error("write", &target, format!("could not write the site: {e}"))
-            .hint("check that the output folder's parent exists and is writable; the previous output is unchanged");
-        return Err(Diagnostics(vec![d]));
+    let cache = BuildCache::open(opts, today(opts), !opts.no_cache);
+    if let Some(record) = cache.unchanged(&target) {
+        return Ok(up_to_date(record, started));
     }
+    let staging = Staging::create(&target, cache.reuse(&target)).map_err(|e| write_error(&target, e))?;
+    let built = build_into(opts, &PageSink::Dir(staging.writer()))?;
+    let stage = StageTimer::new();
+    let written = staging.commit(&built.output);
+    stage.lap("write");
+    let files = written.map_err(|e| write_error(&target, e))?;
+    let warnings = built.warnings.iter().map(ToString::to_string).collect();
+    cache.save(built.cases, built.pages, warnings, files);
     Ok(built)
+}
+
+/// "Today" for leaving out future-dated cases: fixed by tests, else the site's local date.
+fn today(opts: &BuildOptions) -> NaiveDate {
+    opts.today.unwrap_or_else(|| chrono::Utc::now().with_timezone(&load_config(&opts.site_root).0.tz()).date_naive())
+}
+
+/// The result of a build skipped because nothing changed.
+fn up_to_date(record: &crate::cache::Record, started: Instant) -> Built {
+    Built {
+        output: Output::default(),
+        warnings: Vec::new(),
+        cached_warnings: record.warnings.clone(),
+        cases: record.cases,
+        pages: record.pages,
+        files: record.files.len(),
+        millis: started.elapsed().as_millis(),
+        up_to_date: true,
+        external_links: BTreeMap::new(),
+    }
+}
+
+fn write_error(target: &Path, e: std::io::Error) -> Diagnostics {
+    let d = Diagnostic::error("write", target, format!("could not write the site: {e}"))
+        .hint("check that the output folder's parent exists and is writable; the previous output is unchanged");
+    Diagnostics(vec![d])
 }
 
 /// Refuses output folders whose replacement would destroy the site itself.

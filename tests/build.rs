@@ -96,8 +96,92 @@ fn two_builds_are_byte_identical() {
     ]);
     site.build_ok(&[]);
     let first = tree(&site.public());
-    site.build_ok(&[]);
+    site.build_ok(&["--no-cache"]);
     assert_eq!(tree(&site.public()), first);
+}
+
+fn inodes(dir: &std::path::Path) -> std::collections::BTreeMap<String, u64> {
+    use std::os::unix::fs::MetadataExt;
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), e.metadata().unwrap().ino()))
+        .collect()
+}
+
+fn cached_site() -> TestSite {
+    TestSite::new(&[
+        ("content/cases/a.md", &case("甲", "甲品牌", "某局", "2021-05-01", "tags: [作风建设]\n", "## 背景\n\n正文甲")),
+        ("content/cases/b.md", &case("乙", "乙品牌", "另一局", "2022-05-01", "tags: [理论学习]\n", "正文乙")),
+    ])
+}
+
+#[test]
+fn an_unchanged_site_is_not_built_again_and_its_output_stays() {
+    let site = cached_site();
+    assert!(site.build_ok(&[]).contains("built "));
+    let first = tree(&site.public());
+    let first_inodes = inodes(&site.public());
+    let stderr = site.build_ok(&[]);
+    assert!(stderr.contains("nothing changed"), "{stderr}");
+    assert_eq!(tree(&site.public()), first);
+    assert_eq!(inodes(&site.public()), first_inodes, "no file rewritten");
+
+    // A file removed from the output: the build runs again and restores it.
+    fs::remove_file(site.public().join("cases/a/index.html")).unwrap();
+    assert!(site.build_ok(&[]).contains("built "));
+    assert_eq!(tree(&site.public()), first);
+
+    // The cache is safe to delete.
+    fs::remove_dir_all(site.root().join(".xianfeng")).unwrap();
+    assert!(site.build_ok(&[]).contains("built "));
+    assert_eq!(tree(&site.public()), first);
+}
+
+#[test]
+fn after_an_edit_only_changed_files_are_rewritten_and_output_equals_a_clean_build() {
+    let site = cached_site();
+    site.build_ok(&[]);
+    let before = inodes(&site.public());
+    site.write(
+        "content/cases/b.md",
+        &case("乙", "乙品牌", "另一局", "2022-05-01", "tags: [理论学习]\n", "正文乙，改过"),
+    );
+    assert!(site.build_ok(&[]).contains("built "));
+    let after = inodes(&site.public());
+    let rewritten: Vec<&String> = after.keys().filter(|p| before.get(*p) != after.get(*p)).collect();
+    assert!(rewritten.iter().any(|p| p.as_str() == "cases/b/index.html"), "the edited case is written: {rewritten:?}");
+    assert_eq!(
+        before.get("cases/a/index.html"),
+        after.get("cases/a/index.html"),
+        "the other case is kept: {rewritten:?}"
+    );
+    assert!(!rewritten.iter().any(|p| p.ends_with(".css")), "static files are kept: {rewritten:?}");
+
+    let clean = tempfile::tempdir().unwrap();
+    let out = xianfeng()
+        .arg("build")
+        .arg(site.root())
+        .arg("--no-cache")
+        .arg("-o")
+        .arg(clean.path().join("p"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(tree(&site.public()), tree(&clean.path().join("p")), "same as a clean build");
+}
+
+#[test]
+fn two_pages_with_one_output_path_are_an_error() {
+    let site = TestSite::new(&[
+        ("content/cases/a.md", &case("甲", "甲", "某局", "2021-05-01", "aliases: [/cases/b/]\n", "正文")),
+        ("content/cases/b.md", &case("乙", "乙", "某局", "2022-05-01", "", "正文")),
+    ]);
+    let (ok, stderr) = site.build(&[]);
+    assert!(!ok, "{stderr}");
+    assert!(stderr.contains("error[output-collision]") && stderr.contains("cases/b/index.html"), "{stderr}");
+    assert!(stderr.contains("content/cases/a.md"), "names the file with the alias: {stderr}");
 }
 
 #[test]

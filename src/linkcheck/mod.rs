@@ -145,6 +145,8 @@ fn decode(s: &str) -> String {
 struct Problem {
     page: String,
     offset: usize,
+    /// Line and column of the link in the output page.
+    line_col: (usize, usize),
     url: String,
     kind: ProblemKind,
     /// Written in the page's Markdown body (not by a template).
@@ -158,61 +160,141 @@ enum ProblemKind {
     Escape,
 }
 
-/// Checks every HTML page of `output`, and the cover images of `site`'s cases.
-/// With `strict`, template links that lead nowhere are errors, otherwise warnings.
-pub fn check_output(output: &Output, site: &Site, site_root: &Path, strict: bool) -> LinkReport {
-    let base_url = site.config.base_url_trimmed();
-    let pages: Vec<(&str, &str)> = output
-        .files
-        .iter()
-        .filter(|(p, _)| p.ends_with(".html") || p.ends_with(".htm"))
-        .filter_map(|(p, e)| match e {
-            Entry::Bytes(b) => std::str::from_utf8(b).ok().map(|t| (p.as_str(), t)),
-            _ => None,
-        })
-        .collect();
-    let scans: HashMap<&str, Scan> = pages.par_iter().map(|(p, text)| (*p, scan(text))).collect();
-    let sources = SourceMap::new(site, site_root);
+/// A link to another page (or a file not known before rendering), checked once the whole
+/// output exists.
+#[derive(Debug, Clone)]
+struct Pending {
+    path: String,
+    fragment: Option<String>,
+    /// The problem to report if the target turns out missing.
+    at: Problem,
+}
 
-    let mut report = LinkReport::default();
-    let (cover_diags, missing_covers) = check_covers(output, site, &sources);
-    report.diagnostics.extend(cover_diags);
+/// What checking one page found: its ids, the links that wait for the rest of the output,
+/// and what it needs from outside. Small, so a 10,000-page build keeps these, not the pages.
+#[derive(Debug, Default)]
+pub struct PageLinks {
+    page: String,
+    ids: HashSet<String>,
+    pending: Vec<Pending>,
+    problems: Vec<Problem>,
+    external: Vec<String>,
+    /// Internal non-HTML paths it links (stylesheets, scripts, images).
+    assets: Vec<String>,
+}
 
-    let mut problems = Vec::new();
-    for (page, _) in &pages {
-        for r in &scans[page].refs {
+/// Checks pages one by one as they are rendered (in parallel), then all together.
+pub struct LinkChecker<'a> {
+    site: &'a Site,
+    sources: SourceMap<'a>,
+    /// Output paths known before rendering (every page to render, static files): links to
+    /// them need no second look unless they carry a fragment.
+    known: HashSet<String>,
+    strict: bool,
+}
+
+impl<'a> LinkChecker<'a> {
+    pub fn new(site: &'a Site, site_root: &'a Path, known: HashSet<String>, strict: bool) -> LinkChecker<'a> {
+        LinkChecker { site, sources: SourceMap::new(site, site_root), known, strict }
+    }
+
+    /// Scans one rendered page.
+    pub fn check_page(&self, page: &str, html: &str) -> PageLinks {
+        let site = self.site;
+        let base_url = site.config.base_url_trimmed();
+        let scanned = scan(html);
+        let mut links = PageLinks { page: page.to_string(), ..PageLinks::default() };
+        let mut seen_assets = HashSet::new();
+        for r in &scanned.refs {
             match classify(&r.url, page, &site.base_path, base_url) {
                 Target::Internal { path, fragment } => {
-                    report.referenced.insert(path.clone());
-                    if let Some(kind) = internal_problem(output, &scans, &path, fragment) {
-                        if !matches!(&kind, ProblemKind::Missing(p) if missing_covers.contains(p)) {
-                            problems.push(problem(page, r, kind, &sources));
+                    let fragment = fragment.filter(|f| !f.is_empty() && f != "top");
+                    if path == page {
+                        if let Some(f) = fragment.filter(|f| !scanned.ids.contains(f)) {
+                            let kind = ProblemKind::Anchor { target: path, fragment: f };
+                            links.problems.push(self.problem(page, html, r, kind));
                         }
+                        continue;
                     }
+                    if !path.ends_with(".html") && seen_assets.insert(path.clone()) {
+                        links.assets.push(path.clone());
+                    }
+                    if fragment.is_none() && self.known.contains(&path) {
+                        continue;
+                    }
+                    let at = self.problem(page, html, r, ProblemKind::Missing(path.clone()));
+                    links.pending.push(Pending { path, fragment, at });
                 }
-                Target::External(url) => {
-                    report.external.entry(url).or_insert_with(|| sources.label(page));
-                }
-                Target::Escape => problems.push(problem(page, r, ProblemKind::Escape, &sources)),
+                Target::External(url) => links.external.push(url),
+                Target::Escape => links.problems.push(self.problem(page, html, r, ProblemKind::Escape)),
                 Target::Skip => {}
             }
         }
+        links.external.sort();
+        links.external.dedup();
+        links.ids = scanned.ids;
+        links
     }
-    let texts: HashMap<&str, &str> = pages.iter().copied().collect();
-    let diagnostics = group(problems).into_iter().map(|(p, n)| diagnostic(&p, n, &sources, &texts, site, strict));
-    report.diagnostics.extend(diagnostics);
-    report
+
+    fn problem(&self, page: &str, html: &str, r: &Ref, kind: ProblemKind) -> Problem {
+        let from_content = self.sources.get(page).is_some_and(|s| s.body_contains(&r.url));
+        Problem {
+            page: page.to_string(),
+            offset: r.offset,
+            line_col: line_col(html, r.offset),
+            url: r.url.clone(),
+            kind,
+            from_content,
+        }
+    }
+
+    /// Checks what waited for the whole output, and the cover images of the site's cases.
+    pub fn finish(&self, output: &Output, pages: Vec<PageLinks>) -> LinkReport {
+        let mut report = LinkReport::default();
+        let (cover_diags, missing_covers) = check_covers(output, self.site, &self.sources);
+        report.diagnostics.extend(cover_diags);
+        let ids: HashMap<&str, &HashSet<String>> = pages.iter().map(|p| (p.page.as_str(), &p.ids)).collect();
+        let mut problems = Vec::new();
+        for links in &pages {
+            problems.extend(links.problems.iter().cloned());
+            for p in &links.pending {
+                if let Some(kind) = internal_problem(output, &ids, &p.path, p.fragment.clone()) {
+                    if !matches!(&kind, ProblemKind::Missing(m) if missing_covers.contains(m)) {
+                        problems.push(Problem { kind, ..p.at.clone() });
+                    }
+                }
+            }
+            for url in &links.external {
+                report.external.entry(url.clone()).or_insert_with(|| self.sources.label(&links.page));
+            }
+            report.referenced.extend(links.assets.iter().cloned());
+        }
+        let diagnostics =
+            group(problems).into_iter().map(|(p, n)| diagnostic(&p, n, &self.sources, self.site, self.strict));
+        report.diagnostics.extend(diagnostics);
+        report
+    }
 }
 
-fn problem(page: &str, r: &Ref, kind: ProblemKind, sources: &SourceMap) -> Problem {
-    let from_content = sources.get(page).is_some_and(|s| s.body_contains(&r.url));
-    Problem { page: page.to_string(), offset: r.offset, url: r.url.clone(), kind, from_content }
+/// Checks every HTML page of an output held in memory (all at once, not while rendering).
+pub fn check_output(output: &Output, site: &Site, site_root: &Path, strict: bool) -> LinkReport {
+    let checker = LinkChecker::new(site, site_root, HashSet::new(), strict);
+    let pages: Vec<PageLinks> = output
+        .files
+        .par_iter()
+        .filter(|(p, _)| p.ends_with(".html") || p.ends_with(".htm"))
+        .filter_map(|(p, e)| match e {
+            Entry::Bytes(b) => std::str::from_utf8(b).ok().map(|t| checker.check_page(p, t)),
+            _ => None,
+        })
+        .collect();
+    checker.finish(output, pages)
 }
 
 /// What is wrong with an internal target, if anything.
 fn internal_problem(
     output: &Output,
-    scans: &HashMap<&str, Scan>,
+    ids: &HashMap<&str, &HashSet<String>>,
     path: &str,
     fragment: Option<String>,
 ) -> Option<ProblemKind> {
@@ -227,7 +309,7 @@ fn internal_problem(
         dir_index
     };
     let fragment = fragment.filter(|f| !f.is_empty() && f != "top")?;
-    let ids = &scans.get(resolved.as_str())?.ids;
+    let ids = ids.get(resolved.as_str())?;
     (!ids.contains(&fragment)).then_some(ProblemKind::Anchor { target: resolved, fragment })
 }
 
@@ -258,14 +340,7 @@ fn page_rank(page: &str) -> u8 {
     }
 }
 
-fn diagnostic(
-    p: &Problem,
-    count: usize,
-    sources: &SourceMap,
-    texts: &HashMap<&str, &str>,
-    site: &Site,
-    strict: bool,
-) -> Diagnostic {
+fn diagnostic(p: &Problem, count: usize, sources: &SourceMap, site: &Site, strict: bool) -> Diagnostic {
     let page_url = site.url(p.page.strip_suffix("index.html").unwrap_or(&p.page));
     let also = if count > 1 { format!(" (and {} more links to it)", count - 1) } else { String::new() };
     let (code, message, hint) = match &p.kind {
@@ -298,7 +373,7 @@ fn diagnostic(
             }
         }
         None => {
-            let (l, c) = texts.get(p.page.as_str()).map_or((0, 0), |t| line_col(t, p.offset));
+            let (l, c) = p.line_col;
             let file = format!("(output) {}", p.page);
             let d =
                 if strict { Diagnostic::error(code, file, message) } else { Diagnostic::warning(code, file, message) };

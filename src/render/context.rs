@@ -17,6 +17,8 @@ pub struct Shared {
     pub term_index: HashMap<(String, String), (usize, usize)>,
     /// `0..cases.len()`, the list every all-cases page slices.
     pub all_cases: Vec<usize>,
+    /// Per case, the theme's case partials rendered once (`item_html`, `card_html`).
+    pub partials: Vec<Map<String, Value>>,
 }
 
 impl Shared {
@@ -32,9 +34,19 @@ impl Shared {
             summaries: Vec::new(),
             term_index,
             all_cases: (0..site.cases.len()).collect(),
+            partials: Vec::new(),
         };
         shared.summaries = (0..site.cases.len()).map(|i| case_summary(site, &site.cases[i])).collect();
         shared
+    }
+
+    /// A case as lists show it: its summary plus its rendered partials.
+    pub fn listed(&self, index: usize) -> Value {
+        let mut v = self.summaries[index].clone();
+        if let (Some(obj), Some(partials)) = (v.as_object_mut(), self.partials.get(index)) {
+            obj.extend(partials.iter().map(|(k, html)| (k.clone(), html.clone())));
+        }
+        v
     }
 
     pub fn term_link(&self, site: &Site, key: &str, value: &str) -> Option<Value> {
@@ -165,7 +177,7 @@ pub fn case_view(site: &Site, shared: &Shared, index: usize) -> Value {
     obj.insert("honours".into(), Value::Array(honours));
     obj.insert("metrics".into(), json!(m.metrics));
     obj.insert("sources".into(), json!(m.sources));
-    obj.insert("related".into(), Value::Array(case.related.iter().map(|&r| shared.summaries[r].clone()).collect()));
+    obj.insert("related".into(), Value::Array(case.related.iter().map(|&r| shared.listed(r)).collect()));
     let compilations: Vec<Value> = case
         .compilations
         .iter()

@@ -8,7 +8,8 @@ pub mod context;
 mod templates;
 
 use crate::diagnostics::Diagnostic;
-use crate::output::Output;
+use crate::linkcheck::{LinkChecker, PageLinks};
+use crate::output::{Entry, Output, PageSink};
 use crate::site::Site;
 use context::{case_view, compilation_summary, compilation_view, term_link, term_tree, Shared};
 use rayon::prelude::*;
@@ -31,19 +32,102 @@ enum Job {
     Alias { from: String, to: String },
 }
 
-/// Renders all pages into `out`. Template errors are returned together.
-pub fn render_site(site: &Site, templates: &TemplateSet, out: &mut Output) -> Vec<Diagnostic> {
-    let shared = Shared::new(site);
-    let jobs = plan(site);
+/// Every page of a site, with its output path, known before anything is rendered.
+pub struct Plan {
+    jobs: Vec<(Job, String)>,
+}
+
+impl Plan {
+    pub fn new(site: &Site) -> Plan {
+        Plan {
+            jobs: plan(site)
+                .into_iter()
+                .map(|job| {
+                    let path = output_path(site, &job);
+                    (job, path)
+                })
+                .collect(),
+        }
+    }
+
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.jobs.iter().map(|(_, p)| p.as_str())
+    }
+
+    /// Two pages with one output path (an alias naming a case's URL, a page named like a
+    /// taxonomy): each is an error, since one would silently replace the other.
+    pub fn collisions(&self, site: &Site) -> Vec<Diagnostic> {
+        let mut first: std::collections::HashMap<&str, &Job> = std::collections::HashMap::new();
+        let mut errors = Vec::new();
+        for (job, path) in &self.jobs {
+            let Some(earlier) = first.insert(path, job) else { continue };
+            let file = job_source(site, job).or_else(|| job_source(site, earlier));
+            let message = format!(
+                "two pages would be written to `{path}`: the {} page and the {} page",
+                job_name(earlier),
+                job_name(job)
+            );
+            let file = file.map_or_else(|| std::path::PathBuf::from(path), |f| f.to_path_buf());
+            errors.push(
+                Diagnostic::error("output-collision", file, message)
+                    .hint("change the slug, the alias or the page's file name so every page has its own URL"),
+            );
+        }
+        errors
+    }
+}
+
+/// The content file a job renders, if it renders one.
+fn job_source<'a>(site: &'a Site, job: &Job) -> Option<&'a std::path::Path> {
+    match job {
+        Job::Case(i) => Some(&site.cases[*i].rel_path),
+        Job::Compilation(i) => Some(&site.compilations[*i].rel_path),
+        Job::Page(i) => Some(&site.pages[*i].rel_path),
+        Job::Alias { to, .. } => site
+            .cases
+            .iter()
+            .map(|c| (&c.url, &c.rel_path))
+            .chain(site.compilations.iter().map(|c| (&c.url, &c.rel_path)))
+            .chain(site.pages.iter().map(|p| (&p.url, &p.rel_path)))
+            .find(|(url, _)| *url == to)
+            .map(|(_, rel)| rel.as_path()),
+        _ => None,
+    }
+}
+
+/// Renders every page of `plan` and hands it to `sink`; each page's links are checked as it
+/// is rendered. Template and write errors are returned together.
+pub fn render_site(
+    site: &Site,
+    plan: &Plan,
+    templates: &TemplateSet,
+    sink: &PageSink,
+    links: &LinkChecker,
+    out: &mut Output,
+) -> (Vec<Diagnostic>, Vec<PageLinks>) {
+    let mut shared = Shared::new(site);
+    let (partials, partial_errors) = case_partials(site, &shared, templates);
+    if !partial_errors.is_empty() {
+        return (partial_errors, Vec::new());
+    }
+    shared.partials = partials;
     let profile = std::env::var_os("XIANFENG_PROFILE").is_some();
     let timings = std::sync::Mutex::new(std::collections::BTreeMap::<&'static str, (usize, u128)>::new());
-    let results: Vec<Result<(String, String), Diagnostic>> = jobs
+    let results: Vec<Result<(String, Entry, PageLinks), Diagnostic>> = plan
+        .jobs
         .par_iter()
-        .map(|job| {
+        .map(|(job, path)| {
             let start = std::time::Instant::now();
-            let r = render_job(site, &shared, templates, job);
+            let r = render_job(site, &shared, templates, job, path).and_then(|html| {
+                let checked = links.check_page(path, &html);
+                let entry = sink.store(path, html).map_err(|e| {
+                    Diagnostic::error("write", path, format!("could not write the page: {e}"))
+                        .hint("check that the output folder is writable and the disk is not full")
+                })?;
+                Ok((path.clone(), entry, checked))
+            });
             if profile {
-                let mut t = timings.lock().unwrap();
+                let mut t = timings.lock().unwrap_or_else(|e| e.into_inner());
                 let e = t.entry(job_name(job)).or_default();
                 e.0 += 1;
                 e.1 += start.elapsed().as_micros();
@@ -52,19 +136,67 @@ pub fn render_site(site: &Site, templates: &TemplateSet, out: &mut Output) -> Ve
         })
         .collect();
     if profile {
-        for (name, (n, us)) in timings.into_inner().unwrap() {
+        for (name, (n, us)) in timings.into_inner().unwrap_or_else(|e| e.into_inner()) {
             eprintln!("render {name:>16}: {n:>6} pages {:>8} ms total {:>6} us/page", us / 1000, us / n.max(1) as u128);
         }
     }
     let mut errors = Vec::new();
+    let mut checked = Vec::with_capacity(results.len());
     for r in results {
         match r {
-            Ok((path, html)) => out.insert_bytes(path, html.into_bytes()),
+            Ok((path, entry, page_links)) => {
+                // A static file of the same name wins (it is written over the page).
+                out.files.entry(path).or_insert(entry);
+                checked.push(page_links);
+            }
             Err(d) => errors.push(d),
         }
     }
     out.insert_bytes("brands/brands.json".into(), brands_json(site, &shared).into_bytes());
-    errors
+    (errors, checked)
+}
+
+/// Theme partials rendered once per case, so lists print each case's markup instead of
+/// calling a macro for it on every page that lists it: `partials/case_item.html` becomes
+/// `item_html`, `partials/case_card.html` becomes `card_html`. Each sees `c` (the summary),
+/// `site` and `lang`.
+const CASE_PARTIALS: [(&str, &str); 2] =
+    [("partials/case_item.html", "item_html"), ("partials/case_card.html", "card_html")];
+
+fn case_partials(
+    site: &Site,
+    shared: &Shared,
+    templates: &TemplateSet,
+) -> (Vec<serde_json::Map<String, Value>>, Vec<Diagnostic>) {
+    let present: Vec<(&str, &str)> =
+        CASE_PARTIALS.iter().copied().filter(|(template, _)| templates.has(template)).collect();
+    if present.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let rendered: Vec<Result<serde_json::Map<String, Value>, Diagnostic>> = (0..site.cases.len())
+        .into_par_iter()
+        .map(|i| {
+            let mut context = tera::Context::new();
+            context.insert("c", &shared.summaries[i]);
+            context.insert("site", &shared.site);
+            context.insert("lang", site.cases[i].lang.html_lang());
+            let mut out = serde_json::Map::new();
+            for (template, key) in &present {
+                out.insert((*key).to_string(), Value::String(templates.render(template, &context)?));
+            }
+            Ok(out)
+        })
+        .collect();
+    let mut partials = Vec::with_capacity(rendered.len());
+    let mut errors = Vec::new();
+    for r in rendered {
+        match r {
+            Ok(p) => partials.push(p),
+            Err(d) if errors.is_empty() => errors.push(d),
+            Err(_) => {}
+        }
+    }
+    (partials, errors)
 }
 
 fn job_name(job: &Job) -> &'static str {
@@ -107,6 +239,25 @@ fn plan(site: &Site) -> Vec<Job> {
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.extend(aliases(site).into_iter().map(|(from, to)| Job::Alias { from, to }));
     jobs
+}
+
+/// Where a job's page goes in the output.
+fn output_path(site: &Site, job: &Job) -> String {
+    let index_of = |dir: &str| format!("{dir}/index.html");
+    match job {
+        Job::Home => "index.html".into(),
+        Job::Brands { page } => paged(site, "brands", *page).0,
+        Job::CaseList { page } => paged(site, "cases", *page).0,
+        Job::Case(i) => index_of(&site.cases[*i].out_dir),
+        Job::TaxonomyList(ti) => index_of(&site.taxonomies[*ti].out_dir),
+        Job::Term { tax, term, page } => paged(site, &site.taxonomies[*tax].terms[*term].out_dir, *page).0,
+        Job::CompilationList => "compilations/index.html".into(),
+        Job::Compilation(ci) => index_of(&site.compilations[*ci].out_dir),
+        Job::Page(pi) => index_of(&site.pages[*pi].out_dir),
+        Job::Search => "search/index.html".into(),
+        Job::NotFound => "404.html".into(),
+        Job::Alias { from, .. } => from.clone(),
+    }
 }
 
 fn page_count(items: usize, per_page: usize) -> usize {
@@ -188,11 +339,12 @@ fn render_job(
     shared: &Shared,
     templates: &TemplateSet,
     job: &Job,
-) -> Result<(String, String), Diagnostic> {
+    path: &str,
+) -> Result<String, Diagnostic> {
     let cfg = &site.config;
-    let summaries = |ids: &[usize]| Value::Array(ids.iter().map(|&i| shared.summaries[i].clone()).collect());
+    let summaries = |ids: &[usize]| Value::Array(ids.iter().map(|&i| shared.listed(i)).collect());
     let all = &shared.all_cases;
-    let (template, path, vars, lang): (&str, String, Value, &str) = match job {
+    let (template, vars, lang): (&str, Value, &str) = match job {
         Job::Home => {
             let featured: Vec<usize> = all.iter().copied().filter(|&i| site.cases[i].meta.featured).collect();
             let mut counts = serde_json::Map::new();
@@ -212,10 +364,9 @@ fn render_job(
                 "total_orgs": site.taxonomy("org").map_or(0, |t| t.terms.len()),
                 "section": section,
             });
-            ("index.html", "index.html".into(), vars, "zh-CN")
+            ("index.html", vars, "zh-CN")
         }
         Job::Brands { page } => {
-            let (path, _) = paged(site, "brands", *page);
             let mut facets = serde_json::Map::new();
             for key in ["org", "type", "region", "year", "tags"] {
                 if let Some(tax) = site.taxonomy(key) {
@@ -230,21 +381,19 @@ fn render_job(
                 "total_cases": all.len(),
                 "section": section_value(site, "brands"),
             });
-            ("brands.html", path, vars, "zh-CN")
+            ("brands.html", vars, "zh-CN")
         }
         Job::CaseList { page } => {
-            let (path, _) = paged(site, "cases", *page);
             let vars = json!({
                 "cases": summaries(slice(all, *page, cfg.paginate)),
                 "paginator": paginator(&site.url("cases/"), *page, all.len(), cfg.paginate),
                 "section": section_value(site, "cases"),
             });
-            ("cases.html", path, vars, "zh-CN")
+            ("cases.html", vars, "zh-CN")
         }
         Job::Case(i) => {
-            let case = &site.cases[*i];
             let vars = json!({"case": case_view(site, shared, *i)});
-            ("case.html", format!("{}/index.html", case.out_dir), vars, case.lang.html_lang())
+            ("case.html", vars, site.cases[*i].lang.html_lang())
         }
         Job::TaxonomyList(ti) => {
             let tax = &site.taxonomies[*ti];
@@ -254,12 +403,11 @@ fn render_job(
                 "taxonomy": {"key": tax.key, "name": tax.name, "url": tax.url},
                 "terms": roots,
             });
-            ("taxonomy_list.html", format!("{}/index.html", tax.out_dir), vars, "zh-CN")
+            ("taxonomy_list.html", vars, "zh-CN")
         }
         Job::Term { tax, term, page } => {
             let taxonomy = &site.taxonomies[*tax];
             let t = &taxonomy.terms[*term];
-            let (path, _) = paged(site, &t.out_dir, *page);
             let mut term_value = term_tree(taxonomy, *term);
             term_value["parent"] = t.parent.map_or(Value::Null, |p| term_link(&taxonomy.terms[p]));
             let vars = json!({
@@ -268,19 +416,18 @@ fn render_job(
                 "cases": summaries(slice(&t.cases, *page, cfg.paginate)),
                 "paginator": paginator(&t.url, *page, t.cases.len(), cfg.paginate),
             });
-            ("taxonomy_term.html", path, vars, "zh-CN")
+            ("taxonomy_term.html", vars, "zh-CN")
         }
         Job::CompilationList => {
             let vars = json!({
                 "compilations": site.compilations.iter().map(|c| compilation_summary(site, c)).collect::<Vec<_>>(),
                 "section": section_value(site, "compilations"),
             });
-            ("compilations.html", "compilations/index.html".into(), vars, "zh-CN")
+            ("compilations.html", vars, "zh-CN")
         }
         Job::Compilation(ci) => {
-            let c = &site.compilations[*ci];
             let vars = json!({"compilation": compilation_view(site, shared, *ci)});
-            ("compilation.html", format!("{}/index.html", c.out_dir), vars, "zh-CN")
+            ("compilation.html", vars, "zh-CN")
         }
         Job::Page(pi) => {
             let p = &site.pages[*pi];
@@ -294,23 +441,21 @@ fn render_job(
                 "url": p.url,
                 "extra": p.meta.extra,
             }});
-            (template, format!("{}/index.html", p.out_dir), vars, "zh-CN")
+            (template, vars, "zh-CN")
         }
-        Job::Search => ("search.html", "search/index.html".into(), json!({}), "zh-CN"),
-        Job::NotFound => ("404.html", "404.html".into(), json!({}), "zh-CN"),
-        Job::Alias { from, to } => {
-            ("alias.html", from.clone(), json!({"target": to, "permalink": site.permalink(to)}), "zh-CN")
-        }
+        Job::Search => ("search.html", json!({}), "zh-CN"),
+        Job::NotFound => ("404.html", json!({}), "zh-CN"),
+        Job::Alias { to, .. } => ("alias.html", json!({"target": to, "permalink": site.permalink(to)}), "zh-CN"),
     };
-    let current_path = url_of_output(site, &path);
+    let current_path = url_of_output(site, path);
     let current_url = site.permalink(&current_path);
     // `serve` only: skip Tera when everything this page is made of is unchanged.
     let mut key = crate::incremental::PageKey::new(templates.fingerprint(), template);
     if let Some(k) = key.as_mut() {
         k.add_json(&vars).add_json(&shared.site).add_str(lang).add_str(&current_url).add_str(&current_path);
     }
-    if let Some(html) = crate::incremental::cached_page(&path, &key) {
-        return Ok((path, html));
+    if let Some(html) = crate::incremental::cached_page(path, &key) {
+        return Ok(html);
     }
     let mut context =
         tera::Context::from_value(vars).map_err(|e| Diagnostic::error("template", template, e.to_string()))?;
@@ -320,8 +465,8 @@ fn render_job(
     context.insert("current_path", &current_path);
     context.insert("xianfeng_version", env!("CARGO_PKG_VERSION"));
     let html = templates.render(template, &context)?;
-    crate::incremental::store_page(&path, &key, &html);
-    Ok((path, html))
+    crate::incremental::store_page(path, &key, &html);
+    Ok(html)
 }
 
 fn section_value(site: &Site, key: &str) -> Value {

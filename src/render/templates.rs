@@ -69,6 +69,10 @@ impl TemplateSet {
         self.fingerprint
     }
 
+    pub fn has(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
         if !self.sources.contains_key(name) {
             return Err(Diagnostic::error(
@@ -131,6 +135,34 @@ fn register(tera: &mut Tera, base_path: &str, asset_urls: HashMap<String, String
     tera.register_filter("zh_date", |value: &Value, _: &HashMap<String, Value>| {
         Ok(Value::String(value.as_str().map_or_else(|| value.to_string(), chinese::zh_date)))
     });
+    tera.register_filter("tile_class", |value: &Value, _: &HashMap<String, Value>| {
+        Ok(Value::String(tile_class(value.as_str().unwrap_or(""))))
+    });
+}
+
+/// Tera's `urlencode` set (Python's `quote` with `/` kept), which `brands.js` mirrors.
+const URLENCODE_SET: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b'/').remove(b'%');
+
+/// `tile-0` … `tile-7`: a placeholder tile's colour, derived from the brand name so it is
+/// stable across builds. Defined as the theme's first template version computed it (hex
+/// digits of the URL-encoded name, read forwards and backwards), which `brands.js` repeats.
+pub fn tile_class(name: &str) -> String {
+    let hex: String = percent_encoding::utf8_percent_encode(name, URLENCODE_SET).to_string().replace('%', "");
+    let reversed: String = hex.chars().rev().collect();
+    let (a, b) = (leading_hex(&hex), leading_hex(&reversed));
+    format!("tile-{}", (a % 251 + b % 241) % 8)
+}
+
+/// The first 12 characters read as hex, as Tera's `int(base=16, default=0)` reads them.
+fn leading_hex(s: &str) -> i64 {
+    let head: String = s.chars().take(12).collect();
+    let head = head.trim().trim_start_matches("0x");
+    match i64::from_str_radix(head, 16) {
+        Ok(v) => v,
+        Err(_) if head.contains('.') => head.parse::<f64>().map_or(0, |f| f as i64),
+        Err(_) => 0,
+    }
 }
 
 /// Escapes the five characters that matter in HTML text and quoted attributes. Tera's own

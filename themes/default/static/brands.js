@@ -89,9 +89,13 @@
     return true;
   }
 
-  /* Same colour as the server-rendered placeholder (macros.html tile_class). */
+  /* Same colour as the server-rendered placeholder (the tile_class filter): Tera's urlencode
+     keeps "/" and encodes !'()*, which encodeURIComponent does the other way round. */
   function tileClass(name) {
-    var hx = encodeURIComponent(name).replace(/%/g, "");
+    var hx = encodeURIComponent(name)
+      .replace(/%2F/gi, "/")
+      .replace(/[!'()*]/g, function (c) { return c.charCodeAt(0).toString(16).toUpperCase(); })
+      .replace(/%/g, "");
     var part = function (s) { s = s.slice(0, 12); return /^[0-9A-Fa-f]+$/.test(s) ? parseInt(s, 16) : 0; };
     return "tile-" + ((part(hx) % 251 + part(hx.split("").reverse().join("")) % 241) % 8);
   }

@@ -1,0 +1,204 @@
+//! The build cache in `SITE/.xianfeng/build.json`: always safe to delete, ignored with
+//! `--no-cache`.
+//!
+//! It records a hash of every input of the last build (the sources, the theme, the options, the
+//! xianfeng binary, today's date) and, for every file written, its length, modification time
+//! and content hash. Two uses:
+//!
+//! - Nothing changed and the output folder still holds exactly what was written: the build
+//!   is skipped.
+//! - Something changed: the site is built in full, but a file whose bytes equal what the
+//!   previous build wrote (and which nobody touched since) is hard-linked from the previous
+//!   output instead of written again, so its inode and modification time stay as they were
+//!   and deploy tools that compare times or inodes see only the real changes.
+
+use crate::pipeline::BuildOptions;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+use walkdir::WalkDir;
+
+const FORMAT: u32 = 1;
+
+/// One file of the output as it was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRecord {
+    pub len: u64,
+    pub mtime_ns: u64,
+    pub hash: String,
+}
+
+/// What the last successful build wrote.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Record {
+    pub format: u32,
+    pub inputs: String,
+    pub output_dir: String,
+    pub cases: usize,
+    pub pages: usize,
+    /// The build's warnings as printed, so a skipped build still shows them.
+    pub warnings: Vec<String>,
+    pub files: BTreeMap<String, FileRecord>,
+}
+
+pub struct BuildCache {
+    file: PathBuf,
+    inputs: String,
+    output_dir: String,
+    previous: Option<Record>,
+}
+
+impl BuildCache {
+    /// Hashes the inputs; reads the previous record unless `use_previous` is false.
+    pub fn open(opts: &BuildOptions, today: chrono::NaiveDate, use_previous: bool) -> BuildCache {
+        let file = opts.site_root.join(".xianfeng").join("build.json");
+        let output_dir = absolute(&opts.output_dir()).display().to_string();
+        let previous = use_previous
+            .then(|| fs::read(&file).ok())
+            .flatten()
+            .and_then(|bytes| serde_json::from_slice::<Record>(&bytes).ok())
+            .filter(|r| r.format == FORMAT && r.output_dir == output_dir);
+        BuildCache { inputs: inputs_hash(opts, today), file, output_dir, previous }
+    }
+
+    /// The previous record, when nothing changed since and the output is as it was written.
+    pub fn unchanged(&self, target: &Path) -> Option<&Record> {
+        let record = self.previous.as_ref().filter(|r| r.inputs == self.inputs)?;
+        output_matches(target, &record.files).then_some(record)
+    }
+
+    /// Files of the previous output that may be linked instead of written.
+    pub fn reuse(&self, target: &Path) -> Option<Reuse> {
+        let record = self.previous.as_ref()?;
+        Some(Reuse { target: target.to_path_buf(), files: record.files.clone().into_iter().collect() })
+    }
+
+    /// Records a successful build (best effort: a cache that cannot be written is no error).
+    pub fn save(&self, cases: usize, pages: usize, warnings: Vec<String>, files: BTreeMap<String, FileRecord>) {
+        let record = Record {
+            format: FORMAT,
+            inputs: self.inputs.clone(),
+            output_dir: self.output_dir.clone(),
+            cases,
+            pages,
+            warnings,
+            files,
+        };
+        let Ok(json) = serde_json::to_vec(&record) else { return };
+        let Some(dir) = self.file.parent() else { return };
+        let tmp = dir.join(format!("build.json.{}", std::process::id()));
+        let written =
+            fs::create_dir_all(dir).and_then(|()| fs::write(&tmp, json)).and_then(|()| fs::rename(&tmp, &self.file));
+        if written.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+    }
+
+    /// Forgets the previous build (after a failed one, whose staging folder is gone anyway).
+    pub fn forget(&self) {
+        let _ = fs::remove_file(&self.file);
+    }
+}
+
+/// The previous output's files, for [`Reuse::place`].
+pub struct Reuse {
+    target: PathBuf,
+    files: HashMap<String, FileRecord>,
+}
+
+impl Reuse {
+    /// Links `target/path` to `dest` when it holds exactly `bytes` and is untouched since the
+    /// last build. Returns false when the file has to be written.
+    pub fn link_if_same(&self, path: &str, hash: &str, len: u64, dest: &Path) -> bool {
+        let Some(old) = self.files.get(path).filter(|r| r.hash == hash && r.len == len) else { return false };
+        let source = self.target.join(path);
+        let untouched = fs::metadata(&source).is_ok_and(|m| m.len() == old.len && mtime_ns(&m) == old.mtime_ns);
+        untouched && fs::hard_link(&source, dest).is_ok()
+    }
+}
+
+pub fn content_hash(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex().to_string()
+}
+
+pub fn record_of(dest: &Path, hash: String) -> io::Result<FileRecord> {
+    let m = fs::metadata(dest)?;
+    Ok(FileRecord { len: m.len(), mtime_ns: mtime_ns(&m), hash })
+}
+
+fn mtime_ns(m: &fs::Metadata) -> u64 {
+    m.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as u64)
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// Every file under `target` is one of `files`, with the same length and modification time,
+/// and none is missing.
+fn output_matches(target: &Path, files: &BTreeMap<String, FileRecord>) -> bool {
+    let mut seen = 0usize;
+    for entry in WalkDir::new(target).min_depth(1) {
+        let Ok(entry) = entry else { return false };
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(target) else { return false };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let Some(record) = files.get(&rel) else { return false };
+        let Ok(m) = entry.metadata() else { return false };
+        if m.len() != record.len || mtime_ns(&m) != record.mtime_ns {
+            return false;
+        }
+        seen += 1;
+    }
+    seen == files.len()
+}
+
+/// Hash of everything a build's output depends on.
+fn inputs_hash(opts: &BuildOptions, today: chrono::NaiveDate) -> String {
+    let mut h = blake3::Hasher::new();
+    let mut field = |bytes: &[u8]| {
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    field(env!("CARGO_PKG_VERSION").as_bytes());
+    field(binary_identity().as_bytes());
+    field(format!("{:?}|{}|{}|{}", opts.base_url, opts.drafts, opts.no_fingerprint, today).as_bytes());
+    field(absolute(&opts.output_dir()).display().to_string().as_bytes());
+    for (rel, digest) in source_digests(&opts.site_root) {
+        field(rel.as_bytes());
+        field(digest.as_bytes());
+    }
+    h.finalize().to_hex().to_string()
+}
+
+/// The running binary's size and time: a rebuilt xianfeng may render differently.
+fn binary_identity() -> String {
+    std::env::current_exe().and_then(fs::metadata).map(|m| format!("{}:{}", m.len(), mtime_ns(&m))).unwrap_or_default()
+}
+
+/// (relative path, content hash) of every source file: site.yaml, content/, templates/,
+/// static/ and themes/, sorted.
+fn source_digests(root: &Path) -> Vec<(String, blake3::Hash)> {
+    let mut paths: Vec<PathBuf> =
+        ["site.yaml", "site.yml"].iter().map(|n| root.join(n)).filter(|p| p.is_file()).collect();
+    for dir in ["content", "templates", "static", "themes"] {
+        let walk = WalkDir::new(root.join(dir)).follow_links(true).into_iter().filter_map(Result::ok);
+        paths.extend(walk.filter(|e| e.file_type().is_file()).map(|e| e.into_path()));
+    }
+    let mut digests: Vec<(String, blake3::Hash)> = paths
+        .par_iter()
+        .map(|p| {
+            let rel = p.strip_prefix(root).unwrap_or(p).to_string_lossy().replace('\\', "/");
+            let digest = fs::read(p).map_or_else(|_| blake3::hash(b"\0unreadable"), |b| blake3::hash(&b));
+            (rel, digest)
+        })
+        .collect();
+    digests.sort_by(|a, b| a.0.cmp(&b.0));
+    digests
+}
