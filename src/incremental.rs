@@ -16,9 +16,11 @@
 //! and `check` are untouched. Entries not used by the last successful build are dropped
 //! (`finish_build`), so memory stays proportional to the site, not to the number of edits.
 
+use crate::content::frontmatter::ParsedFile;
+use crate::diagnostics::Diagnostic;
+use crate::linkcheck::PageLinks;
 use crate::markdown::{self, LinkResolver, MarkdownOptions, Rendered, ResolvedLink};
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -31,6 +33,23 @@ static CACHE: OnceLock<Cache> = OnceLock::new();
 struct Cache {
     markdown: Mutex<HashMap<PathBuf, MarkdownEntry>>,
     pages: Mutex<HashMap<String, PageEntry>>,
+    links: Mutex<HashMap<String, LinksEntry>>,
+    parsed: Mutex<HashMap<PathBuf, ParsedEntry>>,
+}
+
+/// A content file's front matter as parsed, and the diagnostics parsing gave.
+type Parse = (Option<ParsedFile>, Vec<Diagnostic>);
+
+struct ParsedEntry {
+    hash: [u8; 32],
+    parse: Parse,
+    used: u64,
+}
+
+struct LinksEntry {
+    key: blake3::Hash,
+    links: PageLinks,
+    used: u64,
 }
 
 /// One question to the link resolver and its answer: (destination, is_image, answer).
@@ -55,6 +74,11 @@ pub fn enable() {
     ENABLED.store(true, Ordering::Relaxed);
 }
 
+/// Whether pages are cached (`serve`).
+pub fn is_enabled() -> bool {
+    ENABLED.load(Ordering::Relaxed)
+}
+
 fn cache() -> Option<&'static Cache> {
     ENABLED.load(Ordering::Relaxed).then(|| CACHE.get_or_init(Cache::default))
 }
@@ -70,6 +94,8 @@ pub fn finish_build() {
     let current = generation();
     lock(&cache.markdown).retain(|_, e| e.used == current);
     lock(&cache.pages).retain(|_, e| e.used == current);
+    lock(&cache.links).retain(|_, e| e.used == current);
+    lock(&cache.parsed).retain(|_, e| e.used == current);
     GENERATION.fetch_add(1, Ordering::Relaxed);
 }
 
@@ -152,10 +178,15 @@ impl PageKey {
         self
     }
 
+    pub fn add_bytes(&mut self, b: &[u8]) -> &mut Self {
+        self.0.update(b);
+        self
+    }
+
     pub fn add_json(&mut self, v: &serde_json::Value) -> &mut Self {
         // Serialising into the hasher: no intermediate string. serde_json keeps map order,
         // so equal values hash equally.
-        let _ = serde_json::to_writer(HashWriter(&mut self.0), v);
+        hash_json(&mut self.0, v);
         self.0.update(&[0xff]);
         self
     }
@@ -165,17 +196,17 @@ impl PageKey {
     }
 }
 
-struct HashWriter<'a>(&'a mut blake3::Hasher);
-
-impl Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
+/// Hashes the JSON text of `v`. Serialised into a buffer first: serde_json writes token by
+/// token, and a hasher update per token costs more than the copy.
+pub fn hash_json(h: &mut blake3::Hasher, v: &serde_json::Value) {
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    BUFFER.with_borrow_mut(|buf| {
+        buf.clear();
+        let _ = serde_json::to_writer(&mut *buf, v);
+        h.update(buf);
+    });
 }
 
 /// The page's HTML from the cache, if its key is unchanged.
@@ -192,6 +223,38 @@ pub fn store_page(path: &str, key: &Option<PageKey>, html: &str) {
     let (Some(cache), Some(key)) = (cache(), key.as_ref()) else { return };
     let entry = PageEntry { key: key.finish(), html: html.to_string(), used: generation() };
     lock(&cache.pages).insert(path.to_string(), entry);
+}
+
+/// `parse()` of the content file `rel_path` whose bytes hash to `hash`, memoised (the kind
+/// follows from the path, so the path and the bytes decide the result).
+pub fn parsed_file(rel_path: &Path, hash: [u8; 32], parse: impl FnOnce() -> Parse) -> Parse {
+    let Some(cache) = cache() else { return parse() };
+    if let Some(entry) = lock(&cache.parsed).get_mut(rel_path).filter(|e| e.hash == hash) {
+        entry.used = generation();
+        return entry.parse.clone();
+    }
+    let result = parse();
+    let entry = ParsedEntry { hash, parse: result.clone(), used: generation() };
+    lock(&cache.parsed).insert(rel_path.to_path_buf(), entry);
+    result
+}
+
+/// `check(html)` for the page at `path`, memoised on the HTML and `context` (everything else
+/// the answer depends on: the set of pages that exist, the strictness).
+pub fn checked_links(path: &str, html: &str, context: &[u8], check: impl FnOnce() -> PageLinks) -> PageLinks {
+    let Some(cache) = cache() else { return check() };
+    let mut h = blake3::Hasher::new();
+    h.update(&(context.len() as u64).to_le_bytes());
+    h.update(context);
+    h.update(html.as_bytes());
+    let key = h.finalize();
+    if let Some(entry) = lock(&cache.links).get_mut(path).filter(|e| e.key == key) {
+        entry.used = generation();
+        return entry.links.clone();
+    }
+    let links = check();
+    lock(&cache.links).insert(path.to_string(), LinksEntry { key, links: links.clone(), used: generation() });
+    links
 }
 
 /// Whether a template source uses a Tera function whose result changes between renders.

@@ -36,6 +36,9 @@ pub struct BuildOptions {
     pub no_fingerprint: bool,
     /// Ignore the build cache in `SITE/.xianfeng/` (`build --no-cache`).
     pub no_cache: bool,
+    /// Leave the search index out and hand its documents over in `Built::search_docs`
+    /// (`serve` builds it after publishing the pages).
+    pub defer_search: bool,
 }
 
 impl BuildOptions {
@@ -56,6 +59,8 @@ pub struct Built {
     pub up_to_date: bool,
     /// The warnings of the last build, as printed then, when this one was skipped.
     pub cached_warnings: Vec<String>,
+    /// With `defer_search`: the documents to index with [`search_output`].
+    pub search_docs: Vec<search::SearchDoc>,
     /// External URLs of the output → the file first linking them (for `check --external`).
     pub external_links: BTreeMap<String, String>,
 }
@@ -106,7 +111,7 @@ fn build_into(opts: &BuildOptions, sink: &PageSink) -> Result<Built, Diagnostics
         _ => Default::default(),
     };
     let asset_urls: HashMap<String, String> = asset_plan.clone().into_iter().collect();
-    let templates = theme.as_ref().map(|t| TemplateSet::new(t, &site.base_path, asset_urls));
+    let templates = theme.as_ref().map(|t| TemplateSet::load(t, &site.base_path, asset_urls));
     let templates = match templates {
         Some(Ok(t)) => Some(t),
         Some(Err(errors)) => {
@@ -115,6 +120,7 @@ fn build_into(opts: &BuildOptions, sink: &PageSink) -> Result<Built, Diagnostics
         }
         None => None,
     };
+    stage.lap("templates");
     let (Some(theme), Some(templates)) = (theme, templates) else {
         return Err(finish(diagnostics, root));
     };
@@ -137,8 +143,11 @@ fn build_into(opts: &BuildOptions, sink: &PageSink) -> Result<Built, Diagnostics
     stage.lap("render");
     add_feeds(&mut output, &site);
     stage.lap("feeds");
-    if site.config.search {
-        add_search(&mut output, &site);
+    let mut search_docs = Vec::new();
+    if site.config.search && opts.defer_search {
+        search_docs = crate::search_docs::search_docs(&site);
+    } else if site.config.search {
+        output.files.extend(search_output(&crate::search_docs::search_docs(&site)).files);
         stage.lap("search index");
     }
     for path in output.escaping_paths() {
@@ -166,6 +175,7 @@ fn build_into(opts: &BuildOptions, sink: &PageSink) -> Result<Built, Diagnostics
         files: output.len(),
         up_to_date: false,
         cached_warnings: Vec::new(),
+        search_docs,
         output,
         warnings,
         millis: started.elapsed().as_millis(),
@@ -255,6 +265,7 @@ fn up_to_date(record: &crate::cache::Record, started: Instant) -> Built {
         output: Output::default(),
         warnings: Vec::new(),
         cached_warnings: record.warnings.clone(),
+        search_docs: Vec::new(),
         cases: record.cases,
         pages: record.pages,
         files: record.files.len(),
@@ -332,9 +343,11 @@ fn alias_dirs(site: &Site) -> std::collections::HashSet<String> {
     all.map(|a| a.trim_matches('/').to_string()).collect()
 }
 
-fn add_search(output: &mut Output, site: &Site) {
-    let docs = crate::search_docs::search_docs(site);
-    for file in search::build_index(&docs) {
+/// The search index files of `docs`.
+pub fn search_output(docs: &[search::SearchDoc]) -> Output {
+    let mut output = Output::default();
+    for file in search::build_index(docs) {
         output.insert_bytes(file.path, file.bytes);
     }
+    output
 }

@@ -215,8 +215,14 @@ fn drafts_and_future_cases_are_left_out_unless_asked() {
         let text = site.read(file);
         assert!(!text.contains("/cases/draft/") && !text.contains("/cases/future/"), "{file} leaks a draft");
     }
+    assert!(!site.read("cases/published/index.html").contains("draft-banner"));
     site.build_ok(&["--drafts"]);
     assert!(site.exists("cases/draft/index.html") && site.exists("cases/future/index.html"));
+    let draft = site.read("cases/draft/index.html");
+    assert!(draft.contains(r#"class="draft-banner""#) && draft.contains("<strong>草稿</strong>"), "{draft}");
+    let future = site.read("cases/future/index.html");
+    assert!(future.contains("<strong>待发布</strong>") && future.contains("2999年1月1日"), "{future}");
+    assert!(!site.read("cases/published/index.html").contains("draft-banner"), "no banner on published cases");
 }
 
 #[test]

@@ -487,6 +487,11 @@ fn demo_site_with_default_theme_matches_a_fresh_build_after_edits() {
 /// Every file of a fresh full build is served with the same bytes (HTML compared without the
 /// server's injected reload script and overlay).
 fn assert_serves_every_file_of(server: &Server, fresh: &xianfeng::pipeline::Built) {
+    // The search index is swapped in just after the pages: wait for this build's manifest.
+    if let Some(manifest) = fresh.output.get("search/manifest.json") {
+        let expected = manifest.read().unwrap().into_owned();
+        server.wait_for("/search/manifest.json", "the new search index", |r| r.body == expected);
+    }
     for (key, entry) in &fresh.output.files {
         let expected = entry.read().unwrap();
         let url = format!("/{}", key.strip_suffix("index.html").unwrap_or(key));

@@ -132,12 +132,11 @@ fn load_file(root: &Path, content: &Path, rel: &Path) -> (Option<SourceFile>, Ve
         Err(e) => return (None, vec![Diagnostic::error("read-error", rel_path, format!("cannot read the file: {e}"))]),
     };
     let hash = *blake3::hash(&bytes).as_bytes();
-    let text = match decode(&bytes, &rel_path) {
-        Ok(t) => t,
-        Err(d) => return (None, vec![*d]),
-    };
     let (kind, asset_dir) = classify(rel);
-    let (parsed, diags) = parse_file(kind, &rel_path, &text);
+    let (parsed, diags) = crate::incremental::parsed_file(&rel_path, hash, || match decode(&bytes, &rel_path) {
+        Ok(text) => parse_file(kind, &rel_path, &text),
+        Err(d) => (None, vec![*d]),
+    });
     let file = parsed.map(|ParsedFile { meta, body, body_line, positions }| SourceFile {
         path: root.join(&rel_path),
         rel_path,

@@ -172,7 +172,7 @@ struct Pending {
 
 /// What checking one page found: its ids, the links that wait for the rest of the output,
 /// and what it needs from outside. Small, so a 10,000-page build keeps these, not the pages.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct PageLinks {
     page: String,
     ids: HashSet<String>,
@@ -191,11 +191,27 @@ pub struct LinkChecker<'a> {
     /// them need no second look unless they carry a fragment.
     known: HashSet<String>,
     strict: bool,
+    /// Hash of `known` and `strict`: what a page's result depends on besides its HTML.
+    fingerprint: [u8; 32],
 }
 
 impl<'a> LinkChecker<'a> {
     pub fn new(site: &'a Site, site_root: &'a Path, known: HashSet<String>, strict: bool) -> LinkChecker<'a> {
-        LinkChecker { site, sources: SourceMap::new(site, site_root), known, strict }
+        let mut sorted: Vec<&String> = known.iter().collect();
+        sorted.sort();
+        let mut h = blake3::Hasher::new();
+        h.update(&[u8::from(strict)]);
+        for path in sorted {
+            h.update(path.as_bytes());
+            h.update(&[0]);
+        }
+        let fingerprint = *h.finalize().as_bytes();
+        LinkChecker { site, sources: SourceMap::new(site, site_root), known, strict, fingerprint }
+    }
+
+    /// [`check_page`](Self::check_page), memoised in `serve` (see `incremental`).
+    pub fn check_page_cached(&self, page: &str, html: &str) -> PageLinks {
+        crate::incremental::checked_links(page, html, &self.fingerprint, || self.check_page(page, html))
     }
 
     /// Scans one rendered page.

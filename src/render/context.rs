@@ -19,7 +19,15 @@ pub struct Shared {
     pub all_cases: Vec<usize>,
     /// Per case, the theme's case partials rendered once (`item_html`, `card_html`).
     pub partials: Vec<Map<String, Value>>,
+    /// `serve` only: a hash of each case as lists show it, so a page key covers a listed
+    /// case by 32 bytes instead of its whole summary (see [`Shared::page_key`]).
+    listed_digests: Vec<blake3::Hash>,
+    site_digest: blake3::Hash,
 }
+
+/// The key under which a page's variables refer to a listed case (`{"$case": 3}`), replaced
+/// by the case's summary and partials just before rendering.
+const CASE_REF: &str = "$case";
 
 impl Shared {
     pub fn new(site: &Site) -> Shared {
@@ -29,15 +37,71 @@ impl Shared {
                 term_index.insert((tax.key.clone(), term.name.clone()), (ti, k));
             }
         }
+        let site_json = site_value(site);
         let mut shared = Shared {
-            site: site_value(site),
+            site_digest: blake3::hash(site_json.to_string().as_bytes()),
+            site: site_json,
             summaries: Vec::new(),
             term_index,
             all_cases: (0..site.cases.len()).collect(),
             partials: Vec::new(),
+            listed_digests: Vec::new(),
         };
         shared.summaries = (0..site.cases.len()).map(|i| case_summary(site, &site.cases[i])).collect();
         shared
+    }
+
+    /// Sets the rendered partials, and (when pages are cached) the digests of listed cases.
+    pub fn set_partials(&mut self, partials: Vec<Map<String, Value>>, caching: bool) {
+        use rayon::prelude::*;
+        self.partials = partials;
+        if caching {
+            self.listed_digests = (0..self.summaries.len())
+                .into_par_iter()
+                .map(|i| {
+                    let mut h = blake3::Hasher::new();
+                    crate::incremental::hash_json(&mut h, &self.listed(i));
+                    h.finalize()
+                })
+                .collect();
+        }
+    }
+
+    pub fn site_digest(&self) -> blake3::Hash {
+        self.site_digest
+    }
+
+    /// A reference to a listed case, for page variables (see [`Shared::expand`]).
+    pub fn case_ref(index: usize) -> Value {
+        json!({ CASE_REF: index })
+    }
+
+    /// Replaces every case reference in `v` by the case as lists show it.
+    pub fn expand(&self, v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                if let Some(i) = case_ref_index(map) {
+                    *v = self.listed(i);
+                } else {
+                    map.values_mut().for_each(|x| self.expand(x));
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|x| self.expand(x)),
+            _ => {}
+        }
+    }
+
+    /// Adds what a page's variables stand for to its cache key: the variables themselves
+    /// (with case references, so small) and the digest of every case they refer to.
+    pub fn add_to_key(&self, key: &mut crate::incremental::PageKey, v: &Value) {
+        key.add_json(v);
+        let mut refs = Vec::new();
+        collect_case_refs(v, &mut refs);
+        for i in refs {
+            if let Some(d) = self.listed_digests.get(i) {
+                key.add_bytes(d.as_bytes());
+            }
+        }
     }
 
     /// A case as lists show it: its summary plus its rendered partials.
@@ -53,6 +117,24 @@ impl Shared {
         let folded = chinese::term_key(value);
         let &(ti, k) = self.term_index.get(&(key.to_string(), folded))?;
         Some(term_link(&site.taxonomies[ti].terms[k]))
+    }
+}
+
+fn case_ref_index(map: &Map<String, Value>) -> Option<usize> {
+    if map.len() != 1 {
+        return None;
+    }
+    map.get(CASE_REF)?.as_u64().map(|i| i as usize)
+}
+
+fn collect_case_refs(v: &Value, out: &mut Vec<usize>) {
+    match v {
+        Value::Object(map) => match case_ref_index(map) {
+            Some(i) => out.push(i),
+            None => map.values().for_each(|x| collect_case_refs(x, out)),
+        },
+        Value::Array(items) => items.iter().for_each(|x| collect_case_refs(x, out)),
+        _ => {}
     }
 }
 
@@ -177,7 +259,7 @@ pub fn case_view(site: &Site, shared: &Shared, index: usize) -> Value {
     obj.insert("honours".into(), Value::Array(honours));
     obj.insert("metrics".into(), json!(m.metrics));
     obj.insert("sources".into(), json!(m.sources));
-    obj.insert("related".into(), Value::Array(case.related.iter().map(|&r| shared.listed(r)).collect()));
+    obj.insert("related".into(), Value::Array(case.related.iter().map(|&r| Shared::case_ref(r)).collect()));
     let compilations: Vec<Value> = case
         .compilations
         .iter()
@@ -187,11 +269,12 @@ pub fn case_view(site: &Site, shared: &Shared, index: usize) -> Value {
         })
         .collect();
     obj.insert("compilations".into(), Value::Array(compilations));
-    obj.insert("previous".into(), case.previous.map_or(Value::Null, |p| shared.summaries[p].clone()));
-    obj.insert("next".into(), case.next.map_or(Value::Null, |n| shared.summaries[n].clone()));
+    obj.insert("previous".into(), case.previous.map_or(Value::Null, Shared::case_ref));
+    obj.insert("next".into(), case.next.map_or(Value::Null, Shared::case_ref));
     obj.insert("extra".into(), json!(m.extra));
     obj.insert("extra_items".into(), extra_items(&m.extra));
     obj.insert("draft".into(), json!(m.draft));
+    obj.insert("scheduled".into(), json!(m.date > site.today));
     v
 }
 

@@ -110,7 +110,7 @@ pub fn render_site(
     if !partial_errors.is_empty() {
         return (partial_errors, Vec::new());
     }
-    shared.partials = partials;
+    shared.set_partials(partials, crate::incremental::is_enabled());
     let profile = std::env::var_os("XIANFENG_PROFILE").is_some();
     let timings = std::sync::Mutex::new(std::collections::BTreeMap::<&'static str, (usize, u128)>::new());
     let results: Vec<Result<(String, Entry, PageLinks), Diagnostic>> = plan
@@ -119,7 +119,7 @@ pub fn render_site(
         .map(|(job, path)| {
             let start = std::time::Instant::now();
             let r = render_job(site, &shared, templates, job, path).and_then(|html| {
-                let checked = links.check_page(path, &html);
+                let checked = links.check_page_cached(path, &html);
                 let entry = sink.store(path, html).map_err(|e| {
                     Diagnostic::error("write", path, format!("could not write the page: {e}"))
                         .hint("check that the output folder is writable and the disk is not full")
@@ -176,13 +176,28 @@ fn case_partials(
     let rendered: Vec<Result<serde_json::Map<String, Value>, Diagnostic>> = (0..site.cases.len())
         .into_par_iter()
         .map(|i| {
+            let lang = site.cases[i].lang.html_lang();
             let mut context = tera::Context::new();
             context.insert("c", &shared.summaries[i]);
             context.insert("site", &shared.site);
-            context.insert("lang", site.cases[i].lang.html_lang());
+            context.insert("lang", lang);
             let mut out = serde_json::Map::new();
             for (template, key) in &present {
-                out.insert((*key).to_string(), Value::String(templates.render(template, &context)?));
+                // `serve` only: unchanged summaries reuse their markup.
+                let cache_path = format!("\0{template}\0{}", site.cases[i].slug);
+                let mut cache_key = crate::incremental::PageKey::new(templates.fingerprint(), template);
+                if let Some(k) = cache_key.as_mut() {
+                    k.add_json(&shared.summaries[i]).add_json(&shared.site).add_str(lang);
+                }
+                let html = match crate::incremental::cached_page(&cache_path, &cache_key) {
+                    Some(html) => html,
+                    None => {
+                        let html = templates.render(template, &context)?;
+                        crate::incremental::store_page(&cache_path, &cache_key, &html);
+                        html
+                    }
+                };
+                out.insert((*key).to_string(), Value::String(html));
             }
             Ok(out)
         })
@@ -342,7 +357,7 @@ fn render_job(
     path: &str,
 ) -> Result<String, Diagnostic> {
     let cfg = &site.config;
-    let summaries = |ids: &[usize]| Value::Array(ids.iter().map(|&i| shared.listed(i)).collect());
+    let summaries = |ids: &[usize]| Value::Array(ids.iter().map(|&i| Shared::case_ref(i)).collect());
     let all = &shared.all_cases;
     let (template, vars, lang): (&str, Value, &str) = match job {
         Job::Home => {
@@ -452,11 +467,14 @@ fn render_job(
     // `serve` only: skip Tera when everything this page is made of is unchanged.
     let mut key = crate::incremental::PageKey::new(templates.fingerprint(), template);
     if let Some(k) = key.as_mut() {
-        k.add_json(&vars).add_json(&shared.site).add_str(lang).add_str(&current_url).add_str(&current_path);
+        shared.add_to_key(k, &vars);
+        k.add_bytes(shared.site_digest().as_bytes()).add_str(lang).add_str(&current_url).add_str(&current_path);
     }
     if let Some(html) = crate::incremental::cached_page(path, &key) {
         return Ok(html);
     }
+    let mut vars = vars;
+    shared.expand(&mut vars);
     let mut context =
         tera::Context::from_value(vars).map_err(|e| Diagnostic::error("template", template, e.to_string()))?;
     context.insert("site", &shared.site);

@@ -5,6 +5,7 @@ use crate::chinese;
 use crate::diagnostics::Diagnostic;
 use crate::theme::Theme;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 use tera::{Tera, Value};
 
 pub struct TemplateSet {
@@ -16,6 +17,40 @@ pub struct TemplateSet {
 }
 
 impl TemplateSet {
+    /// [`TemplateSet::new`], reusing the previous set when nothing it is made of changed
+    /// (`serve`: an edit to a case does not parse the templates again).
+    pub fn load(
+        theme: &Theme,
+        base_path: &str,
+        asset_urls: HashMap<String, String>,
+    ) -> Result<Arc<TemplateSet>, Vec<Diagnostic>> {
+        if !crate::incremental::is_enabled() {
+            return TemplateSet::new(theme, base_path, asset_urls).map(Arc::new);
+        }
+        static LAST: Mutex<Option<(blake3::Hash, Arc<TemplateSet>)>> = Mutex::new(None);
+        let mut h = blake3::Hasher::new();
+        for (name, origin) in &theme.templates {
+            h.update(name.as_bytes());
+            h.update(&[0]);
+            h.update(&origin.read().unwrap_or_default());
+            h.update(&[0]);
+        }
+        h.update(base_path.as_bytes());
+        let mut assets: Vec<_> = asset_urls.iter().collect();
+        assets.sort();
+        for (from, to) in assets {
+            h.update(format!("{from}\0{to}\0").as_bytes());
+        }
+        let key = h.finalize();
+        let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, set)) = last.as_ref().filter(|(k, _)| *k == key) {
+            return Ok(set.clone());
+        }
+        let set = Arc::new(TemplateSet::new(theme, base_path, asset_urls)?);
+        *last = Some((key, set.clone()));
+        Ok(set)
+    }
+
     /// Parses every template. All parse errors are reported together.
     pub fn new(
         theme: &Theme,

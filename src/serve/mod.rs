@@ -44,10 +44,23 @@ pub struct ServeOptions {
 /// failed.
 pub struct Snapshot {
     pub output: Arc<Output>,
+    /// The search index, built after the pages so an edited page is served without waiting
+    /// for it (see `rebuild`).
+    pub search: Arc<Output>,
     /// Errors of the latest build; empty when it succeeded.
     pub errors: Vec<Diagnostic>,
     /// Increases with every finished build, good or bad; pages carry it to know they are stale.
     pub version: u64,
+}
+
+impl Snapshot {
+    pub fn get(&self, key: &str) -> Option<&crate::output::Entry> {
+        self.output.get(key).or_else(|| self.search.get(key))
+    }
+
+    pub fn contains(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
 }
 
 /// A finished build, as announced to open tabs.
@@ -88,6 +101,19 @@ impl State {
         let _ = self.changes.send(Change { version, css_only });
     }
 
+    /// Swaps in a new search index for the current pages, without telling tabs: the pages
+    /// did not change, and the search client fetches the manifest afresh for every page.
+    fn update_search(&self, search: Arc<Output>) {
+        let mut current = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
+        let next = Snapshot {
+            output: current.output.clone(),
+            search,
+            errors: current.errors.clone(),
+            version: current.version,
+        };
+        *current = Arc::new(next);
+    }
+
     fn subscribe(&self) -> broadcast::Receiver<Change> {
         self.changes.subscribe()
     }
@@ -121,6 +147,7 @@ pub fn run(opts: ServeOptions) -> ExitCode {
         base_url: Some(local_base_url(addr)),
         drafts: opts.drafts,
         no_fingerprint: true,
+        defer_search: true,
         ..Default::default()
     };
     // Rebuilds reuse unchanged Markdown and pages; `build` never turns this on.

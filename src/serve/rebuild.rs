@@ -9,7 +9,7 @@ use super::watcher::{relevant_paths, Watch};
 use super::{Snapshot, State};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::Output;
-use crate::pipeline::{build_output, BuildOptions, Built};
+use crate::pipeline::{build_output, search_output, BuildOptions, Built};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -22,13 +22,15 @@ pub fn initial(opts: &BuildOptions) -> Snapshot {
             crate::incremental::finish_build();
             print_all(&built.warnings);
             eprintln!("{}", built.summary());
-            Snapshot { output: Arc::new(built.output), errors: Vec::new(), version: 1 }
+            let search = Arc::new(search_output(&built.search_docs));
+            Snapshot { output: Arc::new(built.output), search, errors: Vec::new(), version: 1 }
         }
         Err(diagnostics) => {
             print_all(&diagnostics.0);
             eprintln!("build failed: {}; fix and save, the server keeps watching", count(&diagnostics));
             Snapshot {
                 output: Arc::new(Output::default()),
+                search: Arc::new(Output::default()),
                 errors: diagnostics.errors().cloned().collect(),
                 version: 1,
             }
@@ -95,18 +97,21 @@ fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, last_warnings: &mu
             }
             let css_only =
                 previous.errors.is_empty() && only_css(&batch.changed) && same_paths(&previous.output, &built.output);
-            let Built { output, pages, .. } = built;
+            let Built { output, pages, search_docs, .. } = built;
+            let search = previous.search.clone();
             drop(previous);
-            state.publish(Snapshot { output: Arc::new(output), errors: Vec::new(), version }, css_only);
+            state.publish(Snapshot { output: Arc::new(output), search, errors: Vec::new(), version }, css_only);
             let how = if css_only { ", styles swapped" } else { "" };
             eprintln!("{} {what} → {pages} pages in {} ms{how}", clock(), started.elapsed().as_millis());
+            // The index follows the pages: an edited page is served without waiting for it.
+            state.update_search(Arc::new(search_output(&search_docs)));
         }
         Err(diagnostics) => {
             print_all(&diagnostics.0);
             let errors = diagnostics.errors().cloned().collect();
-            let output = previous.output.clone();
+            let (output, search) = (previous.output.clone(), previous.search.clone());
             drop(previous);
-            state.publish(Snapshot { output, errors, version }, false);
+            state.publish(Snapshot { output, search, errors, version }, false);
             eprintln!("{} {what} → build failed: {}; serving the last good pages", clock(), count(&diagnostics));
         }
     }

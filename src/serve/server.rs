@@ -69,7 +69,7 @@ async fn site_file(Extract(state): Extract<Arc<State>>, method: Method, uri: Uri
         return r;
     }
     let snapshot = state.current();
-    match resolve(uri.path(), |k| snapshot.output.files.contains_key(k)) {
+    match resolve(uri.path(), |k| snapshot.contains(k)) {
         Resolution::File(key) => file(&state, &snapshot, &key, StatusCode::OK),
         Resolution::AddSlash(location) => redirect(&location, uri.query()),
         Resolution::NotFound => not_found(&state, &snapshot),
@@ -80,7 +80,7 @@ async fn site_file(Extract(state): Extract<Arc<State>>, method: Method, uri: Uri
 }
 
 fn file(state: &State, snapshot: &Snapshot, key: &str, status: StatusCode) -> Response {
-    let Some(entry) = snapshot.output.files.get(key) else { return not_found(state, snapshot) };
+    let Some(entry) = snapshot.get(key) else { return not_found(state, snapshot) };
     let bytes = match entry.read() {
         Ok(b) => b,
         // A static file deleted since the build: the rebuild is on its way.
@@ -98,7 +98,7 @@ fn page(state: &State, snapshot: &Snapshot, html: &[u8]) -> Vec<u8> {
 /// The site's own 404.html with status 404, or a stand-in (which still carries the overlay and
 /// the reload script, so a first build that failed shows its errors and recovers by itself).
 fn not_found(state: &State, snapshot: &Snapshot) -> Response {
-    if snapshot.output.files.contains_key("404.html") {
+    if snapshot.contains("404.html") {
         return file(state, snapshot, "404.html", StatusCode::NOT_FOUND);
     }
     let stand_in = if snapshot.output.is_empty() && !snapshot.errors.is_empty() {

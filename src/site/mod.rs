@@ -31,6 +31,8 @@ pub struct ModelOptions {
 
 pub struct Site {
     pub config: SiteConfig,
+    /// The date future-dated content is measured against.
+    pub today: chrono::NaiveDate,
     pub base_path: String,
     /// Newest first (date, then weight, then slug).
     pub cases: Vec<Case>,
@@ -141,6 +143,7 @@ pub fn build_model(
         .collect();
 
     let mut site = Site {
+        today: today(opts, &config),
         base_path: base_path.clone(),
         cases: Vec::new(),
         compilations: Vec::new(),
@@ -216,11 +219,15 @@ pub fn build_model(
     (site, diagnostics)
 }
 
+fn today(opts: &ModelOptions, config: &SiteConfig) -> chrono::NaiveDate {
+    opts.today.unwrap_or_else(|| chrono::Utc::now().with_timezone(&config.tz()).date_naive())
+}
+
 fn is_published(file: &SourceFile, opts: &ModelOptions, config: &SiteConfig) -> bool {
     if opts.drafts {
         return true;
     }
-    let today = opts.today.unwrap_or_else(|| chrono::Utc::now().with_timezone(&config.tz()).date_naive());
+    let today = today(opts, config);
     match &file.meta {
         Meta::Case(m) => !m.draft && m.date <= today,
         Meta::Compilation(m) => !m.draft && m.date <= today,
