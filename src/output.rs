@@ -81,9 +81,13 @@ pub enum PageSink<'a> {
 
 impl PageSink<'_> {
     pub fn store(&self, path: &str, contents: String) -> io::Result<Entry> {
+        self.store_bytes(path, contents.into_bytes())
+    }
+
+    pub fn store_bytes(&self, path: &str, contents: Vec<u8>) -> io::Result<Entry> {
         match self {
-            PageSink::Memory => Ok(Entry::Bytes(contents.into_bytes())),
-            PageSink::Dir(writer) => writer.put(path, contents.as_bytes()).map(Entry::Written),
+            PageSink::Memory => Ok(Entry::Bytes(contents)),
+            PageSink::Dir(writer) => writer.put(path, &contents).map(Entry::Written),
         }
     }
 }

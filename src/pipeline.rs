@@ -15,6 +15,7 @@ use crate::site::{build_model, ModelOptions, Site};
 use crate::theme::{load_theme, Origin};
 use crate::{feeds, fingerprint, search, sitecheck};
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -134,6 +135,21 @@ fn build_into(opts: &BuildOptions, sink: &PageSink) -> Result<Built, Diagnostics
         return Err(finish(diagnostics, root));
     }
     let mut output = Output::default();
+    // The index first: its working memory is freed before the pages' is taken.
+    let mut search_docs = Vec::new();
+    if site.config.search && opts.defer_search {
+        search_docs = crate::search_docs::search_docs(&site);
+    } else if site.config.search {
+        let docs = crate::search_docs::search_docs(&site);
+        let files = search::build_index(&docs);
+        drop(docs);
+        let stored: Result<Vec<(String, Entry)>, Diagnostics> = files
+            .into_par_iter()
+            .map(|f| sink.store_bytes(&f.path, f.bytes).map(|e| (f.path.clone(), e)).map_err(|e| write_error(&f.path, e)))
+            .collect();
+        output.files.extend(stored?);
+        stage.lap("search index");
+    }
     add_statics(&mut output, &theme.statics, &site);
     fingerprint::add_copies(&mut output, &asset_plan);
     let known = output.files.keys().cloned().chain(plan.paths().map(String::from)).collect();
@@ -143,13 +159,6 @@ fn build_into(opts: &BuildOptions, sink: &PageSink) -> Result<Built, Diagnostics
     stage.lap("render");
     add_feeds(&mut output, &site);
     stage.lap("feeds");
-    let mut search_docs = Vec::new();
-    if site.config.search && opts.defer_search {
-        search_docs = crate::search_docs::search_docs(&site);
-    } else if site.config.search {
-        output.files.extend(search_output(&crate::search_docs::search_docs(&site)).files);
-        stage.lap("search index");
-    }
     for path in output.escaping_paths() {
         diagnostics.push(
             Diagnostic::error("path-escape", path, format!("output path `{path}` would leave the output folder"))
@@ -223,10 +232,17 @@ impl StageTimer {
 
     fn lap(&self, stage: &str) {
         if self.enabled {
-            eprintln!("stage {stage:>36}: {:>6} ms", self.last.get().elapsed().as_millis());
+            eprintln!("stage {stage:>36}: {:>6} ms, peak RSS {}", self.last.get().elapsed().as_millis(), peak_rss());
         }
         self.last.set(Instant::now());
     }
+}
+
+/// The process's peak resident memory so far (Linux), for `XIANFENG_PROFILE`.
+fn peak_rss() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"));
+    line.map_or_else(|| "?".into(), |l| l.trim_start_matches("VmHWM:").trim().to_string())
 }
 
 /// Builds and writes to the output folder atomically: pages are written into a staging
@@ -275,7 +291,8 @@ fn up_to_date(record: &crate::cache::Record, started: Instant) -> Built {
     }
 }
 
-fn write_error(target: &Path, e: std::io::Error) -> Diagnostics {
+fn write_error(target: impl AsRef<Path>, e: std::io::Error) -> Diagnostics {
+    let target = target.as_ref();
     let d = Diagnostic::error("write", target, format!("could not write the site: {e}"))
         .hint("check that the output folder's parent exists and is writable; the previous output is unchanged");
     Diagnostics(vec![d])

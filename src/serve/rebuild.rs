@@ -46,8 +46,9 @@ pub fn spawn(state: Arc<State>, opts: BuildOptions, watch: Watch) {
     }
 }
 
-fn run(state: &State, opts: &BuildOptions, mut watch: Watch) {
+fn run(state: &Arc<State>, opts: &BuildOptions, mut watch: Watch) {
     let mut last_warnings: Vec<Diagnostic> = Vec::new();
+    let indexer = Indexer::spawn(state.clone());
     while let Ok(first) = watch.events.recv() {
         let mut batch = Batch::default();
         batch.add(&watch.root, first);
@@ -59,7 +60,41 @@ fn run(state: &State, opts: &BuildOptions, mut watch: Watch) {
         if batch.changed.is_empty() && !batch.watcher_failed {
             continue;
         }
-        rebuild(state, opts, &batch, &mut last_warnings);
+        rebuild(state, opts, &batch, &mut last_warnings, &indexer);
+    }
+}
+
+/// Builds the search index of each good build on a thread of its own, one core at most, so
+/// the next edit's pages are not held up by the index of the previous one. Documents that
+/// queued up while it worked are skipped for the newest.
+struct Indexer {
+    jobs: std::sync::mpsc::Sender<Vec<crate::search::SearchDoc>>,
+}
+
+impl Indexer {
+    fn spawn(state: Arc<State>) -> Indexer {
+        let (jobs, queue) = std::sync::mpsc::channel::<Vec<crate::search::SearchDoc>>();
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).thread_name(|_| "xianfeng-index".into()).build();
+        let spawned = std::thread::Builder::new().name("xianfeng-search".into()).spawn(move || {
+            while let Ok(mut docs) = queue.recv() {
+                while let Ok(newer) = queue.try_recv() {
+                    docs = newer;
+                }
+                let index = match &pool {
+                    Ok(pool) => pool.install(|| search_output(&docs)),
+                    Err(_) => search_output(&docs),
+                };
+                state.update_search(Arc::new(index));
+            }
+        });
+        if let Err(e) = spawned {
+            eprintln!("warning: cannot start the search index thread ({e}); search will not follow edits");
+        }
+        Indexer { jobs }
+    }
+
+    fn index(&self, docs: Vec<crate::search::SearchDoc>) {
+        let _ = self.jobs.send(docs);
     }
 }
 
@@ -83,7 +118,7 @@ impl Batch {
     }
 }
 
-fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, last_warnings: &mut Vec<Diagnostic>) {
+fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, last_warnings: &mut Vec<Diagnostic>, indexer: &Indexer) {
     let started = Instant::now();
     let previous = state.current();
     let version = previous.version + 1;
@@ -104,7 +139,7 @@ fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, last_warnings: &mu
             let how = if css_only { ", styles swapped" } else { "" };
             eprintln!("{} {what} → {pages} pages in {} ms{how}", clock(), started.elapsed().as_millis());
             // The index follows the pages: an edited page is served without waiting for it.
-            state.update_search(Arc::new(search_output(&search_docs)));
+            indexer.index(search_docs);
         }
         Err(diagnostics) => {
             print_all(&diagnostics.0);
