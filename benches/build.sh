@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Times `xianfeng build` on generated corpora (../shared/bench/gen_corpus.py): wall time,
-# peak RSS and pages per second, cold builds, median of RUNS. When `hugo` is installed
-# (Debian package), builds the same cases with Hugo in alternation and prints the ratio.
+# peak RSS and pages per second, cold builds (`--no-cache`, output removed), median of RUNS.
+# When `hugo` is installed (Debian package), builds the same cases with Hugo in alternation
+# and prints the ratio. Then times a second build with nothing changed (the build cache in
+# SITE/.xianfeng/) and one after editing a single case.
 #
 #   benches/build.sh [SIZES...]        default: 1000 10000
 #   RUNS=5 OUT=/dev/shm/xf-bench benches/build.sh 10000
@@ -41,7 +43,7 @@ YAML
   walls=(); peaks=(); hwalls=(); hpeaks=()
   for _ in $(seq "$runs"); do
     rm -rf "$out/public-$n"
-    read -r w p < <(time_build "$bin" build "$corpus/site" -o "$out/public-$n")
+    read -r w p < <(time_build "$bin" build "$corpus/site" -o "$out/public-$n" --no-cache)
     walls+=("$w"); peaks+=("$p")
     if command -v hugo >/dev/null; then
       rm -rf "$out/hugo-public-$n"
@@ -58,4 +60,14 @@ YAML
     printf "%-8s %-10s %10.2f %12.1f %10d %12.0f\n" "$n" hugo "$hw" "$(echo "$hp/1024" | bc -l)" "$hpages" "$(echo "$hpages/$hw" | bc -l)"
     printf "%-8s ratio xianfeng/hugo wall: %.3f\n" "$n" "$(echo "$w/$hw" | bc -l)"
   fi
+  # With the cache: a build with nothing changed, then one after an edit to one case.
+  "$bin" build "$corpus/site" -o "$out/public-$n" >/dev/null 2>&1
+  read -r w p < <(time_build "$bin" build "$corpus/site" -o "$out/public-$n")
+  printf "%-8s %-10s %10.2f %12.1f   (second build, nothing changed)\n" "$n" xianfeng "$w" "$(echo "$p/1024" | bc -l)"
+  first=$(find "$corpus/site/content/cases" -name '*.md' | sort | head -1)
+  cp "$first" "$out/saved.md"
+  printf '\n\n基准测试追加的一段。\n' >> "$first"
+  read -r w p < <(time_build "$bin" build "$corpus/site" -o "$out/public-$n")
+  cp "$out/saved.md" "$first"
+  printf "%-8s %-10s %10.2f %12.1f   (after editing one case)\n" "$n" xianfeng "$w" "$(echo "$p/1024" | bc -l)"
 done

@@ -145,7 +145,9 @@ fn build_into(opts: &BuildOptions, sink: &PageSink) -> Result<Built, Diagnostics
         drop(docs);
         let stored: Result<Vec<(String, Entry)>, Diagnostics> = files
             .into_par_iter()
-            .map(|f| sink.store_bytes(&f.path, f.bytes).map(|e| (f.path.clone(), e)).map_err(|e| write_error(&f.path, e)))
+            .map(|f| {
+                sink.store_bytes(&f.path, f.bytes).map(|e| (f.path.clone(), e)).map_err(|e| write_error(&f.path, e))
+            })
             .collect();
         output.files.extend(stored?);
         stage.lap("search index");

@@ -106,6 +106,8 @@ test('skip link is the first tab stop and moves focus to main', async () => {
   const box = await page.locator('.skip-link').boundingBox();
   assert.ok(box && box.y >= 0, 'skip link visible when focused');
   await page.keyboard.press('Enter');
+  // Following the link is asynchronous: wait for it (the assertion still fails if it never comes).
+  await page.waitForFunction(() => location.hash === '#main', null, { timeout: 5000 }).catch(() => {});
   assert.equal(await page.evaluate(() => location.hash), '#main');
   await context.close();
 });
