@@ -151,6 +151,9 @@ pub fn render(
     out.toc = nest_toc(pass.flat_toc);
     let trimmed = out.text.trim_end().len();
     out.text.truncate(trimmed);
+    // Kept for the whole build (10,000s of pages): no growth slack.
+    out.html.shrink_to_fit();
+    out.text.shrink_to_fit();
     out
 }
 

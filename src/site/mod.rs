@@ -127,20 +127,32 @@ pub fn build_model(
 ) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let base_path = config.base_path();
-    let published: Vec<SourceFile> = loaded.files.into_iter().filter(|f| is_published(f, opts, &config)).collect();
+    let mut published: Vec<SourceFile> = loaded.files.into_iter().filter(|f| is_published(f, opts, &config)).collect();
 
     let placed = place_files(&published, &base_path, &mut diagnostics);
     let urls: HashMap<String, String> =
         placed.iter().map(|p| (content_key(&published[p.file].rel_path), p.url.clone())).collect();
     let md_options = MarkdownOptions { allow_html: config.markdown.allow_html };
-    let rendered: Vec<Rendered> = placed
+    // Each body is dropped once rendered (a large site never holds all the Markdown and all
+    // the HTML at once); the case's script is read from its opening while it is at hand.
+    let bodies: Vec<std::sync::Mutex<String>> =
+        published.iter_mut().map(|f| std::sync::Mutex::new(std::mem::take(&mut f.body))).collect();
+    let rendered: Vec<(Rendered, Option<Lang>)> = placed
         .par_iter()
         .map(|p| {
             let file = &published[p.file];
+            let body = std::mem::take(&mut *bodies[p.file].lock().unwrap_or_else(|e| e.into_inner()));
             let resolver = FileLinks { urls: &urls, base_path: &base_path, dir_url: p.dir_url.clone() };
-            crate::incremental::render_markdown(&file.body, &md_options, &resolver, &file.rel_path, file.body_line)
+            let html =
+                crate::incremental::render_markdown(&body, &md_options, &resolver, &file.rel_path, file.body_line);
+            let lang = match &file.meta {
+                Meta::Case(meta) => Some(case_lang(meta, &body)),
+                _ => None,
+            };
+            (html, lang)
         })
         .collect();
+    drop(bodies);
 
     let mut site = Site {
         today: today(opts, &config),
@@ -153,17 +165,19 @@ pub fn build_model(
         assets: Vec::new(),
         config,
     };
-    let mut compilation_files = Vec::new();
-    for (p, rendered) in placed.into_iter().zip(rendered) {
+    for (p, (rendered, lang)) in placed.into_iter().zip(rendered) {
         diagnostics.extend(rendered.diagnostics.iter().cloned());
+        let file = &mut published[p.file];
+        // The metadata moves into the model; `published` keeps paths and field positions.
+        let meta = std::mem::replace(&mut file.meta, Meta::Page(Box::default()));
         let file = &published[p.file];
-        match &file.meta {
+        match meta {
             Meta::Case(meta) => {
-                let lang = case_lang(meta, &file.body);
+                let lang = lang.unwrap_or(meta.lang);
                 let links = FileLinks { urls: &urls, base_path: &base_path, dir_url: p.dir_url.clone() };
                 let cover_url = meta.cover.as_ref().map(|c| links.rewrite(&c.src));
                 site.cases.push(Case {
-                    meta: (**meta).clone(),
+                    meta: *meta,
                     rel_path: file.rel_path.clone(),
                     slug: p.slug,
                     out_dir: p.out_dir,
@@ -178,9 +192,8 @@ pub fn build_model(
                 });
             }
             Meta::Compilation(meta) => {
-                compilation_files.push(p.file);
                 site.compilations.push(Compilation {
-                    meta: (**meta).clone(),
+                    meta: *meta,
                     rel_path: file.rel_path.clone(),
                     slug: p.slug,
                     out_dir: p.out_dir,
@@ -190,13 +203,8 @@ pub fn build_model(
                 });
             }
             Meta::Page(meta) => {
-                let page = Page {
-                    meta: (**meta).clone(),
-                    rel_path: file.rel_path.clone(),
-                    out_dir: p.out_dir,
-                    url: p.url,
-                    rendered,
-                };
+                let page =
+                    Page { meta: *meta, rel_path: file.rel_path.clone(), out_dir: p.out_dir, url: p.url, rendered };
                 if file.kind == Kind::Section {
                     site.sections.insert(section_key(&file.rel_path), page);
                 } else {
