@@ -76,19 +76,22 @@ impl TemplateSet {
         tera.autoescape_on(vec![".html", ".xml", ".htm"]);
         tera.set_escape_fn(escape_html);
         register(&mut tera, base_path, asset_urls);
-        // Parse one by one first so every broken template is reported, not just the first.
-        for (name, (text, origin)) in &sources {
-            if let Err(e) = tera::Template::new(name, None, text) {
-                errors.push(template_error(name, origin, text, &e));
-            }
-        }
         if errors.is_empty() {
             let all = sources.iter().map(|(n, (t, _))| (n.as_str(), t.as_str()));
             if let Err(e) = tera.add_raw_templates(all) {
-                errors.push(
-                    Diagnostic::error("template", "templates", error_chain(&e))
-                        .hint("check {% extends %}, {% import %} and block names"),
-                );
+                // Parse one by one so every broken template is reported, not just the first;
+                // when each parses alone, the problem is between them.
+                for (name, (text, origin)) in &sources {
+                    if let Err(e) = tera::Template::new(name, None, text) {
+                        errors.push(template_error(name, origin, text, &e));
+                    }
+                }
+                if errors.is_empty() {
+                    errors.push(
+                        Diagnostic::error("template", "templates", error_chain(&e))
+                            .hint("check {% extends %}, {% import %} and block names"),
+                    );
+                }
             }
         }
         if errors.is_empty() {
