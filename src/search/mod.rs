@@ -12,7 +12,7 @@ mod index;
 pub mod tokenize;
 
 pub use fold::fold;
-pub use index::{build_index, FIELDS};
+pub use index::{build_index, indexed_texts, FIELDS};
 
 /// One searchable page (a case or a compilation), as the build pipeline hands it over.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
