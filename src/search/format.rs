@@ -3,7 +3,10 @@
 //!
 //! Layout under `search/` (all paths relative to the output root):
 //! - `manifest.json`: `{version, docs, shards, fields, weights, facets: [{name, values,
-//!   counts}], t2s: [blocks]}`; the only file every query needs.
+//!   counts}], t2s: [blocks], trad}`; the only file every query needs. `trad` is a base64
+//!   bitset of the characters U+4E00..=U+9FFF the fold map changes (bit `c − 0x4E00`, least
+//!   significant bit first): a query fetches a `t2s` block only for those characters (and for
+//!   characters outside that range whose block exists).
 //! - `t2s/<block>.json`: `{"t": "讓來…", "s": "让来…"}`, the character fold map (aligned
 //!   strings) for Traditional characters with `code point >> 9 == block`.
 //! - `shards/<i>.bin`, `i = fnv1a(token) & (shards − 1)`: `varint count`, then per token sorted

@@ -56,14 +56,26 @@ const isCjk = (cp) => (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0
 const WORD_RE = /[\p{L}\p{N}]/u;
 const isWordChar = (ch, cp) => (cp < 0x80 ? /[A-Za-z0-9]/.test(ch) : !isCjk(cp) && WORD_RE.test(ch));
 
-/** Loads the fold-map blocks the characters of `text` may need. */
+let tradBits = null; // manifest.trad decoded: which of U+4E00..U+9FFF are Traditional
+
+/** May `cp` have a fold-map entry? Exactly known for U+4E00..U+9FFF (the manifest's bitset). */
+function mayFold(m, cp) {
+  if (m.trad && cp >= 0x4e00 && cp <= 0x9fff) {
+    if (!tradBits) tradBits = Uint8Array.from(atob(m.trad), (c) => c.charCodeAt(0));
+    const i = cp - 0x4e00;
+    return (tradBits[i >> 3] >> (i & 7)) & 1;
+  }
+  return true;
+}
+
+/** Loads the fold-map blocks the characters of `text` need (none for a Simplified query). */
 async function loadFoldMap(text) {
   const m = await manifest();
   const have = new Set(m.t2s);
   const need = new Set();
   for (const ch of text.normalize('NFKC')) {
-    const b = ch.codePointAt(0) >> 9;
-    if (have.has(b)) need.add(b);
+    const cp = ch.codePointAt(0);
+    if (have.has(cp >> 9) && !t2s.has(ch) && mayFold(m, cp)) need.add(cp >> 9);
   }
   await Promise.all([...need].map((b) => {
     if (!t2sBlocks.has(b)) {
@@ -149,9 +161,17 @@ function parseQuery(folded) {
     const segs = segments(m[1] ?? m[2]);
     if (!segs.length) continue;
     terms.push({ phrase, segs, exact: segs.flatMap(exactTokens),
-      relaxed: phrase ? null : relaxTerm(segs) });
+      relaxed: phrase ? null : relaxTerm(segs), verify: verifyNeedles(phrase, m[1], segs) });
   }
   return terms;
+}
+
+/** What the n-grams of a term cannot prove, to check against the text of its hits: a CJK run
+ *  of 4+ characters is only known to hold all its trigrams, not them in a row; a quoted phrase
+ *  of several segments must appear as written (spaces and punctuation between them too). */
+function verifyNeedles(phrase, quoted, segs) {
+  if (phrase && segs.length > 1) return [quoted.trim()];
+  return segs.filter((s) => s.cjk && [...s.text].length > 3).map((s) => s.text);
 }
 
 function relaxTerm(segs) {
@@ -202,7 +222,16 @@ function parseShard(buf) {
 function decodePacked(buf, e, docs, mask, tf, passage) {
   let at = e.start * 8;
   const bit = () => { const b = (buf[at >> 3] >> (at & 7)) & 1; at++; return b; };
-  const read = (n) => { let v = 0; for (let b = 0; b < n; b++) v |= bit() << b; return v; };
+  // n ≤ 24 bits, least significant first, a byte (or what is left of it) at a time.
+  const read = (n) => {
+    let v = 0;
+    for (let got = 0; got < n;) {
+      const off = at & 7; const take = Math.min(8 - off, n - got);
+      v |= ((buf[at >> 3] >> off) & ((1 << take) - 1)) << got;
+      got += take; at += take;
+    }
+    return v;
+  };
   const k = read(8); const common = read(8);
   let doc = -1;
   for (let i = 0; i < e.df; i++) {
@@ -247,18 +276,36 @@ function decodePostings(buf, e) {
     docs[i] = doc;
     if (e.flags & 1) passage[i] = buf[st.p++];
   }
-  const byDoc = new Map();
-  for (let i = 0; i < e.df; i++) byDoc.set(docs[i], i);
-  e.decoded = { df: e.df, docs, mask, tf, passage, byDoc };
+  e.decoded = { df: e.df, docs, mask, tf, passage, byDoc: positions(docs) };
   return e.decoded;
 }
 
+let docCount = 0; // manifest.docs, set before any list is decoded
+
+/** doc → index in a sorted doc list: a dense table for long lists (one array read; lists of a
+ *  few thousand docs are looked up for every hit), binary search for short ones. */
+function positions(docs) {
+  if (docs.length > 64 && docCount) {
+    const at = new Int32Array(docCount + 1).fill(-1);
+    for (let i = 0; i < docs.length; i++) at[docs[i]] = i;
+    const get = (d) => { const i = d < at.length ? at[d] : -1; return i < 0 ? undefined : i; };
+    return { get, has: (d) => get(d) !== undefined };
+  }
+  const get = (d) => {
+    let lo = 0; let hi = docs.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (docs[mid] < d) lo = mid + 1; else hi = mid; }
+    return lo < docs.length && docs[lo] === d ? lo : undefined;
+  };
+  return { get, has: (d) => get(d) !== undefined };
+}
+
 const EMPTY = { df: 0, docs: new Uint32Array(0), mask: new Uint8Array(0), tf: new Uint8Array(0),
-  passage: new Uint8Array(0), byDoc: new Map() };
+  passage: new Uint8Array(0), byDoc: positions(new Uint32Array(0)) };
 
 /** The postings of each token (fetching only the shards they live in). */
 async function postings(tokens) {
   const m = await manifest();
+  docCount = m.docs;
   const out = new Map();
   await Promise.all([...new Set(tokens)].map(async (t) => {
     const s = hash(t) & (m.shards - 1);
@@ -351,31 +398,27 @@ function idf(n, df) {
   return Math.log(1 + (n - df + 0.5) / (df + 0.5));
 }
 
-/** BM25-like score of `doc` for a token list: tf saturation, field boosts via the mask. */
-function tokenScore(m, list, doc) {
-  const i = list.byDoc.get(doc);
-  if (i === undefined) return { s: 0, mask: 0 };
-  const mask = list.mask[i];
-  let w = list.tf[i];
-  for (let f = 0; f < m.weights.length; f++) if (f !== BODY && mask & (1 << f)) w += m.weights[f];
-  return { s: idf(m.docs, list.df) * (w * (K1 + 1)) / (w + K1), mask };
-}
-
-/** Score of a term in a doc: mean token score, boosted when the whole term sits in the
- *  title/brand/org (all tokens share that field), and by passage proximity. */
+/** Score of a term in a doc: mean BM25-like token score (tf saturation, field boosts via the
+ *  mask), boosted when the whole term sits in the title/brand/org (all tokens share that
+ *  field), and by passage proximity (all tokens first seen in one passage). */
 function termScore(m, lists, tokens, doc) {
-  let sum = 0; let common = 0xff; const passages = new Set();
+  let sum = 0; let common = 0xff; let passage = 0; let onePassage = true;
   for (const t of tokens) {
     const l = lists.get(t);
-    const { s, mask } = tokenScore(m, l, doc);
-    sum += s; common &= mask;
     const i = l.byDoc.get(doc);
-    if (i !== undefined && l.passage[i]) passages.add(l.passage[i]);
+    if (i === undefined) { common = 0; continue; }
+    const mask = l.mask[i];
+    let w = l.tf[i];
+    for (let f = 0; f < m.weights.length; f++) if (f !== BODY && mask & (1 << f)) w += m.weights[f];
+    sum += idf(m.docs, l.df) * (w * (K1 + 1)) / (w + K1);
+    common &= mask;
+    const p = l.passage[i];
+    if (p) { if (passage && p !== passage) onePassage = false; passage = p; }
   }
   let score = sum / Math.max(tokens.length, 1);
   if (common & HIGH_FIELDS) score *= 2;
   else if (common) score *= 1.3;
-  if (passages.size === 1) score *= 1.2;
+  if (passage && onePassage) score *= 1.2;
   return score;
 }
 
@@ -393,7 +436,10 @@ async function filterDocs(m, docs, filters, heads) {
     if (fi < 0) return [];
     const want = new Set([].concat(vals).map((v) => m.facets[fi].values.indexOf(String(v))));
     const col = await columnGetter(m, heads, fi);
-    docs = docs.filter((d) => valuesOf(col(d)).some((v) => want.has(v)));
+    docs = docs.filter((d) => {
+      const v = col(d);
+      return typeof v === 'number' ? want.has(v) : v !== undefined && v.some((x) => want.has(x));
+    });
   }
   return docs;
 }
@@ -408,7 +454,11 @@ async function facetCounts(m, docs, filters, heads, names) {
     const base = await filterDocs(m, docs, others, heads);
     const col = await columnGetter(m, heads, fi);
     const counts = new Uint32Array(f.values.length);
-    for (const d of base) for (const v of valuesOf(col(d))) counts[v]++;
+    for (const d of base) {
+      const v = col(d);
+      if (typeof v === 'number') counts[v]++;
+      else if (v !== undefined) for (const x of v) counts[x]++;
+    }
     out[f.name] = [...counts].map((c, v) => [f.values[v], c]).filter(([, c]) => c > 0)
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   }));
@@ -508,18 +558,93 @@ function needlesFor(terms, exact) {
 
 const headOf = (d) => fetchFile(`fragments/${d}.json`, 'json');
 
-async function resultFor(m, r, hit) {
-  const head = await headOf(hit.d);
-  if (head.f) [...head.f[0]].forEach((c, i) => t2s.set(c, [...head.f[1]][i]));
-  const needles = needlesFor(r.terms, hit.exact);
-  // The passage holding the query: from the postings of the rarer tokens (they record it).
+/** Loads the fold-map entries a head carries (its page's Traditional characters). */
+function useHeadMap(head) {
+  if (head.f) {
+    const s = [...head.f[1]];
+    [...head.f[0]].forEach((c, i) => t2s.set(c, s[i]));
+  }
+}
+
+const docText = new Map(); // doc -> Promise<folded text of head fields>, then of all fields
+
+/** The folded text the index saw for doc `d` (fields and passages, a line each): the head's
+ *  (title, head text, facet values, first passages), and with `all` the other passages too. */
+function foldedText(m, d, all) {
+  const key = all ? `${d}+` : `${d}`;
+  if (!docText.has(key)) {
+    const p = headOf(d).then(async (head) => {
+      useHeadMap(head);
+      const parts = [head.t, head.x, ...(head.p || [])];
+      m.facets.forEach((f, fi) => { for (const v of valuesOf(head.m?.[fi])) parts.push(f.values[v]); });
+      if (all && head.n > (head.p || []).length) parts.push(...await fetchFile(`fragments/${d}-p.json`, 'json'));
+      return parts.map(fold).join('\n');
+    });
+    p.catch(() => docText.delete(key));
+    docText.set(key, p);
+  }
+  return docText.get(key);
+}
+
+/** True when doc `d`'s text holds every needle (the rest of the passages are fetched only when
+ *  the head does not settle it). */
+async function holdsAll(m, d, needles) {
+  const head = await foldedText(m, d, false);
+  if (needles.every((n) => head.includes(n))) return true;
+  const head0 = await headOf(d);
+  if (head0.n <= (head0.p || []).length) return false;
+  const text = await foldedText(m, d, true);
+  return needles.every((n) => text.includes(n));
+}
+
+/**
+ * Exact hits of multi-trigram terms are checked against their text, best first, until `limit`
+ * are confirmed: a hit that holds the trigrams but not the phrase is moved after the exact
+ * hits (it is still a close match). Hits past the confirmed ones stay unchecked.
+ */
+async function verifyHits(m, hits, needles, limit) {
+  // Exact hits come first (rank()), relaxed ones after them.
+  let n = 0;
+  while (n < hits.length && hits[n].exact) n++;
+  const ok = []; const moved = [];
+  let i = 0;
+  while (i < n && ok.length < limit) {
+    const batch = hits.slice(i, Math.min(n, i + limit - ok.length));
+    i += batch.length;
+    const held = await Promise.all(batch.map((h) => holdsAll(m, h.d, needles)));
+    batch.forEach((h, k) => (held[k] ? ok : moved).push(h));
+  }
+  if (!moved.length) return hits;
+  return ok.concat(hits.slice(i, n), moved.map((h) => ({ ...h, exact: false })), hits.slice(n));
+}
+
+/** The body passage most of the hit's (rarer) tokens first occur in, from their postings. */
+function votedPassage(r, hit) {
   const votes = new Map();
   for (const t of r.terms.flatMap((x) => (hit.exact ? x.exact : x.relaxed || x.exact))) {
     const l = r.lists.get(t); const i = l && l.byDoc.get(hit.d);
     if (i !== undefined && l.passage[i]) votes.set(l.passage[i], (votes.get(l.passage[i]) || 0) + 1);
   }
+  return [...votes].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0];
+}
+
+/** Passages in the head fragment (index.rs HEAD_PASSAGES). */
+const HEAD_PASSAGES = 1;
+
+/** Starts the fetches a shown hit needs at once: its head, and its other passages when the
+ *  excerpt will come from them (else they would wait for the head). */
+function prefetchPassages(r, hit) {
+  headOf(hit.d).catch(() => {});
+  if (votedPassage(r, hit) > HEAD_PASSAGES) fetchFile(`fragments/${hit.d}-p.json`, 'json').catch(() => {});
+}
+
+async function resultFor(m, r, hit) {
+  const head = await headOf(hit.d);
+  useHeadMap(head);
+  const needles = needlesFor(r.terms, hit.exact);
+  // The passage holding the query: from the postings of the rarer tokens (they record it).
   let ex = excerptHtml(head.x, needles);
-  let p = [...votes].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0];
+  let p = votedPassage(r, hit);
   if (!p && !ex.hits && head.n > 0) p = 1;
   if (p) {
     // The first passages ride in the head; the rest share one file per doc.
@@ -549,6 +674,12 @@ export async function search(query, { filters = {}, limit = 10, facets = true } 
   await loadFoldMap(query);
   const r = await rank(fold(query));
   const all = r.hits.map((h) => h.d);
+  // Many hits: the facet columns are needed; fetched beside the results, not after them.
+  if (all.length > limit) {
+    const names = [...Object.keys(filters), ...(facets ? (Array.isArray(facets) ? facets : m.facets.map((f) => f.name)) : [])];
+    m.facets.forEach((f, fi) => { if (names.includes(f.name)) facetColumn(fi).catch(() => {}); });
+  }
+  for (const h of r.hits.slice(0, limit)) prefetchPassages(r, h);
   // Few hits: their heads (needed to show them anyway) carry their facet values, so filters
   // and counts need no facet column. Many hits: the columns (fetched once, then cached).
   let heads = null;
@@ -556,8 +687,13 @@ export async function search(query, { filters = {}, limit = 10, facets = true } 
     const hs = await Promise.all(all.map(headOf));
     heads = new Map(all.map((d, i) => [d, hs[i]]));
   }
-  const keep = new Set(await filterDocs(m, all, filters, heads));
-  const hits = r.hits.filter((h) => keep.has(h.d));
+  let hits = r.hits;
+  if (Object.values(filters).some((v) => v && [].concat(v).length)) {
+    const keep = new Set(await filterDocs(m, all, filters, heads));
+    hits = hits.filter((h) => keep.has(h.d));
+  }
+  const needles = [...new Set(r.terms.flatMap((t) => t.verify))];
+  if (needles.length) hits = await verifyHits(m, hits, needles, limit);
   const results = await Promise.all(hits.slice(0, limit).map((h) => resultFor(m, r, h)));
   const out = { total: hits.length, exact: hits.filter((h) => h.exact).length, results, facets: {} };
   if (facets) out.facets = await facetCounts(m, all, filters, heads, Array.isArray(facets) ? facets : null);
