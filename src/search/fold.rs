@@ -4,8 +4,9 @@
 //! compatibility forms), then a *character-level* Traditional → Simplified map, then lowercase.
 //! The map is character-level on purpose: the JS client must fold queries exactly as the index
 //! folded pages, and a 4,000-entry char map is small enough to ship, whereas OpenCC's phrase
-//! dictionaries are not. The map is derived once from `ferrous-opencc`'s T2S configuration and
-//! written into the index (`search/t2s.json`), so Rust and JS always use the same table.
+//! dictionaries are not. The map is derived from `ferrous-opencc`'s T2S configuration (kept in
+//! `t2s_table.rs`, checked against OpenCC by a test) and written into the index
+//! (`search/t2s/<block>.json`), so Rust and JS always use the same table.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -13,6 +14,7 @@ use std::sync::OnceLock;
 use unicode_normalization::UnicodeNormalization;
 
 /// Code-point ranges probed for Traditional characters (CJK unified + ext. A + compatibility).
+#[cfg(test)]
 const PROBE_RANGES: [(u32, u32); 4] = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2A6DF)];
 
 /// The Traditional → Simplified character map, sorted by Traditional code point.
@@ -44,35 +46,15 @@ impl CharMap {
     }
 }
 
-/// The shared map, built on first use by running OpenCC T2S over every probed character.
+/// The shared map, built on first use from the table derived from OpenCC T2S (`t2s_table.rs`).
 pub fn char_map() -> &'static CharMap {
     static MAP: OnceLock<CharMap> = OnceLock::new();
     MAP.get_or_init(build_char_map)
 }
 
 fn build_char_map() -> CharMap {
-    // One char per line: phrases never span a newline, so OpenCC applies only its
-    // single-character entries, which is exactly the mapping the client can mirror.
-    let probe: Vec<char> = PROBE_RANGES.iter().flat_map(|&(a, b)| (a..=b).filter_map(char::from_u32)).collect();
-    let mut input = String::with_capacity(probe.len() * 4);
-    for c in &probe {
-        input.push(*c);
-        input.push('\n');
-    }
-    let converted = match ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::T2s) {
-        Ok(cc) => cc.convert(&input),
-        Err(_) => input.clone(),
-    };
-    let mut pairs = Vec::new();
-    for (t, line) in probe.iter().zip(converted.split('\n')) {
-        let mut it = line.chars();
-        if let (Some(s), None) = (it.next(), it.next()) {
-            if s != *t {
-                pairs.push((*t, s));
-            }
-        }
-    }
-    pairs.sort_unstable();
+    let pairs: Vec<(char, char)> =
+        super::t2s_table::TRADITIONAL.chars().zip(super::t2s_table::SIMPLIFIED.chars()).collect();
     let mut bmp = vec![0u16; 0x10000];
     let mut astral = HashMap::new();
     for &(t, s) in &pairs {
@@ -84,6 +66,32 @@ fn build_char_map() -> CharMap {
         }
     }
     CharMap { pairs, bmp, astral }
+}
+
+/// The map derived from OpenCC: T2S run over every probed character, one per line (phrases never
+/// span a newline, so OpenCC applies only its single-character entries, which is exactly the
+/// mapping the client can mirror). `t2s_table.rs` holds its result.
+#[cfg(test)]
+fn opencc_pairs() -> Vec<(char, char)> {
+    let probe: Vec<char> = PROBE_RANGES.iter().flat_map(|&(a, b)| (a..=b).filter_map(char::from_u32)).collect();
+    let mut input = String::with_capacity(probe.len() * 4);
+    for c in &probe {
+        input.push(*c);
+        input.push('\n');
+    }
+    let cc = ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::T2s).expect("OpenCC T2S");
+    let converted = cc.convert(&input);
+    let mut pairs = Vec::new();
+    for (t, line) in probe.iter().zip(converted.split('\n')) {
+        let mut it = line.chars();
+        if let (Some(s), None) = (it.next(), it.next()) {
+            if s != *t {
+                pairs.push((*t, s));
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs
 }
 
 /// True for characters NFKC maps to themselves that are neither combining marks nor able to
@@ -202,6 +210,14 @@ mod tests {
     #[test]
     fn simplified_is_unchanged() {
         assert_eq!(fold("党建工作品牌"), "党建工作品牌");
+    }
+
+    #[test]
+    fn table_matches_opencc() {
+        let table = char_map().pairs();
+        let derived = opencc_pairs();
+        assert_eq!(table.len(), derived.len(), "regenerate src/search/t2s_table.rs from opencc_pairs()");
+        assert!(table == derived.as_slice(), "regenerate src/search/t2s_table.rs from opencc_pairs()");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 pub mod fold;
 pub mod format;
 mod index;
+mod t2s_table;
 pub mod tokenize;
 
 pub use fold::fold;
