@@ -170,6 +170,7 @@ impl Run {
         (self.seen.len() - 1) as u32
     }
 
+    #[inline(always)]
     fn id_of(&mut self, t: Token<'_>) -> u32 {
         match t {
             Token::Gram(k) => {
@@ -200,6 +201,7 @@ impl Run {
     }
 
     /// Records one occurrence of `t` in `doc`, field `bit`, body passage `passage` (0 = none).
+    #[inline(always)]
     fn add(&mut self, doc: u32, t: Token<'_>, bit: u8, passage: u8) {
         let id = self.id_of(t) as usize;
         let seen = self.seen[id];
@@ -253,13 +255,13 @@ pub fn indexed_texts(doc: &SearchDoc) -> Vec<String> {
     texts
 }
 
-/// Indexes one document (id `id`) into `run`.
-fn index_doc(id: u32, doc: &SearchDoc, run: &mut Run) {
+/// Indexes one document (id `id`, body passages `body`) into `run`.
+fn index_doc(id: u32, doc: &SearchDoc, body: &[&str], run: &mut Run) {
     let texts = field_texts(doc);
     for (f, text) in texts.iter().enumerate() {
         tokenize(text, |t| run.add(id, t, 1 << f, 0));
     }
-    for (p, text) in passages(&doc.body).iter().enumerate() {
+    for (p, text) in body.iter().enumerate() {
         let passage = u8::try_from(p + 1).unwrap_or(u8::MAX);
         tokenize(&fold(text), |t| run.add(id, t, 1 << BODY, passage));
     }
@@ -276,7 +278,7 @@ fn text_bytes(d: &SearchDoc) -> usize {
 }
 
 /// Inverts all documents (already in id order), in parallel over contiguous runs.
-fn invert(docs: &[&SearchDoc]) -> Vec<RunIndex> {
+fn invert(docs: &[&SearchDoc], bodies: &[Vec<&str>]) -> Vec<RunIndex> {
     let runs = rayon::current_num_threads().max(1) * 4;
     let run_len = docs.len().div_ceil(runs).max(1);
     docs.par_chunks(run_len)
@@ -288,7 +290,8 @@ fn invert(docs: &[&SearchDoc]) -> Vec<RunIndex> {
             let bytes: usize = chunk.iter().map(|d| text_bytes(d)).sum();
             run.flat.reserve(bytes / 3);
             for (i, d) in chunk.iter().enumerate() {
-                index_doc((r * run_len + i) as u32, d, &mut run);
+                let id = r * run_len + i;
+                index_doc(id as u32, d, &bodies[id], &mut run);
             }
             let (index, buffer) = run.finish();
             *flat = buffer;
@@ -641,12 +644,12 @@ struct Head<'a> {
 /// Per document: `fragments/<id>.json` (what a shown result needs: url, title, date, kind,
 /// head text, passage count, the first passages) and `fragments/<id>-p.json`, the remaining
 /// body passages, fetched only when the excerpt comes from them. Two files per document.
-fn write_fragments(docs: &[&SearchDoc], facets: &[Facet], out: &mut Vec<SearchFile>) {
+fn write_fragments(docs: &[&SearchDoc], bodies: &[Vec<&str>], facets: &[Facet], out: &mut Vec<SearchFile>) {
     let files: Vec<Vec<SearchFile>> = docs
         .par_iter()
         .enumerate()
         .map(|(i, d)| {
-            let ps: Vec<&str> = passages(&d.body).into_iter().map(str::trim).collect();
+            let ps: Vec<&str> = bodies[i].iter().map(|p| p.trim()).collect();
             let x = head_text(d);
             let f = fold_map_for(&[&d.title, &x, &d.body]);
             let m = facet_ids(d, facets);
@@ -745,17 +748,20 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<SearchFile> {
     let mut files = Vec::new();
     let t2s = write_t2s(&mut files);
     lap.lap("t2s");
+    // Body passages, cut once for the fragments and the inversion.
+    let bodies: Vec<Vec<&str>> = ordered.par_iter().map(|d| passages(&d.body)).collect();
+    lap.lap("passages");
     // Facets and fragments run beside the inversion (facets are serial).
     let ((facets, fragments), inv) = rayon::join(
         || {
             let mut files = Vec::new();
             let facets = write_facets(&ordered, &mut files);
             lap.lap("facets");
-            write_fragments(&ordered, &facets, &mut files);
+            write_fragments(&ordered, &bodies, &facets, &mut files);
             lap.lap("fragments");
             (facets, files)
         },
-        || invert(&ordered),
+        || invert(&ordered, &bodies),
     );
     lap.lap("invert");
     files.extend(fragments);
