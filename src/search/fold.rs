@@ -22,6 +22,8 @@ pub struct CharMap {
     pairs: Vec<(char, char)>,
     /// Dense lookup for the BMP, the hot path while indexing (0 = unmapped).
     bmp: Vec<u16>,
+    /// Bit `c − 0x4E00` set when CJK Unified Ideograph `c` is mapped.
+    cjk_bits: Vec<u64>,
     astral: HashMap<char, char>,
 }
 
@@ -30,6 +32,14 @@ impl CharMap {
     #[inline]
     pub fn get(&self, c: char) -> Option<char> {
         let cp = c as u32;
+        if (0x4E00..=0x9FFF).contains(&cp) {
+            // Most text is Simplified: a 2.6 KB bitset (cache-resident) answers before the
+            // 128 KB table is touched.
+            let i = (cp - 0x4E00) as usize;
+            if self.cjk_bits[i >> 6] >> (i & 63) & 1 == 0 {
+                return None;
+            }
+        }
         if cp < 0x10000 {
             match self.bmp[cp as usize] {
                 0 => None,
@@ -56,8 +66,13 @@ fn build_char_map() -> CharMap {
     let pairs: Vec<(char, char)> =
         super::t2s_table::TRADITIONAL.chars().zip(super::t2s_table::SIMPLIFIED.chars()).collect();
     let mut bmp = vec![0u16; 0x10000];
+    let mut cjk_bits = vec![0u64; (0x9FFF - 0x4E00 + 1usize).div_ceil(64)];
     let mut astral = HashMap::new();
     for &(t, s) in &pairs {
+        if (0x4E00..=0x9FFF).contains(&(t as u32)) {
+            let i = t as usize - 0x4E00;
+            cjk_bits[i >> 6] |= 1 << (i & 63);
+        }
         match (u16::try_from(t as u32), u16::try_from(s as u32)) {
             (Ok(ti), Ok(si)) => bmp[ti as usize] = si,
             _ => {
@@ -65,7 +80,7 @@ fn build_char_map() -> CharMap {
             }
         }
     }
-    CharMap { pairs, bmp, astral }
+    CharMap { pairs, bmp, cjk_bits, astral }
 }
 
 /// The map derived from OpenCC: T2S run over every probed character, one per line (phrases never
