@@ -302,6 +302,21 @@ function positions(docs) {
 const EMPTY = { df: 0, docs: new Uint32Array(0), mask: new Uint8Array(0), tf: new Uint8Array(0),
   passage: new Uint8Array(0), byDoc: positions(new Uint32Array(0)) };
 
+/** Shard `s` (its token directory and inline postings), fetched once. */
+function shardFile(s) {
+  if (!shards.has(s)) {
+    const p = fetchFile(`shards/${s}.bin`, 'bin').then(parseShard);
+    p.catch(() => shards.delete(s));
+    shards.set(s, p);
+  }
+  return shards.get(s);
+}
+
+/** Starts fetching the shards of `tokens` (not their group files). */
+function prefetchShards(m, tokens) {
+  for (const t of new Set(tokens)) shardFile(hash(t) & (m.shards - 1)).catch(() => {});
+}
+
 /** The postings of each token (fetching only the shards they live in). */
 async function postings(tokens) {
   const m = await manifest();
@@ -309,12 +324,7 @@ async function postings(tokens) {
   const out = new Map();
   await Promise.all([...new Set(tokens)].map(async (t) => {
     const s = hash(t) & (m.shards - 1);
-    if (!shards.has(s)) {
-      const p = fetchFile(`shards/${s}.bin`, 'bin').then(parseShard);
-      p.catch(() => shards.delete(s));
-      shards.set(s, p);
-    }
-    const sh = await shards.get(s);
+    const sh = await shardFile(s);
     const e = sh.entries.get(t);
     if (!e) out.set(t, EMPTY);
     else if (e.flags & 4) {
@@ -473,6 +483,9 @@ async function rank(folded) {
   const m = await manifest();
   const terms = parseQuery(folded);
   if (!terms.length) return { terms, hits: [], exact: 0, lists: new Map() };
+  // The relaxed tokens' shards come along (a few hundred bytes each): when the exact hits are
+  // few, the relaxed match then needs no second round trip (or only for its big lists).
+  prefetchShards(m, terms.flatMap((t) => t.relaxed || []));
   const lists = await postings(terms.flatMap((t) => t.exact));
   const exactSets = terms.map((t) => intersect(t.exact.map((x) => lists.get(x))));
   let docs = exactSets.reduce((a, b) => { const s = new Set(b); return a.filter((d) => s.has(d)); });
