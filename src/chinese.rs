@@ -40,17 +40,17 @@ pub fn term_key(value: &str) -> String {
     key
 }
 
-/// Whether the text is written in Traditional script: a noticeable share of its Han
-/// characters change under Traditional → Simplified (Simplified text is left as it is).
+/// Whether the text is written in Traditional script: a noticeable share of its first 160 Han
+/// characters are Traditional forms (the character map the search index folds with, so this
+/// costs a table lookup per character rather than a dictionary conversion).
 pub fn looks_traditional(text: &str) -> bool {
-    let sample: String = text.chars().filter(|c| is_han(*c)).take(160).collect();
-    let Some(t2s) = t2s() else { return false };
-    let total = sample.chars().count();
-    if total == 0 {
-        return false;
+    let map = crate::search::fold::char_map();
+    let (mut total, mut changed) = (0usize, 0usize);
+    for c in text.chars().filter(|c| is_han(*c)).take(160) {
+        total += 1;
+        changed += usize::from(map.get(c).is_some());
     }
-    let changed = sample.chars().zip(t2s.convert(&sample).chars()).filter(|(a, b)| a != b).count();
-    changed >= 2 && changed * 20 >= total
+    total > 0 && changed >= 2 && changed * 20 >= total
 }
 
 /// A Han ideograph (CJK Unified Ideographs and extensions, compatibility ideographs).

@@ -9,7 +9,7 @@ echo "== Rust tests"
 cargo test
 
 echo "== Search client tests (Node, on an index built by the Rust indexer)"
-node --test tests/search_client.test.mjs
+node --test tests/search_client.test.mjs tests/search_truth.test.mjs
 
 echo "== Browser tests"
 if ! command -v chromium >/dev/null 2>&1; then
