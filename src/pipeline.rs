@@ -15,7 +15,6 @@ use crate::site::{build_model, ModelOptions, Site};
 use crate::theme::{load_theme, Origin};
 use crate::{feeds, fingerprint, search, sitecheck};
 use chrono::NaiveDate;
-use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -141,15 +140,24 @@ fn build_into(opts: &BuildOptions, sink: &PageSink) -> Result<Built, Diagnostics
         search_docs = crate::search_docs::search_docs(&site);
     } else if site.config.search {
         let docs = crate::search_docs::search_docs(&site);
-        let files = search::build_index(&docs);
+        // Files go to the sink as they are made; the first write error stops the build.
+        let stored = std::sync::Mutex::new((Vec::new(), None));
+        search::build_index_with(&docs, &|f| {
+            let entry = sink.store_bytes(&f.path, f.bytes);
+            let mut stored = stored.lock().unwrap_or_else(|e| e.into_inner());
+            match entry {
+                Ok(entry) => stored.0.push((f.path, entry)),
+                Err(e) => {
+                    stored.1.get_or_insert((f.path, e));
+                }
+            }
+        });
         drop(docs);
-        let stored: Result<Vec<(String, Entry)>, Diagnostics> = files
-            .into_par_iter()
-            .map(|f| {
-                sink.store_bytes(&f.path, f.bytes).map(|e| (f.path.clone(), e)).map_err(|e| write_error(&f.path, e))
-            })
-            .collect();
-        output.files.extend(stored?);
+        let (entries, error) = stored.into_inner().unwrap_or_else(|e| e.into_inner());
+        if let Some((path, e)) = error {
+            return Err(write_error(&path, e));
+        }
+        output.files.extend(entries);
         stage.lap("search index");
     }
     add_statics(&mut output, &theme.statics, &site);

@@ -644,8 +644,14 @@ struct Head<'a> {
 /// Per document: `fragments/<id>.json` (what a shown result needs: url, title, date, kind,
 /// head text, passage count, the first passages) and `fragments/<id>-p.json`, the remaining
 /// body passages, fetched only when the excerpt comes from them. Two files per document.
-fn write_fragments(docs: &[&SearchDoc], bodies: &[Vec<&str>], facets: &[Facet], out: &mut Vec<SearchFile>) {
-    let files: Vec<Vec<SearchFile>> = docs
+/// Emits each document's fragment files; returns their digests in document order.
+fn write_fragments(
+    docs: &[&SearchDoc],
+    bodies: &[Vec<&str>],
+    facets: &[Facet],
+    emit: &(dyn Fn(SearchFile) + Sync),
+) -> Vec<blake3::Hash> {
+    let digests: Vec<Vec<blake3::Hash>> = docs
         .par_iter()
         .enumerate()
         .map(|(i, d)| {
@@ -664,10 +670,16 @@ fn write_fragments(docs: &[&SearchDoc], bodies: &[Vec<&str>], facets: &[Facet], 
                     bytes: serde_json::to_vec(rest).unwrap_or_default(),
                 });
             }
-            v
+            v.into_iter()
+                .map(|file| {
+                    let digest = file_digest(&file);
+                    emit(file);
+                    digest
+                })
+                .collect()
         })
         .collect();
-    out.extend(files.into_iter().flatten());
+    digests.into_iter().flatten().collect()
 }
 
 /// The fold map for the client, split by 512-code-point block of the Traditional character so
@@ -740,6 +752,16 @@ fn facet_key(d: &SearchDoc) -> Vec<String> {
 
 /// Builds every search file; deterministic: same input, byte-identical output.
 pub fn build_index(docs: &[SearchDoc]) -> Vec<SearchFile> {
+    let collected = std::sync::Mutex::new(Vec::new());
+    build_index_with(docs, &|file| collected.lock().unwrap_or_else(|e| e.into_inner()).push(file));
+    let mut files = collected.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// [`build_index`], handing every file to `emit` as soon as it is made (from any thread), so
+/// a build writes the per-document fragments (most of the index) without holding them all.
+pub fn build_index_with(docs: &[SearchDoc], emit: &(dyn Fn(SearchFile) + Sync)) {
     // Dense ids ordered by facet values, then url: facet columns become runs and compress.
     let lap = Lap::new();
     let mut ordered: Vec<&SearchDoc> = docs.iter().collect();
@@ -752,35 +774,26 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<SearchFile> {
     let bodies: Vec<Vec<&str>> = ordered.par_iter().map(|d| passages(&d.body)).collect();
     lap.lap("passages");
     // Facets and fragments run beside the inversion (facets are serial).
-    let ((facets, fragments), inv) = rayon::join(
+    let ((facets, fragment_digests), inv) = rayon::join(
         || {
-            let mut files = Vec::new();
             let facets = write_facets(&ordered, &mut files);
             lap.lap("facets");
-            write_fragments(&ordered, &bodies, &facets, &mut files);
+            let digests = write_fragments(&ordered, &bodies, &facets, emit);
             lap.lap("fragments");
-            (facets, files)
+            (facets, digests)
         },
         || invert(&ordered, &bodies),
     );
     lap.lap("invert");
-    files.extend(fragments);
+    let before_fragments = files.len();
     let shards = write_shards(&inv, ordered.len(), &mut files);
     lap.lap("shards");
-    // Files are hashed in parallel, then their digests in order (a serial hash of ~60 MB
-    // would be a visible share of the build).
-    let digests: Vec<blake3::Hash> = files
-        .par_iter()
-        .map(|f| {
-            let mut h = blake3::Hasher::new();
-            h.update(f.path.as_bytes());
-            h.update(&(f.bytes.len() as u64).to_le_bytes());
-            h.update(&f.bytes);
-            h.finalize()
-        })
-        .collect();
+    // The version covers every file in the order t2s, facets, fragments, shards. Files are
+    // hashed in parallel, then their digests in order.
+    let digests: Vec<blake3::Hash> = files.par_iter().map(file_digest).collect();
     let mut hasher = blake3::Hasher::new();
-    digests.iter().for_each(|d| {
+    let in_order = digests[..before_fragments].iter().chain(&fragment_digests).chain(&digests[before_fragments..]);
+    in_order.for_each(|d| {
         hasher.update(d.as_bytes());
     });
     let version = hasher.finalize().to_hex()[..16].to_string();
@@ -796,9 +809,16 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<SearchFile> {
     });
     lap.lap("digest");
     files.push(SearchFile { path: "search/manifest.json".into(), bytes: manifest.to_string().into_bytes() });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    lap.lap("manifest, sort");
-    files
+    files.into_par_iter().for_each(emit);
+    lap.lap("manifest, emit");
+}
+
+fn file_digest(f: &SearchFile) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    h.update(f.path.as_bytes());
+    h.update(&(f.bytes.len() as u64).to_le_bytes());
+    h.update(&f.bytes);
+    h.finalize()
 }
 
 /// Phase end times of `build_index` (ms since it started), printed when `XIANFENG_PROFILE` is

@@ -13,7 +13,7 @@ mod t2s_table;
 pub mod tokenize;
 
 pub use fold::fold;
-pub use index::{build_index, indexed_texts, FIELDS};
+pub use index::{build_index, build_index_with, indexed_texts, FIELDS};
 
 /// One searchable page (a case or a compilation), as the build pipeline hands it over.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
