@@ -53,6 +53,19 @@ pub fn looks_traditional(text: &str) -> bool {
     total > 0 && changed >= 2 && changed * 20 >= total
 }
 
+/// The first `max` characters of `text` on one line, cut after a sentence end when possible.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max).collect();
+    match cut.rfind(['。', '！', '？']) {
+        Some(i) if i > cut.len() / 2 => cut[..i + '。'.len_utf8()].to_string(),
+        _ => format!("{cut}…"),
+    }
+}
+
 /// A Han ideograph (CJK Unified Ideographs and extensions, compatibility ideographs).
 pub fn is_han(c: char) -> bool {
     matches!(c as u32,

@@ -101,7 +101,7 @@ fn build_into(opts: &BuildOptions, sink: &PageSink) -> Result<Built, Diagnostics
     stage.lap("load content");
     diagnostics.extend(loaded.diagnostics.iter().cloned());
     let model_opts = ModelOptions { drafts: opts.drafts, today: opts.today };
-    let (site, model_diags) = build_model(config, loaded, root, &model_opts);
+    let (mut site, model_diags) = build_model(config, loaded, root, &model_opts);
     diagnostics.extend(model_diags);
     stage.lap("site model (markdown, taxonomies)");
 
@@ -137,9 +137,9 @@ fn build_into(opts: &BuildOptions, sink: &PageSink) -> Result<Built, Diagnostics
     // The index first: its working memory is freed before the pages' is taken.
     let mut search_docs = Vec::new();
     if site.config.search && opts.defer_search {
-        search_docs = crate::search_docs::search_docs(&site);
+        search_docs = crate::search_docs::take_search_docs(&mut site);
     } else if site.config.search {
-        let docs = crate::search_docs::search_docs(&site);
+        let docs = crate::search_docs::take_search_docs(&mut site);
         // Files go to the sink as they are made; the first write error stops the build.
         let stored = std::sync::Mutex::new((Vec::new(), None));
         search::build_index_with(&docs, &|f| {

@@ -6,15 +6,31 @@ use crate::search::SearchDoc;
 use crate::site::taxonomy::case_values;
 use crate::site::Site;
 
+/// The documents of the site's search index.
 pub fn search_docs(site: &Site) -> Vec<SearchDoc> {
-    let mut docs: Vec<SearchDoc> = (0..site.cases.len()).map(|i| case_doc(site, i)).collect();
-    docs.extend(site.compilations.iter().map(|c| SearchDoc {
+    let texts = site.cases.iter().map(|c| c.rendered.text.clone()).collect();
+    let compilation_texts = site.compilations.iter().map(|c| c.rendered.text.clone()).collect();
+    docs_with(site, texts, compilation_texts)
+}
+
+/// [`search_docs`], moving the pages' plain text out of the site instead of copying it: no
+/// later stage reads it, and a large site need not hold it twice.
+pub fn take_search_docs(site: &mut Site) -> Vec<SearchDoc> {
+    let texts = site.cases.iter_mut().map(|c| std::mem::take(&mut c.rendered.text)).collect();
+    let compilation_texts = site.compilations.iter_mut().map(|c| std::mem::take(&mut c.rendered.text)).collect();
+    docs_with(site, texts, compilation_texts)
+}
+
+fn docs_with(site: &Site, texts: Vec<String>, compilation_texts: Vec<String>) -> Vec<SearchDoc> {
+    use rayon::prelude::*;
+    let mut docs: Vec<SearchDoc> = texts.into_par_iter().enumerate().map(|(i, text)| case_doc(site, i, text)).collect();
+    docs.extend(site.compilations.iter().zip(compilation_texts).map(|(c, body)| SearchDoc {
         url: c.url.clone(),
         title: c.meta.title.clone(),
         brand: c.meta.subtitle.clone().unwrap_or_default(),
         org: Vec::new(),
         description: c.meta.description.clone().unwrap_or_default(),
-        body: c.rendered.text.clone(),
+        body,
         tags: Vec::new(),
         honours: Vec::new(),
         sources: c.meta.edition.iter().cloned().collect(),
@@ -28,10 +44,10 @@ pub fn search_docs(site: &Site) -> Vec<SearchDoc> {
     docs
 }
 
-fn case_doc(site: &Site, i: usize) -> SearchDoc {
+fn case_doc(site: &Site, i: usize, text: String) -> SearchDoc {
     let case = &site.cases[i];
     let m = &case.meta;
-    let mut body = case.rendered.text.clone();
+    let mut body = text;
     for part in [&m.subtitle, &m.party_org, &m.branch].into_iter().flatten() {
         body.push('\n');
         body.push_str(part);

@@ -205,25 +205,10 @@ pub fn case_summary(site: &Site, case: &Case) -> Value {
     })
 }
 
-/// The description, or the first sentences of the text when the file gives none.
+/// The description, or the first sentences of the text when the file gives none (worked out
+/// once, in the site model).
 pub fn description_of(case: &Case) -> String {
-    if let Some(d) = case.meta.description.as_deref().filter(|d| !d.trim().is_empty()) {
-        return d.to_string();
-    }
-    excerpt(&case.rendered.text, 120)
-}
-
-/// The first `max` characters of `text` on one line, cut after a sentence end when possible.
-pub fn excerpt(text: &str, max: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        return flat;
-    }
-    let cut: String = flat.chars().take(max).collect();
-    match cut.rfind(['。', '！', '？']) {
-        Some(i) if i > cut.len() / 2 => cut[..i + '。'.len_utf8()].to_string(),
-        _ => format!("{cut}…"),
-    }
+    case.description.clone()
 }
 
 fn cover_value(case: &Case) -> Value {

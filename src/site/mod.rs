@@ -58,6 +58,8 @@ pub struct Case {
     pub cover_url: Option<String>,
     /// Compilations holding this case, with the case's number there (`三`), if numbered.
     pub compilations: Vec<(usize, Option<String>)>,
+    /// `description:`, or the first sentences of the text when the file gives none.
+    pub description: String,
     pub related: Vec<usize>,
     /// Previous / next case of the same organisation, by date.
     pub previous: Option<usize>,
@@ -176,7 +178,12 @@ pub fn build_model(
                 let lang = lang.unwrap_or(meta.lang);
                 let links = FileLinks { urls: &urls, base_path: &base_path, dir_url: p.dir_url.clone() };
                 let cover_url = meta.cover.as_ref().map(|c| links.rewrite(&c.src));
+                let description = match meta.description.as_deref().filter(|d| !d.trim().is_empty()) {
+                    Some(d) => d.to_string(),
+                    None => crate::chinese::excerpt(&rendered.text, 120),
+                };
                 site.cases.push(Case {
+                    description,
                     meta: *meta,
                     rel_path: file.rel_path.clone(),
                     slug: p.slug,
