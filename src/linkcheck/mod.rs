@@ -175,7 +175,8 @@ struct Pending {
 #[derive(Debug, Default, Clone)]
 pub struct PageLinks {
     page: String,
-    ids: HashSet<String>,
+    /// Hashes of its ids, sorted ([`id_hash`]): a page keeps 8 bytes an id, not the strings.
+    ids: Vec<u64>,
     pending: Vec<Pending>,
     problems: Vec<Problem>,
     external: Vec<String>,
@@ -248,7 +249,9 @@ impl<'a> LinkChecker<'a> {
         }
         links.external.sort();
         links.external.dedup();
-        links.ids = scanned.ids;
+        links.ids = scanned.ids.iter().map(|id| id_hash(id)).collect();
+        links.ids.sort_unstable();
+        links.ids.dedup();
         links
     }
 
@@ -269,7 +272,7 @@ impl<'a> LinkChecker<'a> {
         let mut report = LinkReport::default();
         let (cover_diags, missing_covers) = check_covers(output, self.site, &self.sources);
         report.diagnostics.extend(cover_diags);
-        let ids: HashMap<&str, &HashSet<String>> = pages.iter().map(|p| (p.page.as_str(), &p.ids)).collect();
+        let ids: HashMap<&str, &[u64]> = pages.iter().map(|p| (p.page.as_str(), p.ids.as_slice())).collect();
         let mut problems = Vec::new();
         for links in &pages {
             problems.extend(links.problems.iter().cloned());
@@ -307,10 +310,18 @@ pub fn check_output(output: &Output, site: &Site, site_root: &Path, strict: bool
     checker.finish(output, pages)
 }
 
+/// A fixed 64-bit hash of an id (SipHash with zero keys: the same in every run).
+fn id_hash(id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    id.hash(&mut h);
+    h.finish()
+}
+
 /// What is wrong with an internal target, if anything.
 fn internal_problem(
     output: &Output,
-    ids: &HashMap<&str, &HashSet<String>>,
+    ids: &HashMap<&str, &[u64]>,
     path: &str,
     fragment: Option<String>,
 ) -> Option<ProblemKind> {
@@ -326,7 +337,7 @@ fn internal_problem(
     };
     let fragment = fragment.filter(|f| !f.is_empty() && f != "top")?;
     let ids = ids.get(resolved.as_str())?;
-    (!ids.contains(&fragment)).then_some(ProblemKind::Anchor { target: resolved, fragment })
+    ids.binary_search(&id_hash(&fragment)).is_err().then_some(ProblemKind::Anchor { target: resolved, fragment })
 }
 
 /// One problem per broken target, reported where it best names its source (a link in content
