@@ -103,6 +103,8 @@ test('skip link is the first tab stop and moves focus to main', async () => {
   await page.keyboard.press('Tab');
   const focused = await page.evaluate(() => ({ cls: document.activeElement.className, href: document.activeElement.getAttribute('href') }));
   assert.equal(focused.cls, 'skip-link');
+  // It slides in (a 0.15 s transition): wait for it to arrive, then check where it is.
+  await page.waitForFunction(() => document.querySelector('.skip-link').getBoundingClientRect().top >= 0, null, { timeout: 3000 }).catch(() => {});
   const box = await page.locator('.skip-link').boundingBox();
   assert.ok(box && box.y >= 0, 'skip link visible when focused');
   await page.keyboard.press('Enter');
