@@ -1,5 +1,5 @@
-//! The build cache in `SITE/.xianfeng/build.json`: always safe to delete, ignored with
-//! `--no-cache`.
+//! The build cache in `SITE/.xianfeng/build.json`: always safe to delete; `--no-cache`
+//! neither reads nor writes it.
 //!
 //! It records a hash of every input of the last build (the sources, the theme, the options, the
 //! xianfeng binary, today's date) and, for every file written, its length, modification time
@@ -15,7 +15,7 @@
 use crate::pipeline::BuildOptions;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -46,23 +46,26 @@ pub struct Record {
 }
 
 pub struct BuildCache {
-    file: PathBuf,
+    /// `None` with `--no-cache`.
+    file: Option<PathBuf>,
     inputs: String,
     output_dir: String,
     previous: Option<Record>,
 }
 
 impl BuildCache {
-    /// Hashes the inputs; reads the previous record unless `use_previous` is false.
-    pub fn open(opts: &BuildOptions, today: chrono::NaiveDate, use_previous: bool) -> BuildCache {
-        let file = opts.site_root.join(".xianfeng").join("build.json");
+    /// Hashes the inputs and reads the previous record; with `--no-cache`, does neither.
+    pub fn open(opts: &BuildOptions, today: chrono::NaiveDate) -> BuildCache {
         let output_dir = absolute(&opts.output_dir()).display().to_string();
-        let previous = use_previous
-            .then(|| fs::read(&file).ok())
-            .flatten()
+        if opts.no_cache {
+            return BuildCache { file: None, inputs: String::new(), output_dir, previous: None };
+        }
+        let file = opts.site_root.join(".xianfeng").join("build.json");
+        let previous = fs::read(&file)
+            .ok()
             .and_then(|bytes| serde_json::from_slice::<Record>(&bytes).ok())
             .filter(|r| r.format == FORMAT && r.output_dir == output_dir);
-        BuildCache { inputs: inputs_hash(opts, today), file, output_dir, previous }
+        BuildCache { inputs: inputs_hash(opts, today), file: Some(file), output_dir, previous }
     }
 
     /// The previous record, when nothing changed since and the output is as it was written.
@@ -71,10 +74,11 @@ impl BuildCache {
         output_matches(target, &record.files).then_some(record)
     }
 
-    /// Files of the previous output that may be linked instead of written.
-    pub fn reuse(&self, target: &Path) -> Option<Reuse> {
-        let record = self.previous.as_ref()?;
-        Some(Reuse { target: target.to_path_buf(), files: record.files.clone().into_iter().collect() })
+    /// Files of the previous output that may be linked instead of written (the previous
+    /// record is handed over, not copied: the build needs nothing else from it).
+    pub fn reuse(&mut self, target: &Path) -> Option<Reuse> {
+        let record = self.previous.take()?;
+        Some(Reuse { target: target.to_path_buf(), files: record.files })
     }
 
     /// Records a successful build (best effort: a cache that cannot be written is no error).
@@ -88,26 +92,22 @@ impl BuildCache {
             warnings,
             files,
         };
+        let Some(file) = &self.file else { return };
         let Ok(json) = serde_json::to_vec(&record) else { return };
-        let Some(dir) = self.file.parent() else { return };
+        let Some(dir) = file.parent() else { return };
         let tmp = dir.join(format!("build.json.{}", std::process::id()));
         let written =
-            fs::create_dir_all(dir).and_then(|()| fs::write(&tmp, json)).and_then(|()| fs::rename(&tmp, &self.file));
+            fs::create_dir_all(dir).and_then(|()| fs::write(&tmp, json)).and_then(|()| fs::rename(&tmp, file));
         if written.is_err() {
             let _ = fs::remove_file(&tmp);
         }
     }
-
-    /// Forgets the previous build (after a failed one, whose staging folder is gone anyway).
-    pub fn forget(&self) {
-        let _ = fs::remove_file(&self.file);
-    }
 }
 
-/// The previous output's files, for [`Reuse::place`].
+/// The previous output's files, for [`Reuse::link_if_same`].
 pub struct Reuse {
     target: PathBuf,
-    files: HashMap<String, FileRecord>,
+    files: BTreeMap<String, FileRecord>,
 }
 
 impl Reuse {

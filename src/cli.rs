@@ -36,7 +36,7 @@ enum Command {
         /// Include drafts and future-dated cases
         #[arg(long)]
         drafts: bool,
-        /// Ignore the build cache in SITE/.xianfeng/
+        /// Neither read nor write the build cache in SITE/.xianfeng/
         #[arg(long)]
         no_cache: bool,
     },

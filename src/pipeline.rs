@@ -34,7 +34,7 @@ pub struct BuildOptions {
     /// Keep static files under their plain names (`serve`: nothing is cached there, and a
     /// stylesheet edit can then be swapped in without reloading the page).
     pub no_fingerprint: bool,
-    /// Ignore the build cache in `SITE/.xianfeng/` (`build --no-cache`).
+    /// Neither read nor write the build cache in `SITE/.xianfeng/` (`build --no-cache`).
     pub no_cache: bool,
     /// Leave the search index out and hand its documents over in `Built::search_docs`
     /// (`serve` builds it after publishing the pages).
@@ -265,7 +265,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     if let Err(d) = check_output_target(&opts.site_root, &target) {
         return Err(Diagnostics(vec![d]));
     }
-    let cache = BuildCache::open(opts, today(opts), !opts.no_cache);
+    let mut cache = BuildCache::open(opts, today(opts));
     if let Some(record) = cache.unchanged(&target) {
         return Ok(up_to_date(record, started));
     }

@@ -8,7 +8,8 @@ use std::fs;
 fn demo_site_builds_every_page_of_the_design() {
     let out = tempfile::tempdir().unwrap();
     let public = out.path().join("public");
-    let result = xianfeng().arg("build").arg(repo_root()).arg("-o").arg(&public).output().unwrap();
+    // --no-cache: a test leaves no cache in the repository's own sites.
+    let result = xianfeng().arg("build").arg(repo_root()).arg("--no-cache").arg("-o").arg(&public).output().unwrap();
     assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
     for page in [
         "index.html",
@@ -120,6 +121,8 @@ fn cached_site() -> TestSite {
 #[test]
 fn an_unchanged_site_is_not_built_again_and_its_output_stays() {
     let site = cached_site();
+    site.build_ok(&["--no-cache"]);
+    assert!(!site.root().join(".xianfeng").exists(), "--no-cache writes no cache");
     assert!(site.build_ok(&[]).contains("built "));
     let first = tree(&site.public());
     let first_inodes = inodes(&site.public());

@@ -27,7 +27,8 @@ export function xianfengBin() {
 /** Builds `site` into a fresh temp folder; returns the folder. */
 export function buildSite(site = repoRoot, extraArgs = []) {
   const out = mkdtempSync(join(tmpdir(), 'xianfeng-browser-'));
-  execFileSync(xianfengBin(), ['build', site, '-o', join(out, 'public'), ...extraArgs], { stdio: 'pipe' });
+  // --no-cache: tests leave no build cache in the sites they build (the demo is the repository).
+  execFileSync(xianfengBin(), ['build', site, '--no-cache', '-o', join(out, 'public'), ...extraArgs], { stdio: 'pipe' });
   return join(out, 'public');
 }
 
