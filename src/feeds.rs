@@ -3,7 +3,6 @@
 //! Absolute URLs here, as the standards ask. No build timestamps: the feed's `updated` is its
 //! newest entry's date, so two builds of the same input are byte-identical.
 
-use crate::render::context::description_of;
 use crate::site::Site;
 use chrono::{NaiveDate, TimeZone};
 
@@ -45,7 +44,7 @@ pub fn atom(site: &Site) -> String {
         for org in &case.meta.org {
             out.push_str(&format!("    <author><name>{}</name></author>\n", escape(org)));
         }
-        out.push_str(&format!("    <summary>{}</summary>\n", escape(&description_of(case))));
+        out.push_str(&format!("    <summary>{}</summary>\n", escape(&case.description)));
         out.push_str("  </entry>\n");
     }
     out.push_str("</feed>\n");

@@ -280,9 +280,9 @@ pub fn build(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     Ok(built)
 }
 
-/// "Today" for leaving out future-dated cases: fixed by tests, else the site's local date.
+/// The date the site model will measure future-dated cases against.
 fn today(opts: &BuildOptions) -> NaiveDate {
-    opts.today.unwrap_or_else(|| chrono::Utc::now().with_timezone(&load_config(&opts.site_root).0.tz()).date_naive())
+    crate::site::today(opts.today, &load_config(&opts.site_root).0)
 }
 
 /// The result of a build skipped because nothing changed.

@@ -1,7 +1,6 @@
 //! What the search index sees of each page: everything a visitor sees on a case page
 //! (title, brand, organisation, description, text, tags, honours, sources), and compilations.
 
-use crate::render::context::description_of;
 use crate::search::SearchDoc;
 use crate::site::taxonomy::case_values;
 use crate::site::Site;
@@ -82,7 +81,7 @@ fn case_doc(site: &Site, i: usize, text: String) -> SearchDoc {
         title: m.title.clone(),
         brand: m.brand.clone(),
         org: m.org.clone(),
-        description: description_of(case),
+        description: case.description.clone(),
         body,
         tags: m.tags.iter().chain(&m.types).chain(&m.region).chain(&m.sector).chain(&m.level).cloned().collect(),
         honours: m.honours.iter().map(|h| h.name.clone()).collect(),

@@ -20,7 +20,7 @@ pub struct Shared {
     /// Per case, the theme's case partials rendered once (`item_html`, `card_html`).
     pub partials: Vec<Map<String, Value>>,
     /// `serve` only: a hash of each case as lists show it, so a page key covers a listed
-    /// case by 32 bytes instead of its whole summary (see [`Shared::page_key`]).
+    /// case by 32 bytes instead of its whole summary (see [`Shared::add_to_key`]).
     listed_digests: Vec<blake3::Hash>,
     site_digest: blake3::Hash,
 }
@@ -192,7 +192,7 @@ pub fn case_summary(site: &Site, case: &Case) -> Value {
         "orgs": m.org,
         "date": m.date.to_string(),
         "year": m.year,
-        "description": description_of(case),
+        "description": case.description,
         "types": m.types,
         "region": m.region,
         "level": m.level,
@@ -203,12 +203,6 @@ pub fn case_summary(site: &Site, case: &Case) -> Value {
         "lang": case.lang.html_lang(),
         "permalink": site.permalink(&case.url),
     })
-}
-
-/// The description, or the first sentences of the text when the file gives none (worked out
-/// once, in the site model).
-pub fn description_of(case: &Case) -> String {
-    case.description.clone()
 }
 
 fn cover_value(case: &Case) -> Value {

@@ -157,7 +157,7 @@ pub fn build_model(
     drop(bodies);
 
     let mut site = Site {
-        today: today(opts, &config),
+        today: today(opts.today, &config),
         base_path: base_path.clone(),
         cases: Vec::new(),
         compilations: Vec::new(),
@@ -234,15 +234,17 @@ pub fn build_model(
     (site, diagnostics)
 }
 
-fn today(opts: &ModelOptions, config: &SiteConfig) -> chrono::NaiveDate {
-    opts.today.unwrap_or_else(|| chrono::Utc::now().with_timezone(&config.tz()).date_naive())
+/// The date future-dated content is measured against: `fixed` (tests), else today in the
+/// site's timezone.
+pub fn today(fixed: Option<chrono::NaiveDate>, config: &SiteConfig) -> chrono::NaiveDate {
+    fixed.unwrap_or_else(|| chrono::Utc::now().with_timezone(&config.tz()).date_naive())
 }
 
 fn is_published(file: &SourceFile, opts: &ModelOptions, config: &SiteConfig) -> bool {
     if opts.drafts {
         return true;
     }
-    let today = today(opts, config);
+    let today = today(opts.today, config);
     match &file.meta {
         Meta::Case(m) => !m.draft && m.date <= today,
         Meta::Compilation(m) => !m.draft && m.date <= today,
