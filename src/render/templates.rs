@@ -11,66 +11,40 @@ use tera::{Tera, Value};
 pub struct TemplateSet {
     tera: Tera,
     /// Template name → (source text, where it came from) for error locations.
-    sources: BTreeMap<String, (String, String)>,
+    sources: Sources,
     /// What every page's HTML depends on besides its context (see `incremental`).
     fingerprint: Option<blake3::Hash>,
 }
 
 impl TemplateSet {
-    /// [`TemplateSet::new`], reusing the previous set when nothing it is made of changed
-    /// (`serve`: an edit to a case does not parse the templates again).
+    /// Reads and parses every template (all parse errors are reported together). In `serve`
+    /// the previous set is reused when nothing it is made of changed, so an edit to a case
+    /// does not parse the templates again.
     pub fn load(
         theme: &Theme,
         base_path: &str,
         asset_urls: HashMap<String, String>,
     ) -> Result<Arc<TemplateSet>, Vec<Diagnostic>> {
-        if !crate::incremental::is_enabled() {
-            return TemplateSet::new(theme, base_path, asset_urls).map(Arc::new);
+        let read = read_sources(theme);
+        if !crate::incremental::is_enabled() || !read.1.is_empty() {
+            return TemplateSet::from_sources(read, base_path, asset_urls).map(Arc::new);
         }
         static LAST: Mutex<Option<(blake3::Hash, Arc<TemplateSet>)>> = Mutex::new(None);
-        let mut h = blake3::Hasher::new();
-        for (name, origin) in &theme.templates {
-            h.update(name.as_bytes());
-            h.update(&[0]);
-            h.update(&origin.read().unwrap_or_default());
-            h.update(&[0]);
-        }
-        h.update(base_path.as_bytes());
-        let mut assets: Vec<_> = asset_urls.iter().collect();
-        assets.sort();
-        for (from, to) in assets {
-            h.update(format!("{from}\0{to}\0").as_bytes());
-        }
-        let key = h.finalize();
+        let key = sources_hash(&read.0, base_path, &asset_urls);
         let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((_, set)) = last.as_ref().filter(|(k, _)| *k == key) {
             return Ok(set.clone());
         }
-        let set = Arc::new(TemplateSet::new(theme, base_path, asset_urls)?);
+        let set = Arc::new(TemplateSet::from_sources(read, base_path, asset_urls)?);
         *last = Some((key, set.clone()));
         Ok(set)
     }
 
-    /// Parses every template. All parse errors are reported together.
-    pub fn new(
-        theme: &Theme,
+    fn from_sources(
+        (sources, mut errors): (Sources, Vec<Diagnostic>),
         base_path: &str,
         asset_urls: HashMap<String, String>,
     ) -> Result<TemplateSet, Vec<Diagnostic>> {
-        let mut sources = BTreeMap::new();
-        let mut errors = Vec::new();
-        for (name, origin) in &theme.templates {
-            match origin.read().map(String::from_utf8) {
-                Ok(Ok(text)) => {
-                    sources.insert(name.clone(), (text, origin.describe(name)));
-                }
-                _ => errors.push(Diagnostic::error(
-                    "template",
-                    origin.describe(name),
-                    "template is not readable UTF-8 text",
-                )),
-            }
-        }
         let fingerprint = fingerprint(&sources, base_path, &asset_urls);
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".htm"]);
@@ -127,14 +101,15 @@ impl TemplateSet {
     }
 }
 
-fn fingerprint(
-    sources: &BTreeMap<String, (String, String)>,
-    base_path: &str,
-    asset_urls: &HashMap<String, String>,
-) -> Option<blake3::Hash> {
+fn fingerprint(sources: &Sources, base_path: &str, asset_urls: &HashMap<String, String>) -> Option<blake3::Hash> {
     if sources.values().any(|(text, _)| crate::incremental::is_impure_template(text)) {
         return None;
     }
+    Some(sources_hash(sources, base_path, asset_urls))
+}
+
+/// Hash of every template source, the base path and the asset URLs.
+fn sources_hash(sources: &Sources, base_path: &str, asset_urls: &HashMap<String, String>) -> blake3::Hash {
     let mut h = blake3::Hasher::new();
     for (name, (text, _)) in sources {
         for part in [name.as_str(), text.as_str()] {
@@ -151,7 +126,27 @@ fn fingerprint(
         h.update(to.as_bytes());
         h.update(&[0]);
     }
-    Some(h.finalize())
+    h.finalize()
+}
+
+/// Template name → (source text, where it came from).
+type Sources = BTreeMap<String, (String, String)>;
+
+/// Reads every template of the theme; unreadable ones are errors.
+fn read_sources(theme: &Theme) -> (Sources, Vec<Diagnostic>) {
+    let mut sources = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (name, origin) in &theme.templates {
+        match origin.read().map(String::from_utf8) {
+            Ok(Ok(text)) => {
+                sources.insert(name.clone(), (text, origin.describe(name)));
+            }
+            _ => {
+                errors.push(Diagnostic::error("template", origin.describe(name), "template is not readable UTF-8 text"))
+            }
+        }
+    }
+    (sources, errors)
 }
 
 fn register(tera: &mut Tera, base_path: &str, asset_urls: HashMap<String, String>) {
