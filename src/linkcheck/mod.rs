@@ -1,7 +1,8 @@
 //! Link checking of the built output: every internal `href`/`src` of every HTML page resolves
 //! to a file of the output, every `#fragment` to an `id` on its page, every cover image exists,
-//! and nothing points outside the base path. Runs on the in-memory output, so `build`,
-//! `check` and `serve` agree; external links are only collected here and checked by
+//! and nothing points outside the base path. Each page is scanned as it is rendered
+//! ([`LinkChecker::check_page`]), and what needs the whole output is checked once it exists
+//! ([`LinkChecker::finish`]), the same way for `build`, `check` and `serve`; external links are only collected here and checked by
 //! [`external`] when asked (`check --external`).
 //!
 //! Severity: a broken link written in content (a .md file's body, a missing cover) is an error
@@ -16,10 +17,9 @@ pub mod external;
 mod html;
 
 use crate::diagnostics::{line_col, Diagnostic};
-use crate::output::{Entry, Output};
+use crate::output::Output;
 use crate::site::Site;
 use percent_encoding::percent_decode_str;
-use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
@@ -192,27 +192,33 @@ pub struct LinkChecker<'a> {
     /// them need no second look unless they carry a fragment.
     known: HashSet<String>,
     strict: bool,
-    /// Hash of `known` and `strict`: what a page's result depends on besides its HTML.
-    fingerprint: [u8; 32],
+    /// `serve` only: hash of `known` and `strict`, what a page's result depends on besides its
+    /// HTML (not worked out for `build`, which does not cache).
+    fingerprint: Option<[u8; 32]>,
 }
 
 impl<'a> LinkChecker<'a> {
     pub fn new(site: &'a Site, site_root: &'a Path, known: HashSet<String>, strict: bool) -> LinkChecker<'a> {
-        let mut sorted: Vec<&String> = known.iter().collect();
-        sorted.sort();
-        let mut h = blake3::Hasher::new();
-        h.update(&[u8::from(strict)]);
-        for path in sorted {
-            h.update(path.as_bytes());
-            h.update(&[0]);
-        }
-        let fingerprint = *h.finalize().as_bytes();
+        let fingerprint = crate::incremental::is_enabled().then(|| {
+            let mut sorted: Vec<&String> = known.iter().collect();
+            sorted.sort();
+            let mut h = blake3::Hasher::new();
+            h.update(&[u8::from(strict)]);
+            for path in sorted {
+                h.update(path.as_bytes());
+                h.update(&[0]);
+            }
+            *h.finalize().as_bytes()
+        });
         LinkChecker { site, sources: SourceMap::new(site, site_root), known, strict, fingerprint }
     }
 
     /// [`check_page`](Self::check_page), memoised in `serve` (see `incremental`).
     pub fn check_page_cached(&self, page: &str, html: &str) -> PageLinks {
-        crate::incremental::checked_links(page, html, &self.fingerprint, || self.check_page(page, html))
+        match &self.fingerprint {
+            Some(f) => crate::incremental::checked_links(page, html, f, || self.check_page(page, html)),
+            None => self.check_page(page, html),
+        }
     }
 
     /// Scans one rendered page.
@@ -293,21 +299,6 @@ impl<'a> LinkChecker<'a> {
         report.diagnostics.extend(diagnostics);
         report
     }
-}
-
-/// Checks every HTML page of an output held in memory (all at once, not while rendering).
-pub fn check_output(output: &Output, site: &Site, site_root: &Path, strict: bool) -> LinkReport {
-    let checker = LinkChecker::new(site, site_root, HashSet::new(), strict);
-    let pages: Vec<PageLinks> = output
-        .files
-        .par_iter()
-        .filter(|(p, _)| p.ends_with(".html") || p.ends_with(".htm"))
-        .filter_map(|(p, e)| match e {
-            Entry::Bytes(b) => std::str::from_utf8(b).ok().map(|t| checker.check_page(p, t)),
-            _ => None,
-        })
-        .collect();
-    checker.finish(output, pages)
 }
 
 /// A fixed 64-bit hash of an id (SipHash with zero keys: the same in every run).
