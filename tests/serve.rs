@@ -302,14 +302,7 @@ fn an_edit_is_served_and_matches_a_fresh_build_file_by_file() {
         r.text().contains("/cases/e/") && !r.text().contains("xianfeng-overlay")
     });
 
-    let fresh = build_output(&BuildOptions {
-        site_root: std::fs::canonicalize(site.root()).unwrap(),
-        base_url: Some(format!("http://127.0.0.1:{}", server.port)),
-        // serve keeps plain static names (no fingerprints), as the served site does.
-        no_fingerprint: true,
-        ..Default::default()
-    })
-    .unwrap_or_else(|d| panic!("fresh build failed: {:?}", d.0));
+    let fresh = fresh_build(&site, &server);
     assert_serves_every_file_of(&server, &fresh);
 }
 
@@ -472,16 +465,21 @@ fn demo_site_with_default_theme_matches_a_fresh_build_after_edits() {
     std::fs::write(&first, format!("{text}\n\n新增一段：服务模式测试标记。\n")).unwrap();
     server.wait_for(&format!("/cases/{slug}/"), "the edit", |r| r.text().contains("服务模式测试标记"));
 
-    let fresh = build_output(&BuildOptions {
+    let fresh = fresh_build(&site, &server);
+    assert!(fresh.output.files.keys().any(|k| k.starts_with("search/")), "search index served too");
+    assert_serves_every_file_of(&server, &fresh);
+}
+
+/// A full build of `site` as `server` serves it: its base URL, and plain static names (no
+/// fingerprints), as the served site has.
+fn fresh_build(site: &TestSite, server: &Server) -> xianfeng::pipeline::Built {
+    build_output(&BuildOptions {
         site_root: std::fs::canonicalize(site.root()).unwrap(),
         base_url: Some(format!("http://127.0.0.1:{}", server.port)),
-        // serve keeps plain static names (no fingerprints), as the served site does.
         no_fingerprint: true,
         ..Default::default()
     })
-    .unwrap_or_else(|d| panic!("fresh build failed: {:?}", d.0));
-    assert!(fresh.output.files.keys().any(|k| k.starts_with("search/")), "search index served too");
-    assert_serves_every_file_of(&server, &fresh);
+    .unwrap_or_else(|d| panic!("fresh build failed: {:?}", d.0))
 }
 
 /// Every file of a fresh full build is served with the same bytes (HTML compared without the
