@@ -1,12 +1,13 @@
 //! Save → changed page served, over real HTTP, on a generated site; and the server's memory
 //! over many successive edits.
 //!
-//! `cargo bench --bench serve_latency -- [--cases 1000] [--edits 200] [--corpus PATH/gen_corpus.py]
-//! [--templates DIR]` (`--templates` copies a templates folder into the site, for when the
-//! default theme is incomplete or to time another theme).
+//! `cargo bench --bench serve_latency -- [--cases 1000] [--edits 200] [--title]
+//! [--corpus PATH/gen_corpus.py] [--templates DIR]` (`--templates` copies a templates folder into
+//! the site, for when the default theme is incomplete or to time another theme).
 //!
-//! Each edit appends a unique marker to one case file (written like an editor's atomic save) and
-//! polls `/cases/<slug>/` until the marker is served. Reports median, p90 and max latency, and
+//! Each edit appends a unique marker to one case file's text (or, with `--title`, puts it in
+//! the case's title, which every list showing the case prints too), written like an editor's
+//! atomic save, and polls `/cases/<slug>/` until the marker is served. Reports median, p90 and max latency, and
 //! the server's resident memory (VmRSS, Linux) after the first edits and at the end.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -20,11 +21,17 @@ struct Args {
     edits: usize,
     corpus: PathBuf,
     templates: Option<PathBuf>,
+    title: bool,
 }
 
 fn args() -> Args {
-    let mut a =
-        Args { cases: 1000, edits: 200, corpus: PathBuf::from("/work/shared/bench/gen_corpus.py"), templates: None };
+    let mut a = Args {
+        cases: 1000,
+        edits: 200,
+        corpus: PathBuf::from("/work/shared/bench/gen_corpus.py"),
+        templates: None,
+        title: false,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         match flag.as_str() {
@@ -32,6 +39,7 @@ fn args() -> Args {
             "--edits" => a.edits = it.next().and_then(|v| v.parse().ok()).unwrap_or(a.edits),
             "--corpus" => a.corpus = it.next().map(PathBuf::from).unwrap_or(a.corpus),
             "--templates" => a.templates = it.next().map(PathBuf::from),
+            "--title" => a.title = true,
             // cargo bench passes `--bench`; ignore what is not ours.
             _ => {}
         }
@@ -53,7 +61,7 @@ fn main() {
     let mut rss_early = 0;
     for i in 0..args.edits {
         let slug = &slugs[i % slugs.len()];
-        latencies.push(edit_and_wait(&site, server.port, slug, i));
+        latencies.push(edit_and_wait(&site, server.port, slug, i, args.title));
         if i == 9 {
             rss_early = rss_kib(server.child.id());
         }
@@ -85,12 +93,18 @@ fn generate(args: &Args, dir: &Path) -> PathBuf {
     site
 }
 
-/// Appends a marker to the case, saved atomically; returns ms until the page shows it.
-fn edit_and_wait(site: &Path, port: u16, slug: &str, i: usize) -> f64 {
+/// Puts a marker into the case's text (or title), saved atomically; returns ms until the page
+/// shows it.
+fn edit_and_wait(site: &Path, port: u16, slug: &str, i: usize, title: bool) -> f64 {
     let path = site.join("content/cases").join(format!("{slug}.md"));
     let mut text = std::fs::read_to_string(&path).expect("read case");
     let marker = format!("基准标记{i}号");
-    text.push_str(&format!("\n{marker}\n"));
+    if title {
+        let line = text.lines().find(|l| l.starts_with("title:")).expect("a title line").to_string();
+        text = text.replacen(&line, &format!("title: \"{marker}\""), 1);
+    } else {
+        text.push_str(&format!("\n{marker}\n"));
+    }
     let temp = path.with_file_name(format!(".{slug}.md.tmp"));
     let started = Instant::now();
     std::fs::write(&temp, &text).expect("write temp");
@@ -110,9 +124,10 @@ fn report(args: &Args, latencies: &mut [f64], rss_early: u64, rss_end: u64) {
     latencies.sort_by(|a, b| a.total_cmp(b));
     let at = |q: f64| latencies[((latencies.len() as f64 - 1.0) * q).round() as usize];
     println!(
-        "serve latency, {} cases, {} edits: median {:.0} ms, p90 {:.0} ms, min {:.0} ms, max {:.0} ms",
+        "serve latency, {} cases, {} {} edits: median {:.0} ms, p90 {:.0} ms, min {:.0} ms, max {:.0} ms",
         args.cases,
         latencies.len(),
+        if args.title { "title" } else { "text" },
         at(0.5),
         at(0.9),
         at(0.0),

@@ -1,9 +1,11 @@
 //! Incremental work for `serve`: memoised Markdown rendering and page rendering, so a rebuild
 //! after one edit redoes the expensive work only for what the edit changed.
 //!
-//! The pipeline stays a full build: every stage runs and every page's context is computed, so
-//! what depends on an edit (lists, term pages, compilations, neighbours) is found without a
-//! dependency graph. What is skipped is work whose inputs are unchanged:
+//! These caches serve `serve`'s full rebuilds (a created, deleted or renamed file, a template,
+//! a changed slug, date or term): every stage runs and every page's context is computed, so
+//! what depends on the change is found without a dependency graph. (Edits to a case's text
+//! and display fields take a faster path, `serve::patch`, which re-renders only the pages
+//! showing the case.) What a full rebuild skips is work whose inputs are unchanged:
 //!
 //! - Markdown: keyed by the file, its body, its first line and the options; the answers the
 //!   link resolver gave are recorded and asked again on a hit, so a renamed or deleted target

@@ -13,7 +13,8 @@ use std::sync::Mutex;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Entry {
-    Bytes(Vec<u8>),
+    /// Shared, so `serve` can patch a copy of the output without copying its pages.
+    Bytes(bytes::Bytes),
     /// A file copied as it is (static files, colocated assets): read only when written.
     Copy(PathBuf),
     /// Embedded in the binary (the default theme's static files).
@@ -41,7 +42,7 @@ pub struct Output {
 
 impl Output {
     pub fn insert_bytes(&mut self, path: String, bytes: Vec<u8>) {
-        self.files.insert(path, Entry::Bytes(bytes));
+        self.files.insert(path, Entry::Bytes(bytes.into()));
     }
 
     pub fn insert(&mut self, path: String, entry: Entry) {
@@ -86,7 +87,7 @@ impl PageSink<'_> {
 
     pub fn store_bytes(&self, path: &str, contents: Vec<u8>) -> io::Result<Entry> {
         match self {
-            PageSink::Memory => Ok(Entry::Bytes(contents)),
+            PageSink::Memory => Ok(Entry::Bytes(contents.into())),
             PageSink::Dir(writer) => writer.put(path, &contents).map(Entry::Written),
         }
     }

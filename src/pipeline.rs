@@ -9,14 +9,16 @@ use crate::content::{load_content, LoadOptions};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::linkcheck::external::{check_external, ExternalOptions};
 use crate::linkcheck::LinkChecker;
+use crate::linkcheck::PageLinks;
 use crate::output::{Entry, Output, PageSink, Staging};
-use crate::render::{render_site, Plan, TemplateSet};
+use crate::render::{render_site, Plan, RenderState, TemplateSet};
 use crate::site::{build_model, ModelOptions, Site};
 use crate::theme::{load_theme, Origin};
 use crate::{feeds, fingerprint, search, sitecheck};
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 #[derive(Debug, Clone, Default)]
@@ -39,6 +41,8 @@ pub struct BuildOptions {
     /// Leave the search index out and hand its documents over in `Built::search_docs`
     /// (`serve` builds it after publishing the pages).
     pub defer_search: bool,
+    /// Hand back what `serve` needs to patch the build after an edit, in `Built::kept`.
+    pub keep_state: bool,
 }
 
 impl BuildOptions {
@@ -60,7 +64,9 @@ pub struct Built {
     /// The warnings of the last build, as printed then, when this one was skipped.
     pub cached_warnings: Vec<String>,
     /// With `defer_search`: the documents to index with [`search_output`].
-    pub search_docs: Vec<search::SearchDoc>,
+    pub search_docs: Vec<Arc<search::SearchDoc>>,
+    /// With `keep_state`: the build's model and render state.
+    pub kept: Option<Box<Kept>>,
     /// External URLs of the output → the file first linking them (for `check --external`).
     pub external_links: BTreeMap<String, String>,
 }
@@ -71,6 +77,21 @@ impl Built {
         let what = if self.up_to_date { "nothing changed:" } else { "built" };
         format!("{what} {} pages ({} cases, {} files) in {} ms", self.pages, self.cases, self.files, self.millis)
     }
+}
+
+/// What `serve` keeps of a successful build to patch it after an edit (see `serve::patch`).
+pub struct Kept {
+    pub site: Site,
+    pub model_opts: ModelOptions,
+    pub plan: Plan,
+    pub templates: Arc<TemplateSet>,
+    pub render: RenderState,
+    /// Per job of the plan, what checking its links found.
+    pub page_links: Vec<PageLinks>,
+    /// Output paths known before rendering (the link checker's).
+    pub known: HashSet<String>,
+    /// The build's warnings except the link check's, which a patch runs again.
+    pub warnings_before_links: Vec<Diagnostic>,
 }
 
 /// Builds the site in memory. Err holds every diagnostic of the run (errors and warnings).
@@ -137,7 +158,7 @@ fn build_into(opts: &BuildOptions, sink: &PageSink) -> Result<Built, Diagnostics
     // The index first: its working memory is freed before the pages' is taken.
     let mut search_docs = Vec::new();
     if site.config.search && opts.defer_search {
-        search_docs = crate::search_docs::take_search_docs(&mut site);
+        search_docs = crate::search_docs::take_search_docs(&mut site).into_iter().map(Arc::new).collect();
     } else if site.config.search {
         let docs = crate::search_docs::take_search_docs(&mut site);
         // Files go to the sink as they are made; the first write error stops the build.
@@ -162,9 +183,13 @@ fn build_into(opts: &BuildOptions, sink: &PageSink) -> Result<Built, Diagnostics
     }
     add_statics(&mut output, &theme.statics, &site);
     fingerprint::add_copies(&mut output, &asset_plan);
-    let known = output.files.keys().cloned().chain(plan.paths().map(String::from)).collect();
-    let checker = LinkChecker::new(&site, root, known, opts.strict_links);
-    let (render_errors, page_links) = render_site(&site, &plan, &templates, sink, &checker, &mut output);
+    let mut known: HashSet<String> = output.files.keys().cloned().chain(plan.paths().map(String::from)).collect();
+    if site.config.search && opts.defer_search {
+        // Deferred (`serve`): the index comes after the pages, but pages may link to it.
+        known.insert(search::MANIFEST.to_string());
+    }
+    let checker = LinkChecker::new(&site, root, &known, opts.strict_links);
+    let (render_errors, page_links, render_state) = render_site(&site, &plan, &templates, sink, &checker, &mut output);
     diagnostics.extend(render_errors);
     stage.lap("render");
     add_feeds(&mut output, &site);
@@ -178,18 +203,28 @@ fn build_into(opts: &BuildOptions, sink: &PageSink) -> Result<Built, Diagnostics
     if diagnostics.has_errors() {
         return Err(finish(diagnostics, root));
     }
-    let links = checker.finish(&output, page_links);
-    diagnostics.extend(links.diagnostics);
     diagnostics.extend(sitecheck::duplicate_brands(&site));
+    let warnings_before_links = if opts.keep_state { diagnostics.0.clone() } else { Vec::new() };
+    let links = checker.finish(&output, &page_links);
+    drop(checker);
+    diagnostics.extend(links.diagnostics);
     stage.lap("link check");
     if diagnostics.has_errors() {
         return Err(finish(diagnostics, root));
     }
+    let cases = site.cases.len();
+    let kept = match render_state {
+        Some(render) if opts.keep_state => {
+            Some(Box::new(Kept { model_opts, plan, templates, render, page_links, known, warnings_before_links, site }))
+        }
+        _ => None,
+    };
     fingerprint::remove_unused_originals(&mut output, &asset_plan, &links.referenced);
     let pages = output.files.keys().filter(|p| p.ends_with(".html")).count();
     let warnings = finish(diagnostics, root).0;
     Ok(Built {
-        cases: site.cases.len(),
+        cases,
+        kept,
         pages,
         files: output.len(),
         up_to_date: false,
@@ -202,7 +237,7 @@ fn build_into(opts: &BuildOptions, sink: &PageSink) -> Result<Built, Diagnostics
     })
 }
 
-fn finish(mut diagnostics: Diagnostics, root: &Path) -> Diagnostics {
+pub fn finish(mut diagnostics: Diagnostics, root: &Path) -> Diagnostics {
     diagnostics.0 = diagnostics.0.into_iter().map(|d| d.relative_to(root)).collect();
     diagnostics.sort();
     diagnostics
@@ -292,6 +327,7 @@ fn up_to_date(record: &crate::cache::Record, started: Instant) -> Built {
         warnings: Vec::new(),
         cached_warnings: record.warnings.clone(),
         search_docs: Vec::new(),
+        kept: None,
         cases: record.cases,
         pages: record.pages,
         files: record.files.len(),
@@ -371,7 +407,7 @@ fn alias_dirs(site: &Site) -> std::collections::HashSet<String> {
 }
 
 /// The search index files of `docs`.
-pub fn search_output(docs: &[search::SearchDoc]) -> Output {
+pub fn search_output<D: std::borrow::Borrow<search::SearchDoc> + Sync>(docs: &[D]) -> Output {
     let mut output = Output::default();
     for file in search::build_index(docs) {
         output.insert_bytes(file.path, file.bytes);

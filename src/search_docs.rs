@@ -20,6 +20,13 @@ pub fn take_search_docs(site: &mut Site) -> Vec<SearchDoc> {
     docs_with(site, texts, compilation_texts)
 }
 
+/// The document of case `i`, moving its plain text out as [`take_search_docs`] does (`serve`,
+/// after the case was made again from an edit).
+pub fn take_case_doc(site: &mut Site, i: usize) -> SearchDoc {
+    let text = std::mem::take(&mut site.cases[i].rendered.text);
+    case_doc(site, i, text)
+}
+
 fn docs_with(site: &Site, texts: Vec<String>, compilation_texts: Vec<String>) -> Vec<SearchDoc> {
     use rayon::prelude::*;
     let mut docs: Vec<SearchDoc> = texts.into_par_iter().enumerate().map(|(i, text)| case_doc(site, i, text)).collect();

@@ -470,6 +470,73 @@ fn demo_site_with_default_theme_matches_a_fresh_build_after_edits() {
     assert_serves_every_file_of(&server, &fresh);
 }
 
+/// Edits to existing cases' text and display fields patch the last build instead of building
+/// it all again; what is served after them, and after edits the patch must not take, equals a
+/// fresh build file by file.
+#[test]
+fn case_edits_patch_the_build_and_match_a_fresh_build() {
+    let site = demo_site();
+    let server = Server::start(&site, &[]);
+    assert_eq!(server.get("/").status, 200, "{}", server.log());
+    assert!(!server.log().contains("warning"), "the demo site serves without warnings:\n{}", server.log());
+    let patches = || server.log().matches("pages rendered again").count();
+    let edit = |rel: &str, change: &dyn Fn(String) -> String| {
+        let text = std::fs::read_to_string(site.root().join(rel)).unwrap();
+        atomic_save(&site, rel, &change(text));
+    };
+
+    // The text of a case that a compilation prints in full.
+    edit("content/cases/zhuhai-shengtai-huanjing-jian-bing-jian.md", &|t| t + "\n补充一段：补丁路径正文标记。\n");
+    server.wait_for("/compilations/zhuhai-dianxing-anli/", "the compilation printing the new text", |r| {
+        r.text().contains("补丁路径正文标记")
+    });
+    assert_eq!(patches(), 1, "a text edit is patched: {}", server.log());
+    assert_serves_every_file_of(&server, &fresh_build(&site, &server));
+
+    // Title and description: every list showing the case changes too.
+    let path = "content/cases/zhuhai-gongan-wu-li-gongcheng.md";
+    edit(path, &|t| {
+        t.replace("title: '“五力工程”党建工作法'", "title: '“五力工程”党建工作法（修订）'")
+            .replace("现有资料仅载其获奖情况", "现有资料载其获奖情况")
+    });
+    server.wait_for("/cases/", "the new title in the case list", |r| r.text().contains("党建工作法（修订）"));
+    assert_eq!(patches(), 2, "a title edit is patched: {}", server.log());
+    assert_serves_every_file_of(&server, &fresh_build(&site, &server));
+
+    // A link to another case's heading, then that heading renamed: the anchor breaks.
+    edit(path, &|t| t + "\n参见[主要做法](@/cases/zhuhai-gongan-si-rong-si-tong.md#主要做法)。\n");
+    server.wait_for("/cases/zhuhai-gongan-wu-li-gongcheng/", "the anchor link", |r| {
+        r.text().contains("si-rong-si-tong/#")
+    });
+    edit("content/cases/zhuhai-gongan-si-rong-si-tong.md", &|t| t.replace("## 主要做法", "## 具体做法"));
+    server.wait_for("/", "the broken anchor's overlay", |r| {
+        r.text().contains("xianfeng-overlay") && r.text().contains("主要做法")
+    });
+    edit("content/cases/zhuhai-gongan-si-rong-si-tong.md", &|t| t.replace("## 具体做法", "## 主要做法"));
+    server.wait_for("/", "the overlay to go", |r| !r.text().contains("xianfeng-overlay"));
+
+    // A new tag moves the case into another term: a full build.
+    let full_builds = server.log().matches(" pages in ").count();
+    edit(path, &|t| t.replacen("tags: [", "tags: [补丁测试标签, ", 1));
+    server.wait_for("/tags/", "the new tag", |r| r.text().contains("补丁测试标签"));
+    assert!(server.log().matches(" pages in ").count() > full_builds, "a tag edit is a full build");
+    assert_serves_every_file_of(&server, &fresh_build(&site, &server));
+}
+
+/// The demo site of the repository, copied into a temporary folder.
+fn demo_site() -> TestSite {
+    let site = TestSite::new(&[]);
+    for entry in walkdir::WalkDir::new(repo_root().join("content")).into_iter().filter_map(Result::ok) {
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(repo_root()).unwrap();
+            std::fs::create_dir_all(site.root().join(rel).parent().unwrap()).unwrap();
+            std::fs::copy(entry.path(), site.root().join(rel)).unwrap();
+        }
+    }
+    std::fs::copy(repo_root().join("site.yaml"), site.root().join("site.yaml")).unwrap();
+    site
+}
+
 /// A full build of `site` as `server` serves it: its base URL, and plain static names (no
 /// fingerprints), as the served site has.
 fn fresh_build(site: &TestSite, server: &Server) -> xianfeng::pipeline::Built {

@@ -84,6 +84,14 @@ pub fn load_content(site_root: &Path, _opts: &LoadOptions) -> Loaded {
     loaded
 }
 
+/// Loads one content file, `rel` being relative to `site_root/content` (`serve`, after an
+/// edit), exactly as [`load_content`] loads it.
+pub fn load_one(site_root: &Path, rel: &Path) -> (Option<SourceFile>, Vec<Diagnostic>) {
+    let root = site_root.canonicalize().unwrap_or_else(|_| site_root.to_path_buf());
+    let content = root.join("content");
+    load_file(&root, &content, rel)
+}
+
 /// Hidden files and folders, and the temporary files editors leave behind.
 fn is_ignored(name: &str) -> bool {
     name.starts_with('.')

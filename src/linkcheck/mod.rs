@@ -190,7 +190,7 @@ pub struct LinkChecker<'a> {
     sources: SourceMap<'a>,
     /// Output paths known before rendering (every page to render, static files): links to
     /// them need no second look unless they carry a fragment.
-    known: HashSet<String>,
+    known: &'a HashSet<String>,
     strict: bool,
     /// `serve` only: hash of `known` and `strict`, what a page's result depends on besides its
     /// HTML (not worked out for `build`, which does not cache).
@@ -198,7 +198,7 @@ pub struct LinkChecker<'a> {
 }
 
 impl<'a> LinkChecker<'a> {
-    pub fn new(site: &'a Site, site_root: &'a Path, known: HashSet<String>, strict: bool) -> LinkChecker<'a> {
+    pub fn new(site: &'a Site, site_root: &'a Path, known: &'a HashSet<String>, strict: bool) -> LinkChecker<'a> {
         let fingerprint = crate::incremental::is_enabled().then(|| {
             let mut sorted: Vec<&String> = known.iter().collect();
             sorted.sort();
@@ -274,13 +274,13 @@ impl<'a> LinkChecker<'a> {
     }
 
     /// Checks what waited for the whole output, and the cover images of the site's cases.
-    pub fn finish(&self, output: &Output, pages: Vec<PageLinks>) -> LinkReport {
+    pub fn finish(&self, output: &Output, pages: &[PageLinks]) -> LinkReport {
         let mut report = LinkReport::default();
         let (cover_diags, missing_covers) = check_covers(output, self.site, &self.sources);
         report.diagnostics.extend(cover_diags);
         let ids: HashMap<&str, &[u64]> = pages.iter().map(|p| (p.page.as_str(), p.ids.as_slice())).collect();
         let mut problems = Vec::new();
-        for links in &pages {
+        for links in pages {
             problems.extend(links.problems.iter().cloned());
             for p in &links.pending {
                 if let Some(kind) = internal_problem(output, &ids, &p.path, p.fragment.clone()) {

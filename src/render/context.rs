@@ -56,14 +56,7 @@ impl Shared {
         use rayon::prelude::*;
         self.partials = partials;
         if caching {
-            self.listed_digests = (0..self.summaries.len())
-                .into_par_iter()
-                .map(|i| {
-                    let mut h = blake3::Hasher::new();
-                    crate::incremental::hash_json(&mut h, &self.listed(i));
-                    h.finalize()
-                })
-                .collect();
+            self.listed_digests = (0..self.summaries.len()).into_par_iter().map(|i| self.listed_digest(i)).collect();
         }
     }
 
@@ -93,15 +86,26 @@ impl Shared {
 
     /// Adds what a page's variables stand for to its cache key: the variables themselves
     /// (with case references, so small) and the digest of every case they refer to.
-    pub fn add_to_key(&self, key: &mut crate::incremental::PageKey, v: &Value) {
+    pub fn add_to_key(&self, key: &mut crate::incremental::PageKey, v: &Value, refs: &[usize]) {
         key.add_json(v);
-        let mut refs = Vec::new();
-        collect_case_refs(v, &mut refs);
-        for i in refs {
+        for &i in refs {
             if let Some(d) = self.listed_digests.get(i) {
                 key.add_bytes(d.as_bytes());
             }
         }
+    }
+
+    /// Works out case `i`'s listed digest again after its summary or partials changed.
+    pub fn refresh_digest(&mut self, i: usize) {
+        if i < self.listed_digests.len() {
+            self.listed_digests[i] = self.listed_digest(i);
+        }
+    }
+
+    fn listed_digest(&self, i: usize) -> blake3::Hash {
+        let mut h = blake3::Hasher::new();
+        crate::incremental::hash_json(&mut h, &self.listed(i));
+        h.finalize()
     }
 
     /// A case as lists show it: its summary plus its rendered partials.
@@ -125,6 +129,13 @@ fn case_ref_index(map: &Map<String, Value>) -> Option<usize> {
         return None;
     }
     map.get(CASE_REF)?.as_u64().map(|i| i as usize)
+}
+
+/// The cases `v` refers to, in order of appearance.
+pub fn case_refs(v: &Value) -> Vec<usize> {
+    let mut refs = Vec::new();
+    collect_case_refs(v, &mut refs);
+    refs
 }
 
 fn collect_case_refs(v: &Value, out: &mut Vec<usize>) {

@@ -50,6 +50,11 @@ impl Plan {
         }
     }
 
+    /// The output path of job `k`.
+    pub fn path(&self, k: usize) -> &str {
+        &self.jobs[k].1
+    }
+
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.jobs.iter().map(|(_, p)| p.as_str())
     }
@@ -104,27 +109,29 @@ pub fn render_site(
     sink: &PageSink,
     links: &LinkChecker,
     out: &mut Output,
-) -> (Vec<Diagnostic>, Vec<PageLinks>) {
+) -> (Vec<Diagnostic>, Vec<PageLinks>, Option<RenderState>) {
     let mut shared = Shared::new(site);
     let (partials, partial_errors) = case_partials(site, &shared, templates);
     if !partial_errors.is_empty() {
-        return (partial_errors, Vec::new());
+        return (partial_errors, Vec::new(), None);
     }
-    shared.set_partials(partials, crate::incremental::is_enabled());
+    let serving = crate::incremental::is_enabled();
+    shared.set_partials(partials, serving);
     let profile = std::env::var_os("XIANFENG_PROFILE").is_some();
     let timings = std::sync::Mutex::new(std::collections::BTreeMap::<&'static str, (usize, u128)>::new());
-    let results: Vec<Result<(String, Entry, PageLinks), Diagnostic>> = plan
+    let results: Vec<Result<RenderedPage<Entry>, Diagnostic>> = plan
         .jobs
         .par_iter()
-        .map(|(job, path)| {
+        .enumerate()
+        .map(|(k, (job, path))| {
             let start = std::time::Instant::now();
-            let r = render_job(site, &shared, templates, job, path).and_then(|html| {
-                let checked = links.check_page_cached(path, &html);
-                let entry = sink.store(path, html).map_err(|e| {
+            let r = render_job(site, &shared, templates, job, path).and_then(|(html, listed)| {
+                let links = links.check_page_cached(path, &html);
+                let content = sink.store(path, html).map_err(|e| {
                     Diagnostic::error("write", path, format!("could not write the page: {e}"))
                         .hint("check that the output folder is writable and the disk is not full")
                 })?;
-                Ok((path.clone(), entry, checked))
+                Ok(RenderedPage { job: k, content, links, listed })
             });
             if profile {
                 let mut t = timings.lock().unwrap_or_else(|e| e.into_inner());
@@ -142,18 +149,110 @@ pub fn render_site(
     }
     let mut errors = Vec::new();
     let mut checked = Vec::with_capacity(results.len());
+    let mut listed_by_job = Vec::with_capacity(if serving { results.len() } else { 0 });
     for r in results {
         match r {
-            Ok((path, entry, page_links)) => {
+            Ok(page) => {
                 // A static file of the same name wins (it is written over the page).
-                out.files.entry(path).or_insert(entry);
-                checked.push(page_links);
+                out.files.entry(plan.path(page.job).to_string()).or_insert(page.content);
+                checked.push(page.links);
+                if serving {
+                    listed_by_job.push(page.listed);
+                }
             }
             Err(d) => errors.push(d),
         }
     }
-    out.insert_bytes("brands/brands.json".into(), brands_json(site, &shared).into_bytes());
-    (errors, checked)
+    out.insert_bytes(BRANDS_JSON.into(), brands_json(site, &shared).into_bytes());
+    let state = (serving && errors.is_empty()).then_some(RenderState { shared, listed_by_job });
+    (errors, checked, state)
+}
+
+/// The gallery's data file: every brand, so its filters work across all pages.
+pub const BRANDS_JSON: &str = "brands/brands.json";
+
+/// A page of the plan, rendered: its content (the HTML, or where the sink put it), what
+/// checking its links found, and (in `serve`) the cases it lists.
+pub struct RenderedPage<T> {
+    pub job: usize,
+    pub content: T,
+    pub links: PageLinks,
+    listed: Vec<usize>,
+}
+
+/// What `serve` keeps of a rendered site, to render parts of it again after an edit.
+pub struct RenderState {
+    pub shared: Shared,
+    /// Per job of the plan: the cases its variables list (as `{"$case": i}`).
+    listed_by_job: Vec<Vec<usize>>,
+}
+
+impl RenderState {
+    /// The jobs showing any of `cases` in full (its own page, compilations printing it), and,
+    /// for those in `relisted`, every job listing it (lists, term pages, neighbours).
+    pub fn jobs_showing(&self, site: &Site, plan: &Plan, cases: &[usize], relisted: &[usize]) -> Vec<usize> {
+        let mut jobs = std::collections::BTreeSet::new();
+        for (k, (job, _)) in plan.jobs.iter().enumerate() {
+            let full = match job {
+                Job::Case(i) => cases.contains(i),
+                Job::Compilation(ci) => {
+                    site.compilations[*ci].chapters.iter().flat_map(|ch| &ch.entries).any(|e| cases.contains(&e.case))
+                }
+                _ => false,
+            };
+            let lists = self.listed_by_job.get(k).is_some_and(|l| l.iter().any(|i| relisted.contains(i)));
+            if full || lists {
+                jobs.insert(k);
+            }
+        }
+        jobs.into_iter().collect()
+    }
+
+    /// Makes case `i` anew in the shared values (summary, partials); whether lists show it
+    /// differently now.
+    pub fn refresh_case(&mut self, site: &Site, templates: &TemplateSet, i: usize) -> Result<bool, Diagnostic> {
+        let before = self.shared.listed(i);
+        self.shared.summaries[i] = context::case_summary(site, &site.cases[i]);
+        let present = present_partials(templates);
+        if !present.is_empty() {
+            self.shared.partials[i] = partials_of(site, &self.shared, templates, &present, i)?;
+        }
+        let changed = self.shared.listed(i) != before;
+        if changed {
+            self.shared.refresh_digest(i);
+        }
+        Ok(changed)
+    }
+
+    /// Renders the `jobs` of `plan` again, with their link checks.
+    pub fn render_jobs(
+        &mut self,
+        site: &Site,
+        plan: &Plan,
+        templates: &TemplateSet,
+        jobs: &[usize],
+        links: &LinkChecker,
+    ) -> Result<Vec<RenderedPage<String>>, Diagnostic> {
+        let rendered: Vec<Result<RenderedPage<String>, Diagnostic>> = jobs
+            .par_iter()
+            .map(|&k| {
+                let (job, path) = &plan.jobs[k];
+                let (html, listed) = render_job(site, &self.shared, templates, job, path)?;
+                let checked = links.check_page_cached(path, &html);
+                Ok(RenderedPage { job: k, content: html, links: checked, listed })
+            })
+            .collect();
+        let pages = rendered.into_iter().collect::<Result<Vec<_>, _>>()?;
+        for page in &pages {
+            self.listed_by_job[page.job].clone_from(&page.listed);
+        }
+        Ok(pages)
+    }
+
+    /// The gallery's data file for the current summaries.
+    pub fn brands_json(&self, site: &Site) -> Vec<u8> {
+        brands_json(site, &self.shared).into_bytes()
+    }
 }
 
 /// Theme partials rendered once per case, so lists print each case's markup instead of
@@ -168,40 +267,12 @@ fn case_partials(
     shared: &Shared,
     templates: &TemplateSet,
 ) -> (Vec<serde_json::Map<String, Value>>, Vec<Diagnostic>) {
-    let present: Vec<(&str, &str)> =
-        CASE_PARTIALS.iter().copied().filter(|(template, _)| templates.has(template)).collect();
+    let present = present_partials(templates);
     if present.is_empty() {
         return (Vec::new(), Vec::new());
     }
-    let rendered: Vec<Result<serde_json::Map<String, Value>, Diagnostic>> = (0..site.cases.len())
-        .into_par_iter()
-        .map(|i| {
-            let lang = site.cases[i].lang.html_lang();
-            let mut context = tera::Context::new();
-            context.insert("c", &shared.summaries[i]);
-            context.insert("site", &shared.site);
-            context.insert("lang", lang);
-            let mut out = serde_json::Map::new();
-            for (template, key) in &present {
-                // `serve` only: unchanged summaries reuse their markup.
-                let cache_path = format!("\0{template}\0{}", site.cases[i].slug);
-                let mut cache_key = crate::incremental::PageKey::new(templates.fingerprint(), template);
-                if let Some(k) = cache_key.as_mut() {
-                    k.add_json(&shared.summaries[i]).add_json(&shared.site).add_str(lang);
-                }
-                let html = match crate::incremental::cached_page(&cache_path, &cache_key) {
-                    Some(html) => html,
-                    None => {
-                        let html = templates.render(template, &context)?;
-                        crate::incremental::store_page(&cache_path, &cache_key, &html);
-                        html
-                    }
-                };
-                out.insert((*key).to_string(), Value::String(html));
-            }
-            Ok(out)
-        })
-        .collect();
+    let rendered: Vec<Result<serde_json::Map<String, Value>, Diagnostic>> =
+        (0..site.cases.len()).into_par_iter().map(|i| partials_of(site, shared, templates, &present, i)).collect();
     let mut partials = Vec::with_capacity(rendered.len());
     let mut errors = Vec::new();
     for r in rendered {
@@ -212,6 +283,45 @@ fn case_partials(
         }
     }
     (partials, errors)
+}
+
+/// The case partials the theme has.
+fn present_partials(templates: &TemplateSet) -> Vec<(&'static str, &'static str)> {
+    CASE_PARTIALS.iter().copied().filter(|(template, _)| templates.has(template)).collect()
+}
+
+/// Case `i`'s partials: key (`item_html`) → markup.
+fn partials_of(
+    site: &Site,
+    shared: &Shared,
+    templates: &TemplateSet,
+    present: &[(&str, &str)],
+    i: usize,
+) -> Result<serde_json::Map<String, Value>, Diagnostic> {
+    let lang = site.cases[i].lang.html_lang();
+    let mut context = tera::Context::new();
+    context.insert("c", &shared.summaries[i]);
+    context.insert("site", &shared.site);
+    context.insert("lang", lang);
+    let mut out = serde_json::Map::new();
+    for (template, key) in present {
+        // `serve` only: unchanged summaries reuse their markup.
+        let cache_path = format!("\0{template}\0{}", site.cases[i].slug);
+        let mut cache_key = crate::incremental::PageKey::new(templates.fingerprint(), template);
+        if let Some(k) = cache_key.as_mut() {
+            k.add_json(&shared.summaries[i]).add_json(&shared.site).add_str(lang);
+        }
+        let html = match crate::incremental::cached_page(&cache_path, &cache_key) {
+            Some(html) => html,
+            None => {
+                let html = templates.render(template, &context)?;
+                crate::incremental::store_page(&cache_path, &cache_key, &html);
+                html
+            }
+        };
+        out.insert((*key).to_string(), Value::String(html));
+    }
+    Ok(out)
 }
 
 fn job_name(job: &Job) -> &'static str {
@@ -349,13 +459,14 @@ fn slice(items: &[usize], page: usize, per_page: usize) -> &[usize] {
     &items[start..end]
 }
 
+/// A page's HTML, and (in `serve`) the cases it lists.
 fn render_job(
     site: &Site,
     shared: &Shared,
     templates: &TemplateSet,
     job: &Job,
     path: &str,
-) -> Result<String, Diagnostic> {
+) -> Result<(String, Vec<usize>), Diagnostic> {
     let cfg = &site.config;
     let summaries = |ids: &[usize]| Value::Array(ids.iter().map(|&i| Shared::case_ref(i)).collect());
     let all = &shared.all_cases;
@@ -465,13 +576,14 @@ fn render_job(
     let current_path = url_of_output(site, path);
     let current_url = site.permalink(&current_path);
     // `serve` only: skip Tera when everything this page is made of is unchanged.
+    let listed = if crate::incremental::is_enabled() { context::case_refs(&vars) } else { Vec::new() };
     let mut key = crate::incremental::PageKey::new(templates.fingerprint(), template);
     if let Some(k) = key.as_mut() {
-        shared.add_to_key(k, &vars);
+        shared.add_to_key(k, &vars, &listed);
         k.add_bytes(shared.site_digest().as_bytes()).add_str(lang).add_str(&current_url).add_str(&current_path);
     }
     if let Some(html) = crate::incremental::cached_page(path, &key) {
-        return Ok(html);
+        return Ok((html, listed));
     }
     let mut vars = vars;
     shared.expand(&mut vars);
@@ -484,7 +596,7 @@ fn render_job(
     context.insert("xianfeng_version", env!("CARGO_PKG_VERSION"));
     let html = templates.render(template, &context)?;
     crate::incremental::store_page(path, &key, &html);
-    Ok(html)
+    Ok((html, listed))
 }
 
 fn section_value(site: &Site, key: &str) -> Value {

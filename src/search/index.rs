@@ -17,6 +17,7 @@ use super::format::{
 };
 use super::tokenize::{hash, token_text, tokenize, Token};
 use super::{SearchDoc, SearchFile};
+use std::borrow::Borrow;
 
 /// Field order: the bit of the field in a posting's mask, and its ranking weight.
 pub const FIELDS: [(&str, f32); 8] = [
@@ -751,7 +752,7 @@ fn facet_key(d: &SearchDoc) -> Vec<String> {
 }
 
 /// Builds every search file; deterministic: same input, byte-identical output.
-pub fn build_index(docs: &[SearchDoc]) -> Vec<SearchFile> {
+pub fn build_index<D: Borrow<SearchDoc> + Sync>(docs: &[D]) -> Vec<SearchFile> {
     let collected = std::sync::Mutex::new(Vec::new());
     build_index_with(docs, &|file| collected.lock().unwrap_or_else(|e| e.into_inner()).push(file));
     let mut files = collected.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -761,10 +762,10 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<SearchFile> {
 
 /// [`build_index`], handing every file to `emit` as soon as it is made (from any thread), so
 /// a build writes the per-document fragments (most of the index) without holding them all.
-pub fn build_index_with(docs: &[SearchDoc], emit: &(dyn Fn(SearchFile) + Sync)) {
+pub fn build_index_with<D: Borrow<SearchDoc> + Sync>(docs: &[D], emit: &(dyn Fn(SearchFile) + Sync)) {
     // Dense ids ordered by facet values, then url: facet columns become runs and compress.
     let lap = Lap::new();
-    let mut ordered: Vec<&SearchDoc> = docs.iter().collect();
+    let mut ordered: Vec<&SearchDoc> = docs.iter().map(Borrow::borrow).collect();
     ordered.sort_by_cached_key(|d| (facet_key(d), d.url.clone()));
     lap.lap("order docs");
     let mut files = Vec::new();
@@ -808,7 +809,7 @@ pub fn build_index_with(docs: &[SearchDoc], emit: &(dyn Fn(SearchFile) + Sync)) 
         "trad": traditional_bits(),
     });
     lap.lap("digest");
-    files.push(SearchFile { path: "search/manifest.json".into(), bytes: manifest.to_string().into_bytes() });
+    files.push(SearchFile { path: super::MANIFEST.into(), bytes: manifest.to_string().into_bytes() });
     files.into_par_iter().for_each(emit);
     lap.lap("manifest, emit");
 }

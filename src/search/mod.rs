@@ -15,6 +15,9 @@ pub mod tokenize;
 pub use fold::fold;
 pub use index::{build_index, build_index_with, indexed_texts, FIELDS};
 
+/// The index's entry point, which pages link to (the search page preloads it).
+pub const MANIFEST: &str = "search/manifest.json";
+
 /// One searchable page (a case or a compilation), as the build pipeline hands it over.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchDoc {

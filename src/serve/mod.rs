@@ -11,6 +11,7 @@
 
 mod mime;
 mod overlay;
+mod patch;
 pub mod paths;
 mod rebuild;
 mod reload;
@@ -148,11 +149,13 @@ pub fn run(opts: ServeOptions) -> ExitCode {
         drafts: opts.drafts,
         no_fingerprint: true,
         defer_search: true,
+        keep_state: true,
         ..Default::default()
     };
     // Rebuilds reuse unchanged Markdown and pages; `build` never turns this on.
     crate::incremental::enable();
-    let state = Arc::new(State::new(rebuild::initial(&build_opts)));
+    let (snapshot, session) = rebuild::initial(&build_opts);
+    let state = Arc::new(State::new(snapshot));
     let watch = match watcher::start(&root) {
         Ok(w) => w,
         Err(e) => {
@@ -160,7 +163,7 @@ pub fn run(opts: ServeOptions) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    rebuild::spawn(state.clone(), build_opts, watch);
+    rebuild::spawn(state.clone(), build_opts, watch, session);
     announce(addr, &opts);
     server::run(listener, state)
 }

@@ -1,53 +1,69 @@
 //! Rebuilding on change: one thread takes the watcher's batches, coalesces whatever queued up
-//! while it was building, runs the full pipeline and swaps the result in.
+//! while it was building, and swaps the result in.
 //!
-//! Every rebuild is a complete `build_output`, so the served site is by construction what
-//! `xianfeng build` would write for the same sources (created, deleted and renamed files
-//! included). A failed build keeps the previous output and records the errors for the overlay.
+//! An edit that only changes existing cases' text or display fields patches the last good build
+//! (`patch`): the case's page and what shows it are rendered again. Anything else runs the full
+//! `build_output`, so the served site is what `xianfeng build` would write for the same sources
+//! (created, deleted and renamed files included); tests hold both paths to that. A failed build
+//! keeps the previous output and records the errors for the overlay.
 
+use super::patch::{self, Patched};
 use super::watcher::{relevant_paths, Watch};
 use super::{Snapshot, State};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::Output;
-use crate::pipeline::{build_output, search_output, BuildOptions, Built};
+use crate::pipeline::{build_output, search_output, BuildOptions, Built, Kept};
+use crate::search::SearchDoc;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
+/// What the rebuild thread carries from one build to the next: the last good build's state,
+/// for patching it (see `patch`), its search documents and its warnings as printed.
+#[derive(Default)]
+pub struct Session {
+    kept: Option<Box<Kept>>,
+    search_docs: Vec<Arc<SearchDoc>>,
+    warnings: Vec<Diagnostic>,
+}
+
 /// The first build, before the server answers. A failure still serves (the overlay).
-pub fn initial(opts: &BuildOptions) -> Snapshot {
+pub fn initial(opts: &BuildOptions) -> (Snapshot, Session) {
     match build_output(opts) {
         Ok(built) => {
             crate::incremental::finish_build();
             print_all(&built.warnings);
             eprintln!("{}", built.summary());
             let search = Arc::new(search_output(&built.search_docs));
-            Snapshot { output: Arc::new(built.output), search, errors: Vec::new(), version: 1 }
+            let snapshot = Snapshot { output: Arc::new(built.output), search, errors: Vec::new(), version: 1 };
+            let session = Session { kept: built.kept, search_docs: built.search_docs, warnings: built.warnings };
+            (snapshot, session)
         }
         Err(diagnostics) => {
             print_all(&diagnostics.0);
             eprintln!("build failed: {}; fix and save, the server keeps watching", count(&diagnostics));
-            Snapshot {
+            let snapshot = Snapshot {
                 output: Arc::new(Output::default()),
                 search: Arc::new(Output::default()),
                 errors: diagnostics.errors().cloned().collect(),
                 version: 1,
-            }
+            };
+            (snapshot, Session::default())
         }
     }
 }
 
 /// Starts the rebuild thread; it ends with the process.
-pub fn spawn(state: Arc<State>, opts: BuildOptions, watch: Watch) {
-    let spawned = std::thread::Builder::new().name("xianfeng-rebuild".into()).spawn(move || run(&state, &opts, watch));
+pub fn spawn(state: Arc<State>, opts: BuildOptions, watch: Watch, session: Session) {
+    let spawned =
+        std::thread::Builder::new().name("xianfeng-rebuild".into()).spawn(move || run(&state, &opts, watch, session));
     if let Err(e) = spawned {
         eprintln!("warning: cannot start the rebuild thread ({e}); changes will not be picked up");
     }
 }
 
-fn run(state: &Arc<State>, opts: &BuildOptions, mut watch: Watch) {
-    let mut last_warnings: Vec<Diagnostic> = Vec::new();
+fn run(state: &Arc<State>, opts: &BuildOptions, mut watch: Watch, mut session: Session) {
     let indexer = Indexer::spawn(state.clone());
     while let Ok(first) = watch.events.recv() {
         let mut batch = Batch::default();
@@ -60,7 +76,7 @@ fn run(state: &Arc<State>, opts: &BuildOptions, mut watch: Watch) {
         if batch.changed.is_empty() && !batch.watcher_failed {
             continue;
         }
-        rebuild(state, opts, &batch, &mut last_warnings, &indexer);
+        rebuild(state, opts, &batch, &mut session, &indexer);
     }
 }
 
@@ -68,12 +84,12 @@ fn run(state: &Arc<State>, opts: &BuildOptions, mut watch: Watch) {
 /// the next edit's pages are not held up by the index of the previous one. Documents that
 /// queued up while it worked are skipped for the newest.
 struct Indexer {
-    jobs: std::sync::mpsc::Sender<Vec<crate::search::SearchDoc>>,
+    jobs: std::sync::mpsc::Sender<Vec<Arc<SearchDoc>>>,
 }
 
 impl Indexer {
     fn spawn(state: Arc<State>) -> Indexer {
-        let (jobs, queue) = std::sync::mpsc::channel::<Vec<crate::search::SearchDoc>>();
+        let (jobs, queue) = std::sync::mpsc::channel::<Vec<Arc<SearchDoc>>>();
         let pool = rayon::ThreadPoolBuilder::new().num_threads(1).thread_name(|_| "xianfeng-index".into()).build();
         let spawned = std::thread::Builder::new().name("xianfeng-search".into()).spawn(move || {
             while let Ok(mut docs) = queue.recv() {
@@ -93,7 +109,7 @@ impl Indexer {
         Indexer { jobs }
     }
 
-    fn index(&self, docs: Vec<crate::search::SearchDoc>) {
+    fn index(&self, docs: Vec<Arc<SearchDoc>>) {
         let _ = self.jobs.send(docs);
     }
 }
@@ -118,21 +134,31 @@ impl Batch {
     }
 }
 
-fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, last_warnings: &mut Vec<Diagnostic>, indexer: &Indexer) {
+fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, session: &mut Session, indexer: &Indexer) {
     let started = Instant::now();
     let previous = state.current();
     let version = previous.version + 1;
     let what = describe(&batch.changed);
+    if let Some(patched) = try_patch(session, batch, opts, &previous) {
+        let Patched { output, search_docs, warnings, rendered } = patched;
+        show_warnings(session, warnings);
+        let search = previous.search.clone();
+        drop(previous);
+        state.publish(Snapshot { output: Arc::new(output), search, errors: Vec::new(), version }, false);
+        eprintln!("{} {what} → {rendered} pages rendered again in {} ms", clock(), started.elapsed().as_millis());
+        session.search_docs.clone_from(&search_docs);
+        indexer.index(search_docs);
+        return;
+    }
     match build_output(opts) {
         Ok(built) => {
             crate::incremental::finish_build();
-            if built.warnings != *last_warnings {
-                print_all(&built.warnings);
-                last_warnings.clone_from(&built.warnings);
-            }
             let css_only =
                 previous.errors.is_empty() && only_css(&batch.changed) && same_paths(&previous.output, &built.output);
-            let Built { output, pages, search_docs, .. } = built;
+            let Built { output, pages, search_docs, kept, warnings, .. } = built;
+            show_warnings(session, warnings);
+            session.kept = kept;
+            session.search_docs.clone_from(&search_docs);
             let search = previous.search.clone();
             drop(previous);
             state.publish(Snapshot { output: Arc::new(output), search, errors: Vec::new(), version }, css_only);
@@ -143,12 +169,33 @@ fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, last_warnings: &mu
         }
         Err(diagnostics) => {
             print_all(&diagnostics.0);
+            session.kept = None;
             let errors = diagnostics.errors().cloned().collect();
             let (output, search) = (previous.output.clone(), previous.search.clone());
             drop(previous);
             state.publish(Snapshot { output, search, errors, version }, false);
             eprintln!("{} {what} → build failed: {}; serving the last good pages", clock(), count(&diagnostics));
         }
+    }
+}
+
+/// The fast path: patches the last good build when the batch only edited cases (see
+/// `patch`). The kept state is used up either way; a full build makes it again.
+fn try_patch(session: &mut Session, batch: &Batch, opts: &BuildOptions, previous: &Snapshot) -> Option<Patched> {
+    let mut kept = session.kept.take()?;
+    if batch.watcher_failed || !previous.errors.is_empty() {
+        return None;
+    }
+    let patched = patch::patch(&mut kept, &batch.changed, opts, &previous.output, &session.search_docs)?;
+    session.kept = Some(kept);
+    Some(patched)
+}
+
+/// Prints the warnings of a build when they differ from the last ones printed.
+fn show_warnings(session: &mut Session, warnings: Vec<Diagnostic>) {
+    if warnings != session.warnings {
+        print_all(&warnings);
+        session.warnings = warnings;
     }
 }
 

@@ -43,6 +43,8 @@ pub struct Site {
     pub taxonomies: Vec<Taxonomy>,
     /// Files copied as they are: (source on disk, output path relative to the output root).
     pub assets: Vec<(PathBuf, String)>,
+    /// Content path as `@/` links name it (`cases/x.md`) → URL, for resolving links.
+    pub content_urls: HashMap<String, String>,
 }
 
 pub struct Case {
@@ -165,6 +167,7 @@ pub fn build_model(
         sections: BTreeMap::new(),
         taxonomies: Vec::new(),
         assets: Vec::new(),
+        content_urls: HashMap::new(),
         config,
     };
     for (p, (rendered, lang)) in placed.into_iter().zip(rendered) {
@@ -178,10 +181,7 @@ pub fn build_model(
                 let lang = lang.unwrap_or(meta.lang);
                 let links = FileLinks { urls: &urls, base_path: &base_path, dir_url: p.dir_url.clone() };
                 let cover_url = meta.cover.as_ref().map(|c| links.rewrite(&c.src));
-                let description = match meta.description.as_deref().filter(|d| !d.trim().is_empty()) {
-                    Some(d) => d.to_string(),
-                    None => crate::chinese::excerpt(&rendered.text, 120),
-                };
+                let description = case_description(&meta, &rendered);
                 site.cases.push(Case {
                     description,
                     meta: *meta,
@@ -231,7 +231,55 @@ pub fn build_model(
     link_org_neighbours(&mut site);
     site.taxonomies = taxonomy::build_taxonomies(&site);
     site.assets = place_assets(&loaded.assets, &site, site_root);
+    site.content_urls = urls;
     (site, diagnostics)
+}
+
+/// Case `index` made again from a new version of its file, for `serve` after an edit that
+/// leaves the case where it was: same slug, date and terms (the caller checks), so only what
+/// comes from the text and the display fields changes. The body is rendered as `build_model`
+/// renders it; the diagnostics of that are returned with the case.
+pub fn remade_case(site: &Site, index: usize, file: SourceFile) -> Option<(Case, Vec<Diagnostic>)> {
+    let old = &site.cases[index];
+    let Meta::Case(meta) = file.meta else { return None };
+    let key = content_key(&file.rel_path);
+    let dir_url = own_dir_url(&key, &format!("/cases/{}/", old.slug));
+    let links = FileLinks { urls: &site.content_urls, base_path: &site.base_path, dir_url };
+    let md_options = MarkdownOptions { allow_html: site.config.markdown.allow_html };
+    let rendered = crate::incremental::render_markdown(&file.body, &md_options, &links, &file.rel_path, file.body_line);
+    let lang = case_lang(&meta, &file.body);
+    let diagnostics = rendered.diagnostics.clone();
+    let case = Case {
+        description: case_description(&meta, &rendered),
+        cover_url: meta.cover.as_ref().map(|c| links.rewrite(&c.src)),
+        meta: *meta,
+        rel_path: file.rel_path,
+        slug: old.slug.clone(),
+        out_dir: old.out_dir.clone(),
+        url: old.url.clone(),
+        rendered,
+        lang,
+        compilations: old.compilations.clone(),
+        related: old.related.clone(),
+        previous: old.previous,
+        next: old.next,
+    };
+    Some((case, diagnostics))
+}
+
+/// `description:`, or the first sentences of the text when the file gives none.
+fn case_description(meta: &CaseMeta, rendered: &Rendered) -> String {
+    match meta.description.as_deref().filter(|d| !d.trim().is_empty()) {
+        Some(d) => d.to_string(),
+        None => crate::chinese::excerpt(&rendered.text, 120),
+    }
+}
+
+/// The `broken-anchor` errors of the whole site (see `build_model`).
+pub fn anchor_errors(site: &Site) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    check_anchors(site, &mut diagnostics);
+    diagnostics
 }
 
 /// The date future-dated content is measured against: `fixed` (tests), else today in the
@@ -240,7 +288,8 @@ pub fn today(fixed: Option<chrono::NaiveDate>, config: &SiteConfig) -> chrono::N
     fixed.unwrap_or_else(|| chrono::Utc::now().with_timezone(&config.tz()).date_naive())
 }
 
-fn is_published(file: &SourceFile, opts: &ModelOptions, config: &SiteConfig) -> bool {
+/// Whether a file is published under these options (drafts and future dates).
+pub fn is_published(file: &SourceFile, opts: &ModelOptions, config: &SiteConfig) -> bool {
     if opts.drafts {
         return true;
     }
