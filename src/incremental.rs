@@ -163,8 +163,8 @@ impl LinkResolver for Recorder<'_> {
 pub struct PageKey(blake3::Hasher);
 
 impl PageKey {
-    /// Starts from the template set's fingerprint and the template's name; `None` when the
-    /// cache is off or the templates are impure.
+    /// Starts from the template's fingerprint and name; `None` when the cache is off or the
+    /// template is impure.
     pub fn new(templates_fingerprint: Option<blake3::Hash>, template: &str) -> Option<PageKey> {
         cache()?;
         let mut h = blake3::Hasher::new();
@@ -218,6 +218,19 @@ pub fn cached_page(path: &str, key: &Option<PageKey>) -> Option<String> {
     let entry = map.get_mut(path).filter(|e| e.key == key)?;
     entry.used = generation();
     Some(entry.html.clone())
+}
+
+/// Pages rendered by Tera (not taken from the cache) since [`take_rendered`] was last called.
+static RENDERED: AtomicU64 = AtomicU64::new(0);
+
+/// How many pages were rendered rather than reused since the last call (the rebuild line).
+pub fn take_rendered() -> u64 {
+    RENDERED.swap(0, Ordering::Relaxed)
+}
+
+/// Counts a page Tera rendered.
+pub fn note_rendered() {
+    RENDERED.fetch_add(1, Ordering::Relaxed);
 }
 
 /// Remembers a freshly rendered page.

@@ -479,7 +479,7 @@ fn case_edits_patch_the_build_and_match_a_fresh_build() {
     let server = Server::start(&site, &[]);
     assert_eq!(server.get("/").status, 200, "{}", server.log());
     assert!(!server.log().contains("warning"), "the demo site serves without warnings:\n{}", server.log());
-    let patches = || server.log().matches("pages rendered again").count();
+    let patches = || server.log().matches("→ patched: ").count();
     let edit = |rel: &str, change: &dyn Fn(String) -> String| {
         let text = std::fs::read_to_string(site.root().join(rel)).unwrap();
         atomic_save(&site, rel, &change(text));
@@ -516,10 +516,30 @@ fn case_edits_patch_the_build_and_match_a_fresh_build() {
     server.wait_for("/", "the overlay to go", |r| !r.text().contains("xianfeng-overlay"));
 
     // A new tag moves the case into another term: a full build.
-    let full_builds = server.log().matches(" pages in ").count();
+    let full_builds = server.log().matches(" rendered, the rest unchanged) in ").count();
     edit(path, &|t| t.replacen("tags: [", "tags: [补丁测试标签, ", 1));
     server.wait_for("/tags/", "the new tag", |r| r.text().contains("补丁测试标签"));
-    assert!(server.log().matches(" pages in ").count() > full_builds, "a tag edit is a full build");
+    assert!(
+        server.log().matches(" rendered, the rest unchanged) in ").count() > full_builds,
+        "a tag edit is a full build"
+    );
+    assert_serves_every_file_of(&server, &fresh_build(&site, &server));
+}
+
+#[test]
+fn a_template_edit_renders_again_only_the_pages_using_it() {
+    let site = site();
+    let server = Server::start(&site, &[]);
+    site.write("templates/404.html", "<!DOCTYPE html><html><body><h1>404 v2</h1></body></html>\n");
+    server.wait_for("/nope/", "the new 404 page", |r| r.status == 404 && r.text().contains("404 v2"));
+    assert!(server.log().contains("(1 rendered, the rest unchanged)"), "{}", server.log());
+    site.write("templates/case.html", "<!DOCTYPE html><html><body><h1>case v2</h1>{{ case.title }}</body></html>\n");
+    server.wait_for("/cases/b/", "the new case template", |r| r.text().contains("case v2"));
+    assert!(
+        server.log().contains("(2 rendered, the rest unchanged)"),
+        "both cases and nothing else:\n{}",
+        server.log()
+    );
     assert_serves_every_file_of(&server, &fresh_build(&site, &server));
 }
 

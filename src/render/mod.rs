@@ -307,7 +307,7 @@ fn partials_of(
     for (template, key) in present {
         // `serve` only: unchanged summaries reuse their markup.
         let cache_path = format!("\0{template}\0{}", site.cases[i].slug);
-        let mut cache_key = crate::incremental::PageKey::new(templates.fingerprint(), template);
+        let mut cache_key = crate::incremental::PageKey::new(templates.fingerprint(template), template);
         if let Some(k) = cache_key.as_mut() {
             k.add_json(&shared.summaries[i]).add_json(&shared.site).add_str(lang);
         }
@@ -577,7 +577,7 @@ fn render_job(
     let current_url = site.permalink(&current_path);
     // `serve` only: skip Tera when everything this page is made of is unchanged.
     let listed = if crate::incremental::is_enabled() { context::case_refs(&vars) } else { Vec::new() };
-    let mut key = crate::incremental::PageKey::new(templates.fingerprint(), template);
+    let mut key = crate::incremental::PageKey::new(templates.fingerprint(template), template);
     if let Some(k) = key.as_mut() {
         shared.add_to_key(k, &vars, &listed);
         k.add_bytes(shared.site_digest().as_bytes()).add_str(lang).add_str(&current_url).add_str(&current_path);
@@ -595,6 +595,7 @@ fn render_job(
     context.insert("current_path", &current_path);
     context.insert("xianfeng_version", env!("CARGO_PKG_VERSION"));
     let html = templates.render(template, &context)?;
+    crate::incremental::note_rendered();
     crate::incremental::store_page(path, &key, &html);
     Ok((html, listed))
 }

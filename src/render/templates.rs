@@ -12,8 +12,9 @@ pub struct TemplateSet {
     tera: Tera,
     /// Template name → (source text, where it came from) for error locations.
     sources: Sources,
-    /// What every page's HTML depends on besides its context (see `incremental`).
-    fingerprint: Option<blake3::Hash>,
+    /// Per template: what a page rendered with it depends on besides its context (see
+    /// `incremental`). Absent when the template calls an impure Tera function.
+    fingerprints: HashMap<String, blake3::Hash>,
 }
 
 impl TemplateSet {
@@ -45,7 +46,7 @@ impl TemplateSet {
         base_path: &str,
         asset_urls: HashMap<String, String>,
     ) -> Result<TemplateSet, Vec<Diagnostic>> {
-        let fingerprint = fingerprint(&sources, base_path, &asset_urls);
+        let fingerprints = fingerprints(&sources, base_path, &asset_urls);
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".htm"]);
         tera.set_escape_fn(escape_html);
@@ -69,16 +70,18 @@ impl TemplateSet {
             }
         }
         if errors.is_empty() {
-            Ok(TemplateSet { tera, sources, fingerprint })
+            Ok(TemplateSet { tera, sources, fingerprints })
         } else {
             Err(errors)
         }
     }
 
-    /// Hash of every template source, the base path and the asset URLs; None when a template
-    /// calls an impure Tera function, so pages are never served from the `serve` cache.
-    pub fn fingerprint(&self) -> Option<blake3::Hash> {
-        self.fingerprint
+    /// Hash of the sources `name` is made of (itself and every template it extends, includes
+    /// or imports, transitively), the base path and the asset URLs: editing a template
+    /// changes the keys of the pages using it and no others. None when one of those templates
+    /// calls an impure Tera function, so such pages are never served from the `serve` cache.
+    pub fn fingerprint(&self, name: &str) -> Option<blake3::Hash> {
+        self.fingerprints.get(name).copied()
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -101,11 +104,74 @@ impl TemplateSet {
     }
 }
 
-fn fingerprint(sources: &Sources, base_path: &str, asset_urls: &HashMap<String, String>) -> Option<blake3::Hash> {
-    if sources.values().any(|(text, _)| crate::incremental::is_impure_template(text)) {
-        return None;
+/// [`TemplateSet::fingerprint`] of every template (computed only when `serve` caches pages).
+fn fingerprints(
+    sources: &Sources,
+    base_path: &str,
+    asset_urls: &HashMap<String, String>,
+) -> HashMap<String, blake3::Hash> {
+    if !crate::incremental::is_enabled() {
+        return HashMap::new();
     }
-    Some(sources_hash(sources, base_path, asset_urls))
+    let mut settings = blake3::Hasher::new();
+    settings.update(base_path.as_bytes());
+    settings.update(&[0]);
+    let mut assets: Vec<_> = asset_urls.iter().collect();
+    assets.sort();
+    for (from, to) in assets {
+        settings.update(from.as_bytes());
+        settings.update(&[0]);
+        settings.update(to.as_bytes());
+        settings.update(&[0]);
+    }
+    let mut out = HashMap::new();
+    for name in sources.keys() {
+        let used = templates_used(sources, name);
+        if used.iter().any(|n| crate::incremental::is_impure_template(&sources[*n].0)) {
+            continue;
+        }
+        let mut h = settings.clone();
+        for n in used {
+            for part in [n, sources[n].0.as_str()] {
+                h.update(&(part.len() as u64).to_le_bytes());
+                h.update(part.as_bytes());
+            }
+        }
+        out.insert(name.clone(), h.finalize());
+    }
+    out
+}
+
+/// `name` and the templates it extends, includes or imports, transitively, sorted.
+fn templates_used<'a>(sources: &'a Sources, name: &'a str) -> std::collections::BTreeSet<&'a str> {
+    let mut used = std::collections::BTreeSet::new();
+    let mut queue = vec![name];
+    while let Some(n) = queue.pop() {
+        let Some((key, (text, _))) = sources.get_key_value(n) else { continue };
+        if used.insert(key.as_str()) {
+            queue.extend(referenced_templates(text));
+        }
+    }
+    used
+}
+
+/// Template names in a source's `{% extends %}`, `{% include %}` and `{% import %}` tags
+/// (Tera takes only string literals there, or a list of them for `include`).
+fn referenced_templates(text: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    for tag in text.split("{%").skip(1) {
+        let tag = tag.split("%}").next().unwrap_or("").trim_start_matches('-').trim_start();
+        let Some(keyword) = ["extends", "include", "import"].iter().find(|k| tag.starts_with(*k)) else { continue };
+        let mut rest = &tag[keyword.len()..];
+        if keyword == &"import" {
+            rest = rest.split(" as ").next().unwrap_or("");
+        }
+        // Every quoted string of the tag: one name, or a list for `include [...]`.
+        let mut parts = rest.split(['"', '\'']);
+        parts.next();
+        names.extend(parts.step_by(2));
+    }
+    names
 }
 
 /// Hash of every template source, the base path and the asset URLs.
@@ -274,5 +340,23 @@ mod tests {
             Some("case.foo")
         );
         assert_eq!(parse_error_position("Failed to parse 'x'\n --> 3:7\n  |"), Some((3, 7)));
+    }
+
+    #[test]
+    fn finds_the_templates_a_template_uses() {
+        let text = r#"{% extends "base.html" %}{%- import 'macros.html' as m -%}
+            {% include ["a.html", 'b.html'] ignore missing %}{% if x %}{{ "extends" }}{% endif %}"#;
+        assert_eq!(referenced_templates(text), ["base.html", "macros.html", "a.html", "b.html"]);
+        let source = |t: &str| (t.to_string(), String::new());
+        let sources: Sources = [
+            ("case.html".to_string(), source(r#"{% extends "base.html" %}"#)),
+            ("base.html".to_string(), source(r#"{% include "partials/nav.html" %}"#)),
+            ("partials/nav.html".to_string(), source("<nav></nav>")),
+            ("cases.html".to_string(), source("{{ cases }}")),
+        ]
+        .into();
+        let used: Vec<&str> = templates_used(&sources, "case.html").into_iter().collect();
+        assert_eq!(used, ["base.html", "case.html", "partials/nav.html"]);
+        assert_eq!(templates_used(&sources, "cases.html").len(), 1);
     }
 }

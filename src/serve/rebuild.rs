@@ -139,17 +139,21 @@ fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, session: &mut Sess
     let previous = state.current();
     let version = previous.version + 1;
     let what = describe(&batch.changed);
+    crate::incremental::take_rendered();
     if let Some(patched) = try_patch(session, batch, opts, &previous) {
         let Patched { output, search_docs, warnings, rendered } = patched;
         show_warnings(session, warnings);
         let search = previous.search.clone();
         drop(previous);
         state.publish(Snapshot { output: Arc::new(output), search, errors: Vec::new(), version }, false);
-        eprintln!("{} {what} → {rendered} pages rendered again in {} ms", clock(), started.elapsed().as_millis());
+        let ms = started.elapsed().as_millis();
+        let reused = rendered as u64 - crate::incremental::take_rendered().min(rendered as u64);
+        eprintln!("{} {what} → patched: {rendered} pages showing it ({reused} unchanged) in {ms} ms", clock());
         session.search_docs.clone_from(&search_docs);
         indexer.index(search_docs);
         return;
     }
+    crate::incremental::take_rendered();
     match build_output(opts) {
         Ok(built) => {
             crate::incremental::finish_build();
@@ -163,7 +167,9 @@ fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, session: &mut Sess
             drop(previous);
             state.publish(Snapshot { output: Arc::new(output), search, errors: Vec::new(), version }, css_only);
             let how = if css_only { ", styles swapped" } else { "" };
-            eprintln!("{} {what} → {pages} pages in {} ms{how}", clock(), started.elapsed().as_millis());
+            let rendered = crate::incremental::take_rendered();
+            let ms = started.elapsed().as_millis();
+            eprintln!("{} {what} → {pages} pages ({rendered} rendered, the rest unchanged) in {ms} ms{how}", clock());
             // The index follows the pages: an edited page is served without waiting for it.
             indexer.index(search_docs);
         }
