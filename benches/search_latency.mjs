@@ -12,7 +12,9 @@
 // fires) and the clock stops when #search-results gets aria-busy="false" (results in the DOM)
 // and again at the next animation frame (painted). Cold: the first query of a fresh page (new
 // browser context, empty cache), after the page has loaded. Warm: 20 different queries on that
-// page afterwards, median. Bytes: gzip bytes on the wire; the first query's total counts
+// page afterwards, median. Typed: 20 more queries put in the box with an input event, as typing
+// does; the page preloads during its debounce; timed from the input event, debounce included.
+// Bytes: gzip bytes on the wire; the first query's total counts
 // everything the search needs beyond the page's HTML (JS, manifest, fold map, shards,
 // fragments, facet columns), CSS and favicon excluded.
 import { createServer } from 'node:http';
@@ -40,6 +42,14 @@ const WARM_QUERIES = ['先锋示范', '党员干部', '志愿服务', '珠海市
 const DEMO_WARM = ['让我先来', '讓我先來', '双示范', '法先锋', '审计先锋', '四融四同', '五力工程', '肩并肩', '堡垒指数',
   '财政月讲堂', '五个精准发力', '基层党建实训', '拱北海关', '珠海市公安局', '浏阳市财政局', '党建工作法',
   '一支部一特色', '粤港澳大湾区', '机关党建 示范', '谈心谈话'];
+
+// Typed like a visitor (the text lands in the box at once, as an input method commits it): the
+// page preloads while its debounce runs. Queries not asked before on that page.
+const TYPED_QUERIES = ['组织力', '堡垒', '窗口担当', '满意度', '台账', '督查', '表率', '阵地建设', '纪律', '效率',
+  '载体', '整改', '引领', '融合', '讲堂', '先锋杯', '社区', '廉洁', '课堂', '标杆'];
+const DEMO_TYPED = ['党建品牌', '财政', '司法', '公安', '生态环境', '审计', '海关', '党课', '志愿', '示范', '先锋',
+  '珠海', '长春', '天津', '浏阳', '考核', '廉政', '服务', '学习', '实训'];
+const DEBOUNCE_MS = 100; // search-ui.js
 
 function args() {
   const a = process.argv.slice(2);
@@ -114,13 +124,33 @@ function timedQuery(page, q) {
   }), q);
 }
 
+/** Puts `q` in the box with an input event (as typing does) and times it to results shown:
+ *  resolves to {total, frame} in ms from the input event, the debounce included. */
+function typedQuery(page, q) {
+  return page.evaluate((query) => new Promise((resolveQuery) => {
+    const box = document.getElementById('search-results');
+    const input = document.getElementById('search-input');
+    let t0 = 0;
+    const obs = new MutationObserver(() => {
+      if (box.getAttribute('aria-busy') !== 'false') return;
+      obs.disconnect();
+      const total = performance.now() - t0;
+      requestAnimationFrame(() => resolveQuery({ total, frame: performance.now() - t0 }));
+    });
+    obs.observe(box, { attributes: true, attributeFilter: ['aria-busy'] });
+    input.value = query;
+    t0 = performance.now();
+    input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: query }));
+  }), q);
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 const isSearch = (p) => p.startsWith('/search/') && p !== '/search/';
 
-async function measure(browser, root, coldRuns, warmQueries) {
+async function measure(browser, root, coldRuns, warmQueries, typedQueries) {
   const server = await serve(root);
-  const cold = []; let bytes = null; const warm = [];
+  const cold = []; let bytes = null; const warm = []; const typed = [];
   try {
     for (let run = 0; run < coldRuns; run++) {
       const context = await browser.newContext();
@@ -144,6 +174,12 @@ async function measure(browser, root, coldRuns, warmQueries) {
           const fetched = server.log.slice(before);
           warm.push({ q, ...w, bytes: sum(fetched.map((r) => r.bytes)), files: fetched.length });
         }
+        for (const q of typedQueries) {
+          const before = server.log.length;
+          const t = await typedQuery(page, q);
+          const fetched = server.log.slice(before);
+          typed.push({ q, ...t, bytes: sum(fetched.map((r) => r.bytes)), files: fetched.length });
+        }
       }
       if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
       await context.close();
@@ -151,7 +187,7 @@ async function measure(browser, root, coldRuns, warmQueries) {
   } finally {
     await server.close();
   }
-  return { cold, bytes, warm };
+  return { cold, bytes, warm, typed };
 }
 
 const opts = args();
@@ -165,7 +201,8 @@ try {
   for (const t of opts.targets) {
     const root = t.public || build(t.site);
     const docs = JSON.parse(readFileSync(join(root, 'search/manifest.json'), 'utf8')).docs;
-    const r = await measure(browser, root, opts.cold, docs > 1000 ? WARM_QUERIES : DEMO_WARM);
+    const big = docs > 1000;
+    const r = await measure(browser, root, opts.cold, big ? WARM_QUERIES : DEMO_WARM, big ? TYPED_QUERIES : DEMO_TYPED);
     const f = (x) => x.toFixed(1);
     const coldDom = r.cold.map((c) => c.dom); const coldFrame = r.cold.map((c) => c.frame);
     const warmDom = r.warm.map((w) => w.dom); const warmFrame = r.warm.map((w) => w.frame);
@@ -173,6 +210,9 @@ try {
       target: t.public || t.site, docs,
       coldMs: { medianDom: median(coldDom), medianFrame: median(coldFrame), max: Math.max(...coldFrame) },
       warmMs: { medianDom: median(warmDom), medianFrame: median(warmFrame), max: Math.max(...warmFrame) },
+      typedMs: { medianTotal: median(r.typed.map((t) => t.total)), medianFrame: median(r.typed.map((t) => t.frame)),
+        medianAfterDebounce: median(r.typed.map((t) => t.frame)) - DEBOUNCE_MS,
+        bytesMedian: median(r.typed.map((t) => t.bytes)) },
       bytes: { searchAssetsWithPage: r.bytes.page, firstQuery: r.bytes.first, firstTotal: r.bytes.page + r.bytes.first,
         secondQuery: r.warm[0].bytes, warmMedian: median(r.warm.map((w) => w.bytes)) },
       shownCold: r.cold[0].shown,
@@ -184,6 +224,8 @@ try {
       console.log(`  warm (${r.warm.length} different queries): median ${f(line.warmMs.medianDom)} ms DOM, ${f(line.warmMs.medianFrame)} ms frame, max ${f(line.warmMs.max)} ms`);
       console.log(`  bytes (gzip): search JS + manifest with the page ${r.bytes.page} (${r.bytes.pageFiles.join(', ')}); first query ${r.bytes.first} in ${r.bytes.firstFiles} files; first total ${line.bytes.firstTotal}; second query "${r.warm[0].q}" ${line.bytes.secondQuery}; warm median ${line.bytes.warmMedian}`);
       for (const w of r.warm) console.log(`    ${w.q}: ${f(w.dom)} / ${f(w.frame)} ms, ${w.shown} shown, ${w.bytes} B in ${w.files} files`);
+      console.log(`  typed (${r.typed.length} new queries, preloaded during the ${DEBOUNCE_MS} ms debounce): median ${f(line.typedMs.medianTotal)} ms DOM, ${f(line.typedMs.medianFrame)} ms frame from the input event, so ${f(line.typedMs.medianAfterDebounce)} ms after the debounce; bytes median ${line.typedMs.bytesMedian}`);
+      for (const t of r.typed) console.log(`    ${t.q}: ${f(t.total)} / ${f(t.frame)} ms, ${t.bytes} B in ${t.files} files`);
     }
   }
 } finally {

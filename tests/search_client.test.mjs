@@ -13,6 +13,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const clientPath = join(root, 'themes/default/static/search/xianfeng-search.js');
 const clientBase = pathToFileURL(dirname(clientPath)).href + '/';
 let search;
+let preload;
 const fetched = [];
 
 before(async () => {
@@ -29,11 +30,25 @@ before(async () => {
       return new Response('not found', { status: 404 });
     }
   };
-  ({ search } = await import(pathToFileURL(clientPath).href));
+  ({ search, preload } = await import(pathToFileURL(clientPath).href));
 });
 
 const urls = (r) => r.results.map((x) => x.url);
 const slug = (s) => `/showcase/cases/${s}/`;
+
+test('preload downloads what the search then needs', async () => {
+  // First, while nothing is cached: a Traditional term (fold-map blocks) and a long one
+  // (checked against the hits' text).
+  for (const q of ['制度建設', '党员干部争当先锋']) {
+    const start = fetched.length;
+    await preload(q);
+    assert.ok(fetched.length > start, `${q}: preload fetched files`);
+    const before = fetched.length;
+    const r = await search(q);
+    assert.ok(r.total > 0, `${q} finds something`);
+    assert.deepEqual(fetched.slice(before), [], `${q}: nothing left to fetch after preload`);
+  }
+});
 
 test('Traditional query finds a Simplified case', async () => {
   const r = await search('讓我先來');

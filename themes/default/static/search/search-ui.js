@@ -2,7 +2,7 @@
 // the URL (?q=…&org=…&year=…), keyboard navigation, "更多" paging. Contract (DESIGN.md):
 // #search-results has aria-busy="true" while a query runs and "false" once its results or the
 // no-results message are shown; each hit is <a class="search-result" href="…">.
-import { search } from './xianfeng-search.js';
+import { search, preload } from './xianfeng-search.js';
 
 const FACETS = [['org', '单位'], ['region', '地区'], ['type', '类型'], ['year', '年份'], ['tags', '标签']];
 // Facets counted on demand: their group starts closed and its column (the largest, on a big
@@ -119,9 +119,12 @@ function schedule() {
   timer = setTimeout(run, DEBOUNCE_MS);
 }
 
-input.addEventListener('input', () => {
+input.addEventListener('input', (e) => {
   state.q = input.value;
   state.limit = PAGE;
+  // The downloads start now; the debounce only holds back drawing (pinyin still being
+  // composed in an input method is not a query).
+  if (!e.isComposing && state.q.trim()) preload(state.q, { limit: state.limit, facets: wanted() });
   schedule();
 });
 

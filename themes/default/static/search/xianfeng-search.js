@@ -2,6 +2,7 @@
 //
 // export async function search(query, {filters, limit, facets}) ->
 //   {total, exact, results: [{url, title, titleHtml, excerpt, meta}], facets: {name: [[value, count]]}}
+// export async function preload(query, {limit, facets}): starts what search() will download.
 //
 // The index lives next to this file (`new URL('./', import.meta.url)`), so the site works from
 // any base path. File formats: src/search/format.rs. Folding and tokenising mirror
@@ -672,6 +673,30 @@ async function resultFor(m, r, hit) {
   const title = matchRanges(head.t, needles);
   return { url: head.u, title: head.t, titleHtml: markup(title.chars, title.ranges, 0, title.chars.length),
     excerpt: ex.html, meta };
+}
+
+/**
+ * Starts the downloads a search for `query` will need (its index shards, the facet columns, the
+ * fragments of its first hits) and returns without showing anything: the search page calls it
+ * as the visitor types, so the search that runs when the debounce ends finds them loaded (as
+ * Pagefind's `preload`). Same options as `search`; errors are left to `search` to report.
+ */
+export async function preload(query, { limit = 10, facets = true } = {}) {
+  try {
+    const m = await manifest();
+    await loadFoldMap(query);
+    const r = await rank(fold(query));
+    if (r.hits.length > limit && facets) {
+      const names = Array.isArray(facets) ? facets : m.facets.map((f) => f.name);
+      m.facets.forEach((f, fi) => { if (names.includes(f.name)) facetColumn(fi).catch(() => {}); });
+    }
+    for (const h of r.hits.slice(0, limit)) prefetchPassages(r, h);
+    // Long terms are checked against the hits' text, which may reach past their heads.
+    const needles = [...new Set(r.terms.flatMap((t) => t.verify))];
+    if (needles.length) {
+      for (const h of (await verifyHits(m, r.hits, needles, limit)).slice(0, limit)) prefetchPassages(r, h);
+    }
+  } catch { /* search() reports it */ }
 }
 
 /**
