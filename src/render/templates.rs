@@ -114,16 +114,7 @@ fn fingerprints(
         return HashMap::new();
     }
     let mut settings = blake3::Hasher::new();
-    settings.update(base_path.as_bytes());
-    settings.update(&[0]);
-    let mut assets: Vec<_> = asset_urls.iter().collect();
-    assets.sort();
-    for (from, to) in assets {
-        settings.update(from.as_bytes());
-        settings.update(&[0]);
-        settings.update(to.as_bytes());
-        settings.update(&[0]);
-    }
+    hash_settings(&mut settings, base_path, asset_urls);
     let mut out = HashMap::new();
     for name in sources.keys() {
         let used = templates_used(sources, name);
@@ -183,16 +174,23 @@ fn sources_hash(sources: &Sources, base_path: &str, asset_urls: &HashMap<String,
             h.update(part.as_bytes());
         }
     }
+    hash_settings(&mut h, base_path, asset_urls);
+    h.finalize()
+}
+
+/// What every template's output depends on besides the sources: the base path and the asset
+/// URLs.
+fn hash_settings(h: &mut blake3::Hasher, base_path: &str, asset_urls: &HashMap<String, String>) {
     h.update(base_path.as_bytes());
+    h.update(&[0]);
     let mut assets: Vec<_> = asset_urls.iter().collect();
     assets.sort();
     for (from, to) in assets {
-        h.update(from.as_bytes());
-        h.update(&[0]);
-        h.update(to.as_bytes());
-        h.update(&[0]);
+        for part in [from, to] {
+            h.update(part.as_bytes());
+            h.update(&[0]);
+        }
     }
-    h.finalize()
 }
 
 /// Template name → (source text, where it came from).
