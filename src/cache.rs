@@ -68,6 +68,11 @@ impl BuildCache {
         BuildCache { inputs: inputs_hash(opts, today), file: Some(file), output_dir, previous }
     }
 
+    /// Whether the build is recorded (not with `--no-cache`).
+    pub fn is_enabled(&self) -> bool {
+        self.file.is_some()
+    }
+
     /// The previous record, when nothing changed since and the output is as it was written.
     pub fn unchanged(&self, target: &Path) -> Option<&Record> {
         let record = self.previous.as_ref().filter(|r| r.inputs == self.inputs)?;

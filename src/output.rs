@@ -94,11 +94,13 @@ impl PageSink<'_> {
 }
 
 /// Writes a build's files into its staging folder (from any thread). With a [`Reuse`], a file
-/// the previous build wrote with the same bytes is hard-linked instead of written. Records
-/// every file for the build cache.
+/// the previous build wrote with the same bytes is hard-linked instead of written. With
+/// `record`, records every file for the build cache (its hash and metadata; not worked out
+/// when there is no cache to keep them).
 pub struct Writer {
     root: PathBuf,
     reuse: Option<Reuse>,
+    record: bool,
     written: Mutex<Vec<(String, FileRecord)>>,
 }
 
@@ -108,10 +110,17 @@ impl Writer {
         if let Some(parent) = dest.parent().filter(|p| !p.is_dir()) {
             fs::create_dir_all(parent)?;
         }
+        if !self.record && self.reuse.is_none() {
+            fs::write(&dest, bytes)?;
+            return Ok(dest);
+        }
         let hash = content_hash(bytes);
         let linked = self.reuse.as_ref().is_some_and(|r| r.link_if_same(path, &hash, bytes.len() as u64, &dest));
         if !linked {
             fs::write(&dest, bytes)?;
+        }
+        if !self.record {
+            return Ok(dest);
         }
         let record = record_of(&dest, hash)?;
         self.written.lock().unwrap_or_else(|e| e.into_inner()).push((path.to_string(), record));
@@ -133,14 +142,15 @@ pub struct Staging {
 }
 
 impl Staging {
-    pub fn create(target: &Path, reuse: Option<Reuse>) -> io::Result<Staging> {
+    /// A staging folder beside `target`; `record` keeps what the build cache needs of each file.
+    pub fn create(target: &Path, reuse: Option<Reuse>, record: bool) -> io::Result<Staging> {
         let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         fs::create_dir_all(parent)?;
         let name = target.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
         let dir = parent.join(format!(".{name}.xianfeng-new-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir)?;
-        let writer = Writer { root: dir, reuse, written: Mutex::new(Vec::new()) };
+        let writer = Writer { root: dir, reuse, record, written: Mutex::new(Vec::new()) };
         Ok(Staging { writer, target: target.to_path_buf(), committed: false })
     }
 
@@ -169,7 +179,7 @@ impl Drop for Staging {
 /// Writes `output` to `target` atomically: into `target`'s sibling temp folder first, then
 /// swapped in. On error the previous `target` is left as it was.
 pub fn write_atomically(output: &Output, target: &Path) -> io::Result<()> {
-    Staging::create(target, None)?.commit(output).map(|_| ())
+    Staging::create(target, None, false)?.commit(output).map(|_| ())
 }
 
 /// Replaces `target` by the finished folder `staging`; on error `target` is as it was.

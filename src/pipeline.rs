@@ -304,7 +304,8 @@ pub fn build(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     if let Some(record) = cache.unchanged(&target) {
         return Ok(up_to_date(record, started));
     }
-    let staging = Staging::create(&target, cache.reuse(&target)).map_err(|e| write_error(&target, e))?;
+    let reuse = cache.reuse(&target);
+    let staging = Staging::create(&target, reuse, cache.is_enabled()).map_err(|e| write_error(&target, e))?;
     let built = build_into(opts, &PageSink::Dir(staging.writer()))?;
     let stage = StageTimer::new();
     let written = staging.commit(&built.output);
