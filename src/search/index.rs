@@ -238,9 +238,6 @@ impl Run {
         }
         let mut flat = self.flat;
         flat.clear();
-        if std::env::var_os("XF_COUNT").is_some() {
-            eprintln!("run: {} tokens, {} postings, flat capacity {}", n, postings.len(), flat.capacity());
-        }
         let grams = self.gram_ids.into_iter().collect();
         let words = self.word_ids.into_iter().collect();
         (RunIndex { grams, words, offsets, postings }, flat)
