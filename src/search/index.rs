@@ -17,6 +17,7 @@ use super::format::{
 };
 use super::tokenize::{hash, token_text, tokenize, Token};
 use super::{SearchDoc, SearchFile};
+use base64::Engine;
 use std::borrow::Borrow;
 
 /// Field order: the bit of the field in a posting's mask, and its ranking weight.
@@ -723,24 +724,8 @@ fn traditional_bits() -> String {
             bits[((c - lo) >> 3) as usize] |= 1 << ((c - lo) & 7);
         }
     }
-    base64(&bits)
-}
-
-/// Standard base64 with padding (what `atob` reads).
-fn base64(bytes: &[u8]) -> String {
-    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let v = chunk.iter().enumerate().fold(0u32, |v, (i, &b)| v | u32::from(b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ABC[(v >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    // Standard alphabet with padding: what the client's `atob` reads.
+    base64::engine::general_purpose::STANDARD.encode(bits)
 }
 
 /// The sort key that numbers documents: first org, region, year, type.
@@ -841,11 +826,13 @@ impl Lap {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn base64_matches_the_standard_alphabet() {
-        assert_eq!(super::base64(b""), "");
-        assert_eq!(super::base64(b"f"), "Zg==");
-        assert_eq!(super::base64(b"fo"), "Zm8=");
-        assert_eq!(super::base64(b"foo"), "Zm9v");
-        assert_eq!(super::base64(&[0xFB, 0xFF]), "+/8=");
+    fn traditional_bits_mark_traditional_characters_only() {
+        use base64::Engine;
+        let bits = base64::engine::general_purpose::STANDARD.decode(super::traditional_bits()).unwrap();
+        let (lo, hi) = super::TRAD_BITS_RANGE;
+        assert_eq!(bits.len() as u32, (hi - lo + 1).div_ceil(8));
+        let set = |c: char| (bits[((c as u32 - lo) >> 3) as usize] >> ((c as u32 - lo) & 7)) & 1 == 1;
+        assert!(set('讓') && set('來') && set('黨'));
+        assert!(!set('让') && !set('来') && !set('党'));
     }
 }
