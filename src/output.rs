@@ -95,8 +95,8 @@ impl PageSink<'_> {
 
 /// Writes a build's files into its staging folder (from any thread). With a [`Reuse`], a file
 /// the previous build wrote with the same bytes is hard-linked instead of written. With
-/// `record`, records every file for the build cache (its hash and metadata; not worked out
-/// when there is no cache to keep them).
+/// `record` (a build cache is kept), records every file's hash and metadata for it; without,
+/// files are just written.
 pub struct Writer {
     root: PathBuf,
     reuse: Option<Reuse>,
@@ -110,7 +110,8 @@ impl Writer {
         if let Some(parent) = dest.parent().filter(|p| !p.is_dir()) {
             fs::create_dir_all(parent)?;
         }
-        if !self.record && self.reuse.is_none() {
+        if !self.record {
+            // No build cache: nothing to link from, nothing to record.
             fs::write(&dest, bytes)?;
             return Ok(dest);
         }
@@ -118,9 +119,6 @@ impl Writer {
         let linked = self.reuse.as_ref().is_some_and(|r| r.link_if_same(path, &hash, bytes.len() as u64, &dest));
         if !linked {
             fs::write(&dest, bytes)?;
-        }
-        if !self.record {
-            return Ok(dest);
         }
         let record = record_of(&dest, hash)?;
         self.written.lock().unwrap_or_else(|e| e.into_inner()).push((path.to_string(), record));
@@ -142,8 +140,10 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// A staging folder beside `target`; `record` keeps what the build cache needs of each file.
+    /// A staging folder beside `target`; `record` keeps what the build cache needs of each file
+    /// (`reuse`, the previous build's files, comes from that cache, so only goes with it).
     pub fn create(target: &Path, reuse: Option<Reuse>, record: bool) -> io::Result<Staging> {
+        let reuse = reuse.filter(|_| record);
         let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         fs::create_dir_all(parent)?;
         let name = target.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
