@@ -156,36 +156,20 @@ fn build_into(opts: &BuildOptions, sink: &PageSink) -> Result<Built, Diagnostics
     }
     let mut output = Output::default();
     // The index first: its working memory is freed before the pages' is taken.
+    let deferred_search = site.config.search && opts.defer_search;
     let mut search_docs = Vec::new();
-    if site.config.search && opts.defer_search {
+    if deferred_search {
         search_docs = crate::search_docs::take_search_docs(&mut site).into_iter().map(Arc::new).collect();
     } else if site.config.search {
         let docs = crate::search_docs::take_search_docs(&mut site);
-        // Files go to the sink as they are made; the first write error stops the build.
-        let stored = std::sync::Mutex::new((Vec::new(), None));
-        search::build_index_with(&docs, &|f| {
-            let entry = sink.store_bytes(&f.path, f.bytes);
-            let mut stored = stored.lock().unwrap_or_else(|e| e.into_inner());
-            match entry {
-                Ok(entry) => stored.0.push((f.path, entry)),
-                Err(e) => {
-                    stored.1.get_or_insert((f.path, e));
-                }
-            }
-        });
-        drop(docs);
-        let (entries, error) = stored.into_inner().unwrap_or_else(|e| e.into_inner());
-        if let Some((path, e)) = error {
-            return Err(write_error(&path, e));
-        }
-        output.files.extend(entries);
+        output.files.extend(write_search_index(&docs, sink)?);
         stage.lap("search index");
     }
     add_statics(&mut output, &theme.statics, &site);
     fingerprint::add_copies(&mut output, &asset_plan);
     let mut known: HashSet<String> = output.files.keys().cloned().chain(plan.paths().map(String::from)).collect();
-    if site.config.search && opts.defer_search {
-        // Deferred (`serve`): the index comes after the pages, but pages may link to it.
+    if deferred_search {
+        // `serve`: the index comes after the pages, but pages may link to it.
         known.insert(search::MANIFEST.to_string());
     }
     let checker = LinkChecker::new(&site, root, &known, opts.strict_links);
@@ -237,6 +221,28 @@ fn build_into(opts: &BuildOptions, sink: &PageSink) -> Result<Built, Diagnostics
     })
 }
 
+/// Builds the search index of `docs`, its files going to `sink` as they are made; the output
+/// entries of those files, or the first write error.
+fn write_search_index(docs: &[search::SearchDoc], sink: &PageSink) -> Result<Vec<(String, Entry)>, Diagnostics> {
+    let stored = std::sync::Mutex::new((Vec::new(), None));
+    search::build_index_with(docs, &|f| {
+        let entry = sink.store_bytes(&f.path, f.bytes);
+        let mut stored = stored.lock().unwrap_or_else(|e| e.into_inner());
+        match entry {
+            Ok(entry) => stored.0.push((f.path, entry)),
+            Err(e) => {
+                stored.1.get_or_insert((f.path, e));
+            }
+        }
+    });
+    let (entries, error) = stored.into_inner().unwrap_or_else(|e| e.into_inner());
+    match error {
+        Some((path, e)) => Err(write_error(&path, e)),
+        None => Ok(entries),
+    }
+}
+
+/// Sorts the diagnostics and makes their paths relative to the site.
 pub fn finish(mut diagnostics: Diagnostics, root: &Path) -> Diagnostics {
     diagnostics.0 = diagnostics.0.into_iter().map(|d| d.relative_to(root)).collect();
     diagnostics.sort();
