@@ -180,23 +180,7 @@ pub fn build_model(
             Meta::Case(meta) => {
                 let lang = lang.unwrap_or(meta.lang);
                 let links = FileLinks { urls: &urls, base_path: &base_path, dir_url: p.dir_url.clone() };
-                let cover_url = meta.cover.as_ref().map(|c| links.rewrite(&c.src));
-                let description = case_description(&meta, &rendered);
-                site.cases.push(Case {
-                    description,
-                    meta: *meta,
-                    rel_path: file.rel_path.clone(),
-                    slug: p.slug,
-                    out_dir: p.out_dir,
-                    url: p.url,
-                    rendered,
-                    lang,
-                    cover_url,
-                    compilations: Vec::new(),
-                    related: Vec::new(),
-                    previous: None,
-                    next: None,
-                });
+                site.cases.push(new_case(*meta, file.rel_path.clone(), p, rendered, lang, &links));
             }
             Meta::Compilation(meta) => {
                 site.compilations.push(Compilation {
@@ -242,29 +226,46 @@ pub fn build_model(
 pub fn remade_case(site: &Site, index: usize, file: SourceFile) -> Option<(Case, Vec<Diagnostic>)> {
     let old = &site.cases[index];
     let Meta::Case(meta) = file.meta else { return None };
-    let key = content_key(&file.rel_path);
-    let dir_url = own_dir_url(&key, &format!("/cases/{}/", old.slug));
-    let links = FileLinks { urls: &site.content_urls, base_path: &site.base_path, dir_url };
+    let dir_url = own_dir_url(&content_key(&file.rel_path), &format!("/cases/{}/", old.slug));
+    let place = Placed { file: 0, slug: old.slug.clone(), out_dir: old.out_dir.clone(), url: old.url.clone(), dir_url };
+    let links = FileLinks { urls: &site.content_urls, base_path: &site.base_path, dir_url: place.dir_url.clone() };
     let md_options = MarkdownOptions { allow_html: site.config.markdown.allow_html };
     let rendered = crate::incremental::render_markdown(&file.body, &md_options, &links, &file.rel_path, file.body_line);
     let lang = case_lang(&meta, &file.body);
     let diagnostics = rendered.diagnostics.clone();
-    let case = Case {
+    let mut case = new_case(*meta, file.rel_path, place, rendered, lang, &links);
+    // Relations come from the other cases, which the edit did not move.
+    case.compilations.clone_from(&old.compilations);
+    case.related.clone_from(&old.related);
+    (case.previous, case.next) = (old.previous, old.next);
+    Some((case, diagnostics))
+}
+
+/// A case where `place` puts it, its body rendered; its relations (compilations, related,
+/// neighbours) are linked later, across all cases.
+fn new_case(
+    meta: CaseMeta,
+    rel_path: PathBuf,
+    place: Placed,
+    rendered: Rendered,
+    lang: Lang,
+    links: &FileLinks,
+) -> Case {
+    Case {
         description: case_description(&meta, &rendered),
         cover_url: meta.cover.as_ref().map(|c| links.rewrite(&c.src)),
-        meta: *meta,
-        rel_path: file.rel_path,
-        slug: old.slug.clone(),
-        out_dir: old.out_dir.clone(),
-        url: old.url.clone(),
+        meta,
+        rel_path,
+        slug: place.slug,
+        out_dir: place.out_dir,
+        url: place.url,
         rendered,
         lang,
-        compilations: old.compilations.clone(),
-        related: old.related.clone(),
-        previous: old.previous,
-        next: old.next,
-    };
-    Some((case, diagnostics))
+        compilations: Vec::new(),
+        related: Vec::new(),
+        previous: None,
+        next: None,
+    }
 }
 
 /// `description:`, or the first sentences of the text when the file gives none.
