@@ -142,15 +142,10 @@ fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, session: &mut Sess
     crate::incremental::take_rendered();
     if let Some(patched) = try_patch(session, batch, opts, &previous) {
         let Patched { output, search_docs, warnings, rendered } = patched;
-        show_warnings(session, warnings);
-        let search = previous.search.clone();
-        drop(previous);
-        state.publish(Snapshot { output: Arc::new(output), search, errors: Vec::new(), version }, false);
+        publish_good(state, session, indexer, previous, Good { output, search_docs, warnings, css_only: false });
         let ms = started.elapsed().as_millis();
         let reused = rendered as u64 - crate::incremental::take_rendered().min(rendered as u64);
         eprintln!("{} {what} → patched: {rendered} pages showing it ({reused} unchanged) in {ms} ms", clock());
-        session.search_docs.clone_from(&search_docs);
-        indexer.index(search_docs);
         return;
     }
     crate::incremental::take_rendered();
@@ -160,18 +155,12 @@ fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, session: &mut Sess
             let css_only =
                 previous.errors.is_empty() && only_css(&batch.changed) && same_paths(&previous.output, &built.output);
             let Built { output, pages, search_docs, kept, warnings, .. } = built;
-            show_warnings(session, warnings);
             session.kept = kept;
-            session.search_docs.clone_from(&search_docs);
-            let search = previous.search.clone();
-            drop(previous);
-            state.publish(Snapshot { output: Arc::new(output), search, errors: Vec::new(), version }, css_only);
+            publish_good(state, session, indexer, previous, Good { output, search_docs, warnings, css_only });
             let how = if css_only { ", styles swapped" } else { "" };
             let rendered = crate::incremental::take_rendered();
             let ms = started.elapsed().as_millis();
             eprintln!("{} {what} → {pages} pages ({rendered} rendered, the rest unchanged) in {ms} ms{how}", clock());
-            // The index follows the pages: an edited page is served without waiting for it.
-            indexer.index(search_docs);
         }
         Err(diagnostics) => {
             print_all(&diagnostics.0);
@@ -183,6 +172,31 @@ fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, session: &mut Sess
             eprintln!("{} {what} → build failed: {}; serving the last good pages", clock(), count(&diagnostics));
         }
     }
+}
+
+/// A good build's pages, search documents and warnings.
+struct Good {
+    output: Output,
+    search_docs: Vec<Arc<SearchDoc>>,
+    warnings: Vec<Diagnostic>,
+    css_only: bool,
+}
+
+/// Prints the build's warnings if they changed, swaps its pages in (with the current search
+/// index) and queues its index: an edited page is served without waiting for the index.
+fn publish_good(state: &State, session: &mut Session, indexer: &Indexer, previous: Arc<Snapshot>, good: Good) {
+    let Good { output, search_docs, warnings, css_only } = good;
+    show_warnings(session, warnings);
+    let snapshot = Snapshot {
+        output: Arc::new(output),
+        search: previous.search.clone(),
+        errors: Vec::new(),
+        version: previous.version + 1,
+    };
+    drop(previous);
+    state.publish(snapshot, css_only);
+    session.search_docs.clone_from(&search_docs);
+    indexer.index(search_docs);
 }
 
 /// The fast path: patches the last good build when the batch only edited cases (see
