@@ -686,18 +686,28 @@ export async function preload(query, { limit = 10, facets = true } = {}) {
     const m = await manifest();
     await loadFoldMap(query);
     const r = await rank(fold(query));
-    if (r.hits.length > limit && facets) {
-      const names = Array.isArray(facets) ? facets : m.facets.map((f) => f.name);
-      m.facets.forEach((f, fi) => { if (names.includes(f.name)) facetColumn(fi).catch(() => {}); });
-    }
-    for (const h of r.hits.slice(0, limit)) prefetchPassages(r, h);
+    prefetchResults(m, r, {}, limit, facets);
     // Long terms are checked against the hits' text, which may reach past their heads.
-    const needles = [...new Set(r.terms.flatMap((t) => t.verify))];
+    const needles = verifyNeedlesOf(r);
     if (needles.length) {
       for (const h of (await verifyHits(m, r.hits, needles, limit)).slice(0, limit)) prefetchPassages(r, h);
     }
   } catch { /* search() reports it */ }
 }
+
+/** Starts the downloads showing the first `limit` hits of `r` needs: the facet columns of
+ *  `filters` and `facets` when there are many hits (fetched beside the results, not after
+ *  them), and the shown hits' fragments. */
+function prefetchResults(m, r, filters, limit, facets) {
+  if (r.hits.length > limit) {
+    const names = [...Object.keys(filters), ...(facets ? (Array.isArray(facets) ? facets : m.facets.map((f) => f.name)) : [])];
+    m.facets.forEach((f, fi) => { if (names.includes(f.name)) facetColumn(fi).catch(() => {}); });
+  }
+  for (const h of r.hits.slice(0, limit)) prefetchPassages(r, h);
+}
+
+/** What the hits of `r` must be checked for in their text (see `verifyNeedles`). */
+const verifyNeedlesOf = (r) => [...new Set(r.terms.flatMap((t) => t.verify))];
 
 /**
  * Searches the index.
@@ -712,12 +722,7 @@ export async function search(query, { filters = {}, limit = 10, facets = true } 
   await loadFoldMap(query);
   const r = await rank(fold(query));
   const all = r.hits.map((h) => h.d);
-  // Many hits: the facet columns are needed; fetched beside the results, not after them.
-  if (all.length > limit) {
-    const names = [...Object.keys(filters), ...(facets ? (Array.isArray(facets) ? facets : m.facets.map((f) => f.name)) : [])];
-    m.facets.forEach((f, fi) => { if (names.includes(f.name)) facetColumn(fi).catch(() => {}); });
-  }
-  for (const h of r.hits.slice(0, limit)) prefetchPassages(r, h);
+  prefetchResults(m, r, filters, limit, facets);
   // Few hits: their heads (needed to show them anyway) carry their facet values, so filters
   // and counts need no facet column. Many hits: the columns (fetched once, then cached).
   let heads = null;
@@ -730,7 +735,7 @@ export async function search(query, { filters = {}, limit = 10, facets = true } 
     const keep = new Set(await filterDocs(m, all, filters, heads));
     hits = hits.filter((h) => keep.has(h.d));
   }
-  const needles = [...new Set(r.terms.flatMap((t) => t.verify))];
+  const needles = verifyNeedlesOf(r);
   if (needles.length) hits = await verifyHits(m, hits, needles, limit);
   const results = await Promise.all(hits.slice(0, limit).map((h) => resultFor(m, r, h)));
   const out = { total: hits.length, exact: hits.filter((h) => h.exact).length, results, facets: {} };
