@@ -2,8 +2,8 @@
 //! to a file of the output, every `#fragment` to an `id` on its page, every cover image exists,
 //! and nothing points outside the base path. Each page is scanned as it is rendered
 //! ([`LinkChecker::check_page`]), and what needs the whole output is checked once it exists
-//! ([`LinkChecker::finish`]), the same way for `build`, `check` and `serve`; external links are only collected here and checked by
-//! [`external`] when asked (`check --external`).
+//! ([`LinkChecker::finish`]), the same way for `build`, `check` and `serve`; external links
+//! are only collected here and checked by [`external`] when asked (`check --external`).
 //!
 //! Severity: a broken link written in content (a .md file's body, a missing cover) is an error
 //! in `build` too, as in Zola: the fix is in the sources and the page would 404 for every
