@@ -122,7 +122,7 @@ fn loaded_case(kept: &Kept, root: &Path, path: &Path) -> Option<crate::content::
     let under_content = path.strip_prefix("content").ok()?;
     let (file, diagnostics) = load_one(root, under_content);
     let file = file.filter(|f| f.kind == Kind::Case && diagnostics.is_empty())?;
-    is_published(&file, &kept.model_opts, &kept.site.config).then_some(file)
+    is_published(&file, kept.model_opts.drafts, kept.site.today).then_some(file)
 }
 
 /// Whether two versions of a case's front matter differ at most in display fields.

@@ -131,7 +131,9 @@ pub fn build_model(
 ) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let base_path = config.base_path();
-    let mut published: Vec<SourceFile> = loaded.files.into_iter().filter(|f| is_published(f, opts, &config)).collect();
+    let today = today(opts.today, &config);
+    let mut published: Vec<SourceFile> =
+        loaded.files.into_iter().filter(|f| is_published(f, opts.drafts, today)).collect();
 
     let placed = place_files(&published, &base_path, &mut diagnostics);
     let urls: HashMap<String, String> =
@@ -159,7 +161,7 @@ pub fn build_model(
     drop(bodies);
 
     let mut site = Site {
-        today: today(opts.today, &config),
+        today,
         base_path: base_path.clone(),
         cases: Vec::new(),
         compilations: Vec::new(),
@@ -289,12 +291,12 @@ pub fn today(fixed: Option<chrono::NaiveDate>, config: &SiteConfig) -> chrono::N
     fixed.unwrap_or_else(|| chrono::Utc::now().with_timezone(&config.tz()).date_naive())
 }
 
-/// Whether a file is published under these options (drafts and future dates).
-pub fn is_published(file: &SourceFile, opts: &ModelOptions, config: &SiteConfig) -> bool {
-    if opts.drafts {
+/// Whether a file is published, `today` being the site's date (drafts and future dates are
+/// left out unless `drafts`).
+pub fn is_published(file: &SourceFile, drafts: bool, today: NaiveDate) -> bool {
+    if drafts {
         return true;
     }
-    let today = today(opts.today, config);
     match &file.meta {
         Meta::Case(m) => !m.draft && m.date <= today,
         Meta::Compilation(m) => !m.draft && m.date <= today,
