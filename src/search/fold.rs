@@ -17,12 +17,15 @@ use unicode_normalization::UnicodeNormalization;
 #[cfg(test)]
 const PROBE_RANGES: [(u32, u32); 4] = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2A6DF)];
 
+/// The CJK Unified Ideographs block, where [`CharMap`] keeps a bitset of mapped characters.
+pub const CJK_UNIFIED: std::ops::RangeInclusive<u32> = 0x4E00..=0x9FFF;
+
 /// The Traditional → Simplified character map, sorted by Traditional code point.
 pub struct CharMap {
     pairs: Vec<(char, char)>,
     /// Dense lookup for the BMP, the hot path while indexing (0 = unmapped).
     bmp: Vec<u16>,
-    /// Bit `c − 0x4E00` set when CJK Unified Ideograph `c` is mapped.
+    /// Bit `c − 0x4E00` set when CJK Unified Ideograph `c` is mapped ([`CJK_UNIFIED`]).
     cjk_bits: Vec<u64>,
     astral: HashMap<char, char>,
 }
@@ -32,10 +35,10 @@ impl CharMap {
     #[inline]
     pub fn get(&self, c: char) -> Option<char> {
         let cp = c as u32;
-        if (0x4E00..=0x9FFF).contains(&cp) {
+        if CJK_UNIFIED.contains(&cp) {
             // Most text is Simplified: a 2.6 KB bitset (cache-resident) answers before the
             // 128 KB table is touched.
-            let i = (cp - 0x4E00) as usize;
+            let i = (cp - CJK_UNIFIED.start()) as usize;
             if self.cjk_bits[i >> 6] >> (i & 63) & 1 == 0 {
                 return None;
             }
@@ -54,6 +57,12 @@ impl CharMap {
     pub fn pairs(&self) -> &[(char, char)] {
         &self.pairs
     }
+
+    /// Which characters of [`CJK_UNIFIED`] are mapped, as bytes: bit `c − 0x4E00`, least
+    /// significant bit first (what the search manifest ships as `trad`).
+    pub fn cjk_bitset(&self) -> Vec<u8> {
+        self.cjk_bits.iter().flat_map(|w| w.to_le_bytes()).collect()
+    }
 }
 
 /// The shared map, built on first use from the table derived from OpenCC T2S (`t2s_table.rs`).
@@ -66,11 +75,11 @@ fn build_char_map() -> CharMap {
     let pairs: Vec<(char, char)> =
         super::t2s_table::TRADITIONAL.chars().zip(super::t2s_table::SIMPLIFIED.chars()).collect();
     let mut bmp = vec![0u16; 0x10000];
-    let mut cjk_bits = vec![0u64; (0x9FFF - 0x4E00 + 1usize).div_ceil(64)];
+    let mut cjk_bits = vec![0u64; CJK_UNIFIED.clone().count().div_ceil(64)];
     let mut astral = HashMap::new();
     for &(t, s) in &pairs {
-        if (0x4E00..=0x9FFF).contains(&(t as u32)) {
-            let i = t as usize - 0x4E00;
+        if CJK_UNIFIED.contains(&(t as u32)) {
+            let i = (t as u32 - CJK_UNIFIED.start()) as usize;
             cjk_bits[i >> 6] |= 1 << (i & 63);
         }
         match (u16::try_from(t as u32), u16::try_from(s as u32)) {

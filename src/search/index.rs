@@ -708,24 +708,13 @@ fn write_t2s(out: &mut Vec<SearchFile>) -> Vec<u32> {
     blocks.into_iter().map(|b| b.0).collect()
 }
 
-/// The code points [`traditional_bits`] covers: the CJK Unified Ideographs block.
-pub const TRAD_BITS_RANGE: (u32, u32) = (0x4E00, 0x9FFF);
-
-/// Which characters of [`TRAD_BITS_RANGE`] the fold map changes, as a bitset (bit `c − start`,
-/// least significant bit first) in base64: the client then knows that a Simplified query needs
-/// no fold-map block at all (about 1.8 KB gzip in the manifest, against a block of ~400 bytes
-/// and a round trip for most characters of every query).
+/// Which characters of [`CJK_UNIFIED`](super::fold::CJK_UNIFIED) the fold map changes, as a
+/// bitset (bit `c − 0x4E00`, least significant bit first) in base64: the client then knows that
+/// a Simplified query needs no fold-map block at all (about 1.8 KB gzip in the manifest,
+/// against a block of ~400 bytes and a round trip for most characters of every query).
 fn traditional_bits() -> String {
-    let (lo, hi) = TRAD_BITS_RANGE;
-    let mut bits = vec![0u8; (hi - lo + 1).div_ceil(8) as usize];
-    for &(t, _) in char_map().pairs() {
-        let c = t as u32;
-        if (lo..=hi).contains(&c) {
-            bits[((c - lo) >> 3) as usize] |= 1 << ((c - lo) & 7);
-        }
-    }
     // Standard alphabet with padding: what the client's `atob` reads.
-    base64::engine::general_purpose::STANDARD.encode(bits)
+    base64::engine::general_purpose::STANDARD.encode(char_map().cjk_bitset())
 }
 
 /// The sort key that numbers documents: first org, region, year, type.
@@ -829,10 +818,15 @@ mod tests {
     fn traditional_bits_mark_traditional_characters_only() {
         use base64::Engine;
         let bits = base64::engine::general_purpose::STANDARD.decode(super::traditional_bits()).unwrap();
-        let (lo, hi) = super::TRAD_BITS_RANGE;
+        let (lo, hi) = (*crate::search::fold::CJK_UNIFIED.start(), *crate::search::fold::CJK_UNIFIED.end());
         assert_eq!(bits.len() as u32, (hi - lo + 1).div_ceil(8));
         let set = |c: char| (bits[((c as u32 - lo) >> 3) as usize] >> ((c as u32 - lo) & 7)) & 1 == 1;
         assert!(set('讓') && set('來') && set('黨'));
         assert!(!set('让') && !set('来') && !set('党'));
+        // Exactly the mapped characters of the block, by the map's own pairs.
+        let mapped: std::collections::HashSet<u32> = super::char_map().pairs().iter().map(|p| p.0 as u32).collect();
+        for c in lo..=hi {
+            assert_eq!(set(char::from_u32(c).unwrap()), mapped.contains(&c), "U+{c:X}");
+        }
     }
 }
