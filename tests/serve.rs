@@ -441,17 +441,7 @@ fn drafts_are_served_only_with_drafts() {
 /// served file equals a fresh full build, byte for byte (HTML without the injected markup).
 #[test]
 fn demo_site_with_default_theme_matches_a_fresh_build_after_edits() {
-    let site = TestSite::new(&[]);
-    let copy = |from: &std::path::Path, to: &std::path::Path| {
-        for entry in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file())
-        {
-            let rel = entry.path().strip_prefix(from).unwrap();
-            std::fs::create_dir_all(to.join(rel).parent().unwrap()).unwrap();
-            std::fs::copy(entry.path(), to.join(rel)).unwrap();
-        }
-    };
-    copy(&repo_root().join("content"), &site.root().join("content"));
-    std::fs::copy(repo_root().join("site.yaml"), site.root().join("site.yaml")).unwrap();
+    let site = demo_site();
     let server = Server::start(&site, &[]);
     assert_eq!(server.get("/").status, 200, "{}", server.log());
     let first = std::fs::read_dir(site.root().join("content/cases"))
