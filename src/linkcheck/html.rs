@@ -24,16 +24,17 @@ pub struct Scan {
     pub ids: HashSet<String>,
 }
 
-/// Scans one page.
+/// Scans one page. Runs on every page of every build, so it allocates only for what it
+/// records (a URL, an id) and skips text with `memchr`.
 pub fn scan(html: &str) -> Scan {
     let mut out = Scan::default();
     let bytes = html.as_bytes();
     let mut i = 0;
     while let Some(lt) = find(bytes, i, b"<") {
-        let rest = &html[lt..];
-        i = if rest.starts_with("<!--") {
+        let rest = &bytes[lt..];
+        i = if rest.starts_with(b"<!--") {
             find(bytes, lt + 4, b"-->").map_or(bytes.len(), |e| e + 3)
-        } else if rest.starts_with("<!") || rest.starts_with("<?") || rest.starts_with("</") {
+        } else if rest.starts_with(b"<!") || rest.starts_with(b"<?") || rest.starts_with(b"</") {
             find(bytes, lt, b">").map_or(bytes.len(), |e| e + 1)
         } else {
             scan_tag(html, lt, &mut out)
@@ -45,42 +46,35 @@ pub fn scan(html: &str) -> Scan {
 /// Reads the tag starting at `lt`; returns where scanning goes on.
 fn scan_tag(html: &str, lt: usize, out: &mut Scan) -> usize {
     let bytes = html.as_bytes();
-    let name_end = (lt + 1..bytes.len())
-        .find(|&k| bytes[k].is_ascii_whitespace() || bytes[k] == b'>' || bytes[k] == b'/')
-        .unwrap_or(bytes.len());
-    let name = html[lt + 1..name_end].to_ascii_lowercase();
-    if name.is_empty() || !name.as_bytes()[0].is_ascii_alphabetic() {
+    let name_end = bytes[lt + 1..]
+        .iter()
+        .position(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/')
+        .map_or(bytes.len(), |k| lt + 1 + k);
+    let name = &html[lt + 1..name_end];
+    if !name.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
         return lt + 1;
     }
-    let (attrs, end) = attributes(html, name_end);
-    for (key, value, offset) in attrs {
-        record(&name, key, value, offset, out);
-    }
+    let is_a = name.eq_ignore_ascii_case("a");
+    let end = attributes(html, name_end, |key, value, offset| record(is_a, key, value, offset, out));
     // Raw text elements: their content is not markup.
-    if name == "script" || name == "style" {
-        let close = format!("</{name}");
-        return find_ignore_case(bytes, end, close.as_bytes()).unwrap_or(bytes.len());
+    for raw in ["script", "style"] {
+        if name.eq_ignore_ascii_case(raw) {
+            let close = format!("</{raw}");
+            return find_ignore_case(bytes, end, close.as_bytes()).unwrap_or(bytes.len());
+        }
     }
     end
 }
 
-fn record(tag: &str, key: &str, value: String, offset: usize, out: &mut Scan) {
+fn record(is_a: bool, key: &'static str, value: String, offset: usize, out: &mut Scan) {
     match key {
         "id" => {
             out.ids.insert(value);
         }
-        "name" if tag == "a" => {
+        "name" if is_a => {
             out.ids.insert(value);
         }
-        "href" | "src" | "poster" | "action" => {
-            let attr = match key {
-                "href" => "href",
-                "src" => "src",
-                "poster" => "poster",
-                _ => "action",
-            };
-            out.refs.push(Ref { url: value, attr, offset });
-        }
+        "href" | "src" | "poster" | "action" => out.refs.push(Ref { url: value, attr: key, offset }),
         "srcset" => {
             for candidate in value.split(',') {
                 if let Some(url) = candidate.split_whitespace().next() {
@@ -95,20 +89,20 @@ fn record(tag: &str, key: &str, value: String, offset: usize, out: &mut Scan) {
 /// The attributes this scanner records; others are skipped without decoding.
 const KEYS: [&str; 7] = ["href", "src", "srcset", "poster", "action", "id", "name"];
 
-/// The recorded attributes of a tag from `from` up to its `>`: (name, decoded value, offset).
-fn attributes(html: &str, from: usize) -> (Vec<(&'static str, String, usize)>, usize) {
+/// Hands each recorded attribute of a tag, from `from` up to its `>`, to `found` as (name,
+/// decoded value, offset); returns the index after the tag.
+fn attributes(html: &str, from: usize, mut found: impl FnMut(&'static str, String, usize)) -> usize {
     let bytes = html.as_bytes();
-    let mut attrs = Vec::new();
     let mut i = from;
     loop {
         while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
             i += 1;
         }
         if i >= bytes.len() {
-            return (attrs, i);
+            return i;
         }
         if bytes[i] == b'>' {
-            return (attrs, i + 1);
+            return i + 1;
         }
         let start = i;
         while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !b"=>/".contains(&bytes[i]) {
@@ -126,11 +120,11 @@ fn attributes(html: &str, from: usize) -> (Vec<(&'static str, String, usize)>, u
             }
             let (raw, next) = value(html, i);
             if let Some(key) = key {
-                attrs.push((key, decode_entities(raw), start));
+                found(key, decode_entities(raw), start);
             }
             i = next;
         } else if let Some(key) = key {
-            attrs.push((key, String::new(), start));
+            found(key, String::new(), start);
         } else if empty_key {
             i += 1;
         }
@@ -157,7 +151,7 @@ fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     let (&first, rest) = needle.split_first()?;
     let mut i = from;
     while i < hay.len() {
-        i += hay[i..].iter().position(|&b| b == first)?;
+        i += memchr::memchr(first, &hay[i..])?;
         if hay[i + 1..].starts_with(rest) {
             return Some(i);
         }

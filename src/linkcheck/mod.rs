@@ -79,6 +79,8 @@ pub fn classify(url: &str, page: &str, base_path: &str, base_url: &str) -> Targe
     let path = before_fragment.split('?').next().unwrap_or("");
     let rel = if path.is_empty() {
         return Target::Internal { path: page.to_string(), fragment };
+    } else if let Some(rel) = plain_site_path(path, base_path) {
+        return Target::Internal { path: rel, fragment };
     } else if path.starts_with('/') {
         match under_base(path, base_path).and_then(normalise) {
             Some(rel) => rel,
@@ -96,6 +98,28 @@ pub fn classify(url: &str, page: &str, base_path: &str, base_url: &str) -> Targe
         rel.push_str("index.html");
     }
     Target::Internal { path: rel, fragment }
+}
+
+/// The common case, resolved without [`normalise`] and [`decode`]: a root-relative path under
+/// the base path with nothing to resolve or decode (no `%`, no empty, `.` or `..` segment).
+fn plain_site_path(path: &str, base_path: &str) -> Option<String> {
+    if !path.starts_with('/') {
+        return None;
+    }
+    let rest = under_base(path, base_path)?;
+    let plain = !rest.contains('%')
+        && !rest.starts_with('/')
+        && !rest.contains("//")
+        && rest.split('/').all(|seg| seg != "." && seg != "..");
+    if !plain {
+        return None;
+    }
+    let mut rel = String::with_capacity(rest.len() + 10);
+    rel.push_str(rest);
+    if rel.is_empty() || rel.ends_with('/') {
+        rel.push_str("index.html");
+    }
+    Some(rel)
 }
 
 /// `/base/x/y` → `x/y`; `None` when outside the base path.
@@ -535,6 +559,13 @@ mod tests {
     #[test]
     fn root_site_has_no_escapes() {
         assert_eq!(classify("/style.css", "index.html", "", "https://a.cn"), internal("style.css", None));
+        let root = |url: &str| classify(url, "cases/a/index.html", "", "https://a.cn");
+        assert_eq!(root("img/x.png"), internal("cases/a/img/x.png", None));
+        assert_eq!(root("/"), internal("index.html", None));
+        assert_eq!(root("/cases//b/"), internal("cases/b/index.html", None));
+        assert_eq!(root("/cases/b/.."), internal("cases/index.html", None));
+        assert_eq!(root("/tags/a%20b/"), internal("tags/a b/index.html", None));
+        assert_eq!(root("/../x"), Target::Escape);
     }
 
     #[test]
