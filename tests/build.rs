@@ -292,6 +292,32 @@ fn subpath_base_url_prefixes_every_link() {
 }
 
 #[test]
+fn the_navigation_follows_the_taxonomies_the_site_has() {
+    let site =
+        TestSite::new(&[("content/cases/a.md", &case("甲", "甲", "某局", "2021-05-01", "tags: [作风建设]\n", "正文"))]);
+    site.write(
+        "site.yaml",
+        "title: 测试站点\nbase_url: https://dj.example.cn\ntaxonomies:\n  - {key: org, name: 单位}\n  - {key: tags, name: 专题}\n",
+    );
+    let stderr = site.build_ok(&[]);
+    assert!(!stderr.contains("year/"), "no warning about a link to a missing year list: {stderr}");
+    let page = site.read("cases/a/index.html");
+    let nav = &page[page.find("class=\"site-nav\"").unwrap()..page.find("</nav>").unwrap()];
+    let links: Vec<&str> = nav.split("<a href=\"").skip(1).map(|l| &l[..l.find('<').unwrap()]).collect();
+    assert_eq!(
+        links,
+        [
+            "/\">首页",
+            "/brands/\">品牌",
+            "/cases/\" aria-current=\"true\">案例",
+            "/org/\">单位",
+            "/tags/\">专题",
+            "/compilations/\">案例汇编",
+        ]
+    );
+}
+
+#[test]
 fn template_errors_name_template_line_and_variable() {
     let site = TestSite::new(&[
         ("content/cases/a.md", &case("甲", "甲", "某局", "2021-05-01", "", "正文")),

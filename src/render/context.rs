@@ -168,6 +168,7 @@ fn site_value(site: &Site) -> Value {
         "police_record": c.police_record,
         "noindex": c.noindex,
         "taxonomies": taxonomies,
+        "nav": nav(site),
         "pages": site
             .pages
             .iter()
@@ -177,6 +178,20 @@ fn site_value(site: &Site) -> Value {
         "search": c.search,
         "extra": c.extra,
     })
+}
+
+/// The main navigation: gallery, cases, the organisation, theme and year taxonomies (those the
+/// site has), compilations. Worked out once here: each page's template only compares URLs.
+fn nav(site: &Site) -> Vec<Value> {
+    let mut nav =
+        vec![json!({"name": "品牌", "url": site.url("brands/")}), json!({"name": "案例", "url": site.url("cases/")})];
+    for key in ["org", "tags", "year"] {
+        if let Some(tax) = site.taxonomy(key) {
+            nav.push(json!({"name": tax.name, "url": tax.url}));
+        }
+    }
+    nav.push(json!({"name": "案例汇编", "url": site.url("compilations/")}));
+    nav
 }
 
 pub fn term_link(term: &Term) -> Value {
