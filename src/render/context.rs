@@ -345,7 +345,7 @@ pub fn compilation_view(site: &Site, shared: &Shared, ci: usize) -> Value {
             for h in &case.meta.honours {
                 honour_index.push((chinese::term_key(&h.name), reference.clone()));
             }
-            entries.push(json!({
+            let mut item = json!({
                 "label": label.map(|l| match c.meta.numbering {
                     crate::content::model::Numbering::Chinese => format!("{l}、"),
                     crate::content::model::Numbering::Arabic => format!("{l}. "),
@@ -353,16 +353,19 @@ pub fn compilation_view(site: &Site, shared: &Shared, ci: usize) -> Value {
                 "numbered": entry.number.is_some(),
                 "note": entry.note,
                 "id": id,
-                "case": case_view(site, shared, entry.case),
-            }));
+            });
+            // Moved in: `json!` would serialise the whole case into a copy.
+            item["case"] = case_view(site, shared, entry.case);
+            entries.push(item);
         }
-        chapters.push(json!({
+        let mut chapter = json!({
             "title": meta.title,
             "intro": meta.intro,
             "label": format!("第{}部分", chinese::cn_number(n as u64 + 1)),
             "id": format!("chapter-{}", n + 1),
-            "entries": entries,
-        }));
+        });
+        chapter["entries"] = Value::Array(entries);
+        chapters.push(chapter);
     }
     let mut v = compilation_summary(site, c);
     let obj = v.as_object_mut().expect("summary is an object");

@@ -299,10 +299,11 @@ fn partials_of(
     i: usize,
 ) -> Result<serde_json::Map<String, Value>, Diagnostic> {
     let lang = site.cases[i].lang.html_lang();
-    let mut context = tera::Context::new();
-    context.insert("c", &shared.summaries[i]);
-    context.insert("site", &shared.site);
-    context.insert("lang", lang);
+    let mut vars = serde_json::Map::new();
+    vars.insert("c".into(), shared.summaries[i].clone());
+    vars.insert("site".into(), shared.site.clone());
+    vars.insert("lang".into(), lang.into());
+    let context = tera_context(Value::Object(vars), "partials")?;
     let mut out = serde_json::Map::new();
     for (template, key) in present {
         // `serve` only: unchanged summaries reuse their markup.
@@ -518,7 +519,7 @@ fn render_job(
             ("cases.html", vars, "zh-CN")
         }
         Job::Case(i) => {
-            let vars = json!({"case": case_view(site, shared, *i)});
+            let vars = object("case", case_view(site, shared, *i));
             ("case.html", vars, site.cases[*i].lang.html_lang())
         }
         Job::TaxonomyList(ti) => {
@@ -552,7 +553,7 @@ fn render_job(
             ("compilations.html", vars, "zh-CN")
         }
         Job::Compilation(ci) => {
-            let vars = json!({"compilation": compilation_view(site, shared, *ci)});
+            let vars = object("compilation", compilation_view(site, shared, *ci));
             ("compilation.html", vars, "zh-CN")
         }
         Job::Page(pi) => {
@@ -587,17 +588,29 @@ fn render_job(
     }
     let mut vars = vars;
     shared.expand(&mut vars);
-    let mut context =
-        tera::Context::from_value(vars).map_err(|e| Diagnostic::error("template", template, e.to_string()))?;
-    context.insert("site", &shared.site);
-    context.insert("lang", lang);
-    context.insert("current_url", &current_url);
-    context.insert("current_path", &current_path);
-    context.insert("xianfeng_version", env!("CARGO_PKG_VERSION"));
+    if let Value::Object(map) = &mut vars {
+        map.insert("site".into(), shared.site.clone());
+        map.insert("lang".into(), lang.into());
+        map.insert("current_url".into(), current_url.into());
+        map.insert("current_path".into(), current_path.into());
+        map.insert("xianfeng_version".into(), env!("CARGO_PKG_VERSION").into());
+    }
+    let context = tera_context(vars, template)?;
     let html = templates.render(template, &context)?;
     crate::incremental::note_rendered();
     crate::incremental::store_page(path, &key, &html);
     Ok((html, listed))
+}
+
+/// `{key: value}`, with `value` moved in (`json!` would serialise it into a copy).
+fn object(key: &str, value: Value) -> Value {
+    Value::Object(std::iter::once((key.to_string(), value)).collect())
+}
+
+/// A Tera context made from one JSON object, moved in: `Context::insert` would serialise
+/// each value into a copy, which for `site` on every page is measurable.
+fn tera_context(vars: Value, template: &str) -> Result<tera::Context, Diagnostic> {
+    tera::Context::from_value(vars).map_err(|e| Diagnostic::error("template", template, e.to_string()))
 }
 
 fn section_value(site: &Site, key: &str) -> Value {
