@@ -6,6 +6,7 @@
 use crate::chinese;
 use crate::site::taxonomy::case_values;
 use crate::site::{Case, Compilation, Site, Taxonomy, Term};
+use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
@@ -17,8 +18,9 @@ pub struct Shared {
     pub term_index: HashMap<(String, String), (usize, usize)>,
     /// `0..cases.len()`, the list every all-cases page slices.
     pub all_cases: Vec<usize>,
-    /// Per case, the theme's case partials rendered once (`item_html`, `card_html`).
-    pub partials: Vec<Map<String, Value>>,
+    /// Per case, what lists show: its summary with the theme's case partials rendered once
+    /// (`item_html`, `card_html`), made once and cloned into each page listing the case.
+    listed: Vec<Value>,
     /// `serve` only: a hash of each case as lists show it, so a page key covers a listed
     /// case by 32 bytes instead of its whole summary (see [`Shared::add_to_key`]).
     listed_digests: Vec<blake3::Hash>,
@@ -44,20 +46,27 @@ impl Shared {
             summaries: Vec::new(),
             term_index,
             all_cases: (0..site.cases.len()).collect(),
-            partials: Vec::new(),
+            listed: Vec::new(),
             listed_digests: Vec::new(),
         };
-        shared.summaries = (0..site.cases.len()).map(|i| case_summary(site, &site.cases[i])).collect();
+        shared.summaries = site.cases.par_iter().map(|case| case_summary(site, case)).collect();
         shared
     }
 
-    /// Sets the rendered partials, and (when pages are cached) the digests of listed cases.
+    /// Sets the rendered partials (one map per case, or none when the theme has no case
+    /// partials), and (when pages are cached) the digests of listed cases.
     pub fn set_partials(&mut self, partials: Vec<Map<String, Value>>, caching: bool) {
-        use rayon::prelude::*;
-        self.partials = partials;
+        let mut partials = partials.into_iter();
+        self.listed = self.summaries.iter().map(|summary| listed_value(summary, partials.next())).collect();
         if caching {
             self.listed_digests = (0..self.summaries.len()).into_par_iter().map(|i| self.listed_digest(i)).collect();
         }
+    }
+
+    /// Case `i` anew: its summary and partials, as lists show it from now on.
+    pub fn set_case(&mut self, i: usize, summary: Value, partials: Option<Map<String, Value>>) {
+        self.listed[i] = listed_value(&summary, partials);
+        self.summaries[i] = summary;
     }
 
     pub fn site_digest(&self) -> blake3::Hash {
@@ -110,11 +119,7 @@ impl Shared {
 
     /// A case as lists show it: its summary plus its rendered partials.
     pub fn listed(&self, index: usize) -> Value {
-        let mut v = self.summaries[index].clone();
-        if let (Some(obj), Some(partials)) = (v.as_object_mut(), self.partials.get(index)) {
-            obj.extend(partials.iter().map(|(k, html)| (k.clone(), html.clone())));
-        }
-        v
+        self.listed.get(index).cloned().unwrap_or_else(|| self.summaries[index].clone())
     }
 
     pub fn term_link(&self, site: &Site, key: &str, value: &str) -> Option<Value> {
@@ -122,6 +127,14 @@ impl Shared {
         let &(ti, k) = self.term_index.get(&(key.to_string(), folded))?;
         Some(term_link(&site.taxonomies[ti].terms[k]))
     }
+}
+
+fn listed_value(summary: &Value, partials: Option<Map<String, Value>>) -> Value {
+    let mut v = summary.clone();
+    if let (Some(obj), Some(partials)) = (v.as_object_mut(), partials) {
+        obj.extend(partials);
+    }
+    v
 }
 
 fn case_ref_index(map: &Map<String, Value>) -> Option<usize> {

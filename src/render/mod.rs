@@ -212,11 +212,12 @@ impl RenderState {
     /// differently now.
     pub fn refresh_case(&mut self, site: &Site, templates: &TemplateSet, i: usize) -> Result<bool, Diagnostic> {
         let before = self.shared.listed(i);
-        self.shared.summaries[i] = context::case_summary(site, &site.cases[i]);
+        let summary = context::case_summary(site, &site.cases[i]);
         let present = present_partials(templates);
-        if !present.is_empty() {
-            self.shared.partials[i] = partials_of(site, &self.shared, templates, &present, i)?;
-        }
+        let partials = (!present.is_empty())
+            .then(|| partials_of(site, &summary, &self.shared, templates, &present, i))
+            .transpose()?;
+        self.shared.set_case(i, summary, partials);
         let changed = self.shared.listed(i) != before;
         if changed {
             self.shared.refresh_digest(i);
@@ -271,8 +272,10 @@ fn case_partials(
     if present.is_empty() {
         return (Vec::new(), Vec::new());
     }
-    let rendered: Vec<Result<serde_json::Map<String, Value>, Diagnostic>> =
-        (0..site.cases.len()).into_par_iter().map(|i| partials_of(site, shared, templates, &present, i)).collect();
+    let rendered: Vec<Result<serde_json::Map<String, Value>, Diagnostic>> = (0..site.cases.len())
+        .into_par_iter()
+        .map(|i| partials_of(site, &shared.summaries[i], shared, templates, &present, i))
+        .collect();
     let mut partials = Vec::with_capacity(rendered.len());
     let mut errors = Vec::new();
     for r in rendered {
@@ -293,6 +296,7 @@ fn present_partials(templates: &TemplateSet) -> Vec<(&'static str, &'static str)
 /// Case `i`'s partials: key (`item_html`) → markup.
 fn partials_of(
     site: &Site,
+    summary: &Value,
     shared: &Shared,
     templates: &TemplateSet,
     present: &[(&str, &str)],
@@ -300,7 +304,7 @@ fn partials_of(
 ) -> Result<serde_json::Map<String, Value>, Diagnostic> {
     let lang = site.cases[i].lang.html_lang();
     let mut vars = serde_json::Map::new();
-    vars.insert("c".into(), shared.summaries[i].clone());
+    vars.insert("c".into(), summary.clone());
     vars.insert("site".into(), shared.site.clone());
     vars.insert("lang".into(), lang.into());
     let context = tera_context(Value::Object(vars), "partials")?;
@@ -310,7 +314,7 @@ fn partials_of(
         let cache_path = format!("\0{template}\0{}", site.cases[i].slug);
         let mut cache_key = crate::incremental::PageKey::new(templates.fingerprint(template), template);
         if let Some(k) = cache_key.as_mut() {
-            k.add_json(&shared.summaries[i]).add_json(&shared.site).add_str(lang);
+            k.add_json(summary).add_json(&shared.site).add_str(lang);
         }
         let html = match crate::incremental::cached_page(&cache_path, &cache_key) {
             Some(html) => html,
