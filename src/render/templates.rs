@@ -15,6 +15,8 @@ pub struct TemplateSet {
     /// Per template: what a page rendered with it depends on besides its context (see
     /// `incremental`). Absent when the template calls an impure Tera function.
     fingerprints: HashMap<String, blake3::Hash>,
+    /// Per template, the length of the last page rendered with it (a buffer size hint).
+    sizes: HashMap<String, std::sync::atomic::AtomicUsize>,
 }
 
 impl TemplateSet {
@@ -70,7 +72,8 @@ impl TemplateSet {
             }
         }
         if errors.is_empty() {
-            Ok(TemplateSet { tera, sources, fingerprints })
+            let sizes = sources.keys().map(|name| (name.clone(), Default::default())).collect();
+            Ok(TemplateSet { tera, sources, fingerprints, sizes })
         } else {
             Err(errors)
         }
@@ -97,10 +100,25 @@ impl TemplateSet {
             )
             .hint("add it to your site's templates/ folder, or check `template:` in the page's front matter"));
         }
-        self.tera.render(name, context).map_err(|e| {
+        // Rendered into a buffer sized like the previous page of this template, so a page
+        // is not copied again each time Tera's own small buffer fills up.
+        let mut out = Vec::with_capacity(self.size_hint(name));
+        self.tera.render_to(name, context, &mut out).map_err(|e| {
             let (text, origin) = &self.sources[name];
             template_error(name, origin, text, &e)
-        })
+        })?;
+        self.note_size(name, out.len());
+        String::from_utf8(out).map_err(|e| Diagnostic::error("template", format!("templates/{name}"), e.to_string()))
+    }
+
+    fn size_hint(&self, name: &str) -> usize {
+        self.sizes.get(name).map_or(4096, |s| s.load(std::sync::atomic::Ordering::Relaxed) + 1024)
+    }
+
+    fn note_size(&self, name: &str, len: usize) {
+        if let Some(s) = self.sizes.get(name) {
+            s.store(len, std::sync::atomic::Ordering::Relaxed);
+        }
     }
 }
 
