@@ -181,6 +181,17 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// [`line_col`] of UTF-8 `bytes` (a rendered page), counted on the bytes: a page has many
+/// links and each takes its position, so it is not decoded for each.
+pub fn line_col_bytes(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = memchr::memchr_iter(b'\n', before).count() + 1;
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    // One character per byte that does not continue a multi-byte sequence.
+    let column = before[line_start..].iter().filter(|&&b| b & 0xC0 != 0x80).count() + 1;
+    (line, column)
+}
+
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;
@@ -197,6 +208,9 @@ mod tests {
         let text = "---\ntitle: 让我先来\n";
         let at = text.find("先").unwrap();
         assert_eq!(line_col(text, at), (2, 10));
+        assert_eq!(line_col_bytes(text.as_bytes(), at), (2, 10));
+        assert_eq!(line_col_bytes(text.as_bytes(), 0), (1, 1));
+        assert_eq!(line_col_bytes(text.as_bytes(), 999), line_col(text, 999));
     }
 
     #[test]

@@ -67,7 +67,7 @@ struct MarkdownEntry {
 
 struct PageEntry {
     key: blake3::Hash,
-    html: String,
+    html: Vec<u8>,
     used: u64,
 }
 
@@ -212,7 +212,7 @@ pub fn hash_json(h: &mut blake3::Hasher, v: &serde_json::Value) {
 }
 
 /// The page's HTML from the cache, if its key is unchanged.
-pub fn cached_page(path: &str, key: &Option<PageKey>) -> Option<String> {
+pub fn cached_page(path: &str, key: &Option<PageKey>) -> Option<Vec<u8>> {
     let (cache, key) = (cache()?, key.as_ref()?.finish());
     let mut map = lock(&cache.pages);
     let entry = map.get_mut(path).filter(|e| e.key == key)?;
@@ -234,9 +234,9 @@ pub fn note_rendered() {
 }
 
 /// Remembers a freshly rendered page.
-pub fn store_page(path: &str, key: &Option<PageKey>, html: &str) {
+pub fn store_page(path: &str, key: &Option<PageKey>, html: &[u8]) {
     let (Some(cache), Some(key)) = (cache(), key.as_ref()) else { return };
-    let entry = PageEntry { key: key.finish(), html: html.to_string(), used: generation() };
+    let entry = PageEntry { key: key.finish(), html: html.to_vec(), used: generation() };
     lock(&cache.pages).insert(path.to_string(), entry);
 }
 
@@ -256,12 +256,12 @@ pub fn parsed_file(rel_path: &Path, hash: [u8; 32], parse: impl FnOnce() -> Pars
 
 /// `check(html)` for the page at `path`, memoised on the HTML and `context` (everything else
 /// the answer depends on: the set of pages that exist, the strictness).
-pub fn checked_links(path: &str, html: &str, context: &[u8], check: impl FnOnce() -> PageLinks) -> PageLinks {
+pub fn checked_links(path: &str, html: &[u8], context: &[u8], check: impl FnOnce() -> PageLinks) -> PageLinks {
     let Some(cache) = cache() else { return check() };
     let mut h = blake3::Hasher::new();
     h.update(&(context.len() as u64).to_le_bytes());
     h.update(context);
-    h.update(html.as_bytes());
+    h.update(html);
     let key = h.finalize();
     if let Some(entry) = lock(&cache.links).get_mut(path).filter(|e| e.key == key) {
         entry.used = generation();

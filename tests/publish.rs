@@ -140,7 +140,7 @@ fn build_demo(base_url: &str) -> (tempfile::TempDir, PathBuf) {
 /// Everything a visitor's browser would request from one page: links, assets, the data files
 /// scripts fetch (`data-src`), and what stylesheets name in `url(...)`.
 fn page_urls(html: &str) -> Vec<String> {
-    let mut urls: Vec<String> = scan(html).refs.into_iter().map(|r| r.url).collect();
+    let mut urls: Vec<String> = scan(html.as_bytes()).refs.into_iter().map(|r| r.url).collect();
     let mut rest = html;
     while let Some(i) = rest.find("data-src=\"") {
         rest = &rest[i + 10..];
@@ -212,7 +212,7 @@ fn demo_under_a_subpath_has_no_broken_link_asset_or_search_request() {
         let text = String::from_utf8_lossy(&body);
         let mut urls = Vec::new();
         if page.ends_with(".html") {
-            ids.insert(path.clone(), scan(&text).ids);
+            ids.insert(path.clone(), scan(text.as_bytes()).ids);
             urls = page_urls(&text);
         } else if page.ends_with(".css") {
             urls = css_urls(&text);

@@ -24,11 +24,10 @@ pub struct Scan {
     pub ids: HashSet<String>,
 }
 
-/// Scans one page. Runs on every page of every build, so it allocates only for what it
-/// records (a URL, an id) and skips text with `memchr`.
-pub fn scan(html: &str) -> Scan {
+/// Scans one page (UTF-8 bytes, as rendered). Runs on every page of every build, so it
+/// allocates only for what it records (a URL, an id) and skips text with `memchr`.
+pub fn scan(bytes: &[u8]) -> Scan {
     let mut out = Scan::default();
-    let bytes = html.as_bytes();
     let mut i = 0;
     while let Some(lt) = find(bytes, i, b"<") {
         let rest = &bytes[lt..];
@@ -37,28 +36,27 @@ pub fn scan(html: &str) -> Scan {
         } else if rest.starts_with(b"<!") || rest.starts_with(b"<?") || rest.starts_with(b"</") {
             find(bytes, lt, b">").map_or(bytes.len(), |e| e + 1)
         } else {
-            scan_tag(html, lt, &mut out)
+            scan_tag(bytes, lt, &mut out)
         };
     }
     out
 }
 
 /// Reads the tag starting at `lt`; returns where scanning goes on.
-fn scan_tag(html: &str, lt: usize, out: &mut Scan) -> usize {
-    let bytes = html.as_bytes();
+fn scan_tag(bytes: &[u8], lt: usize, out: &mut Scan) -> usize {
     let name_end = bytes[lt + 1..]
         .iter()
         .position(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/')
         .map_or(bytes.len(), |k| lt + 1 + k);
-    let name = &html[lt + 1..name_end];
-    if !name.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
+    let name = &bytes[lt + 1..name_end];
+    if !name.first().is_some_and(u8::is_ascii_alphabetic) {
         return lt + 1;
     }
-    let is_a = name.eq_ignore_ascii_case("a");
-    let end = attributes(html, name_end, |key, value, offset| record(is_a, key, value, offset, out));
+    let is_a = name.eq_ignore_ascii_case(b"a");
+    let end = attributes(bytes, name_end, |key, value, offset| record(is_a, key, value, offset, out));
     // Raw text elements: their content is not markup.
     for raw in ["script", "style"] {
-        if name.eq_ignore_ascii_case(raw) {
+        if name.eq_ignore_ascii_case(raw.as_bytes()) {
             let close = format!("</{raw}");
             return find_ignore_case(bytes, end, close.as_bytes()).unwrap_or(bytes.len());
         }
@@ -91,8 +89,7 @@ const KEYS: [&str; 7] = ["href", "src", "srcset", "poster", "action", "id", "nam
 
 /// Hands each recorded attribute of a tag, from `from` up to its `>`, to `found` as (name,
 /// decoded value, offset); returns the index after the tag.
-fn attributes(html: &str, from: usize, mut found: impl FnMut(&'static str, String, usize)) -> usize {
-    let bytes = html.as_bytes();
+fn attributes(bytes: &[u8], from: usize, mut found: impl FnMut(&'static str, String, usize)) -> usize {
     let mut i = from;
     loop {
         while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
@@ -108,7 +105,7 @@ fn attributes(html: &str, from: usize, mut found: impl FnMut(&'static str, Strin
         while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !b"=>/".contains(&bytes[i]) {
             i += 1;
         }
-        let key = KEYS.iter().copied().find(|k| k.eq_ignore_ascii_case(&html[start..i]));
+        let key = KEYS.iter().copied().find(|k| k.as_bytes().eq_ignore_ascii_case(&bytes[start..i]));
         let empty_key = start == i;
         while i < bytes.len() && bytes[i].is_ascii_whitespace() {
             i += 1;
@@ -118,9 +115,9 @@ fn attributes(html: &str, from: usize, mut found: impl FnMut(&'static str, Strin
             while i < bytes.len() && bytes[i].is_ascii_whitespace() {
                 i += 1;
             }
-            let (raw, next) = value(html, i);
+            let (raw, next) = value(bytes, i);
             if let Some(key) = key {
-                found(key, decode_entities(raw), start);
+                found(key, decode_entities(&String::from_utf8_lossy(raw)), start);
             }
             i = next;
         } else if let Some(key) = key {
@@ -132,17 +129,16 @@ fn attributes(html: &str, from: usize, mut found: impl FnMut(&'static str, Strin
 }
 
 /// An attribute value at `i` (quoted or not) and the index after it.
-fn value(html: &str, i: usize) -> (&str, usize) {
-    let bytes = html.as_bytes();
+fn value(bytes: &[u8], i: usize) -> (&[u8], usize) {
     match bytes.get(i) {
         Some(&q) if q == b'"' || q == b'\'' => {
             let end = find(bytes, i + 1, &[q]).unwrap_or(bytes.len());
-            (&html[i + 1..end], (end + 1).min(bytes.len()))
+            (&bytes[i + 1..end], (end + 1).min(bytes.len()))
         }
         _ => {
             let end =
                 (i..bytes.len()).find(|&k| bytes[k].is_ascii_whitespace() || bytes[k] == b'>').unwrap_or(bytes.len());
-            (&html[i..end], end)
+            (&bytes[i..end], end)
         }
     }
 }
@@ -228,7 +224,7 @@ mod tests {
 <body><!-- <a href="/no3"> --><h2 id="背景">背景</h2><a name=top></a>
 <a href='/s/cases/a/#背景' class=x>a</a><img src=/s/a.png alt="x > y"><img srcset="/s/1.png 1x, /s/2.png 2x">
 <a href="?q=a&amp;b=c">q</a></body></html>"#;
-        let s = scan(html);
+        let s = scan(html.as_bytes());
         let urls: Vec<&str> = s.refs.iter().map(|r| r.url.as_str()).collect();
         assert_eq!(urls, ["/s/style.css", "/s/cases/a/#背景", "/s/a.png", "/s/1.png", "/s/2.png", "?q=a&b=c"]);
         assert!(s.ids.contains("背景") && s.ids.contains("top"));

@@ -16,7 +16,7 @@
 pub mod external;
 mod html;
 
-use crate::diagnostics::{line_col, Diagnostic};
+use crate::diagnostics::{line_col, line_col_bytes, Diagnostic};
 use crate::output::Output;
 use crate::site::Site;
 use percent_encoding::percent_decode_str;
@@ -238,7 +238,7 @@ impl<'a> LinkChecker<'a> {
     }
 
     /// [`check_page`](Self::check_page), memoised in `serve` (see `incremental`).
-    pub fn check_page_cached(&self, page: &str, html: &str) -> PageLinks {
+    pub fn check_page_cached(&self, page: &str, html: &[u8]) -> PageLinks {
         match &self.fingerprint {
             Some(f) => crate::incremental::checked_links(page, html, f, || self.check_page(page, html)),
             None => self.check_page(page, html),
@@ -246,7 +246,7 @@ impl<'a> LinkChecker<'a> {
     }
 
     /// Scans one rendered page.
-    pub fn check_page(&self, page: &str, html: &str) -> PageLinks {
+    pub fn check_page(&self, page: &str, html: &[u8]) -> PageLinks {
         let site = self.site;
         let base_url = site.config.base_url_trimmed();
         let scanned = scan(html);
@@ -285,12 +285,12 @@ impl<'a> LinkChecker<'a> {
         links
     }
 
-    fn problem(&self, page: &str, html: &str, r: &Ref, kind: ProblemKind) -> Problem {
+    fn problem(&self, page: &str, html: &[u8], r: &Ref, kind: ProblemKind) -> Problem {
         let from_content = self.sources.get(page).is_some_and(|s| s.body_contains(&r.url));
         Problem {
             page: page.to_string(),
             offset: r.offset,
-            line_col: line_col(html, r.offset),
+            line_col: line_col_bytes(html, r.offset),
             url: r.url.clone(),
             kind,
             from_content,

@@ -127,7 +127,7 @@ pub fn render_site(
             let start = std::time::Instant::now();
             let r = render_job(site, &shared, templates, job, path).and_then(|(html, listed)| {
                 let links = links.check_page_cached(path, &html);
-                let content = sink.store(path, html).map_err(|e| {
+                let content = sink.store_bytes(path, html).map_err(|e| {
                     Diagnostic::error("write", path, format!("could not write the page: {e}"))
                         .hint("check that the output folder is writable and the disk is not full")
                 })?;
@@ -233,8 +233,8 @@ impl RenderState {
         templates: &TemplateSet,
         jobs: &[usize],
         links: &LinkChecker,
-    ) -> Result<Vec<RenderedPage<String>>, Diagnostic> {
-        let rendered: Vec<Result<RenderedPage<String>, Diagnostic>> = jobs
+    ) -> Result<Vec<RenderedPage<Vec<u8>>>, Diagnostic> {
+        let rendered: Vec<Result<RenderedPage<Vec<u8>>, Diagnostic>> = jobs
             .par_iter()
             .map(|&k| {
                 let (job, path) = &plan.jobs[k];
@@ -316,11 +316,12 @@ fn partials_of(
         if let Some(k) = cache_key.as_mut() {
             k.add_json(summary).add_json(&shared.site).add_str(lang);
         }
-        let html = match crate::incremental::cached_page(&cache_path, &cache_key) {
+        let cached = crate::incremental::cached_page(&cache_path, &cache_key).and_then(|b| String::from_utf8(b).ok());
+        let html = match cached {
             Some(html) => html,
             None => {
                 let html = templates.render(template, &context)?;
-                crate::incremental::store_page(&cache_path, &cache_key, &html);
+                crate::incremental::store_page(&cache_path, &cache_key, html.as_bytes());
                 html
             }
         };
@@ -471,7 +472,7 @@ fn render_job(
     templates: &TemplateSet,
     job: &Job,
     path: &str,
-) -> Result<(String, Vec<usize>), Diagnostic> {
+) -> Result<(Vec<u8>, Vec<usize>), Diagnostic> {
     let cfg = &site.config;
     let summaries = |ids: &[usize]| Value::Array(ids.iter().map(|&i| Shared::case_ref(i)).collect());
     let all = &shared.all_cases;
@@ -600,7 +601,7 @@ fn render_job(
         map.insert("xianfeng_version".into(), env!("CARGO_PKG_VERSION").into());
     }
     let context = tera_context(vars, template)?;
-    let html = templates.render(template, &context)?;
+    let html = templates.render_bytes(template, &context)?;
     crate::incremental::note_rendered();
     crate::incremental::store_page(path, &key, &html);
     Ok((html, listed))

@@ -91,7 +91,15 @@ impl TemplateSet {
         self.sources.contains_key(name)
     }
 
+    /// Renders `name` to text.
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        let bytes = self.render_bytes(name, context)?;
+        String::from_utf8(bytes).map_err(|e| Diagnostic::error("template", format!("templates/{name}"), e.to_string()))
+    }
+
+    /// Renders `name` to the bytes of a page (UTF-8, as everything Tera writes is; left
+    /// unchecked, since pages go to files and the link scanner reads bytes).
+    pub fn render_bytes(&self, name: &str, context: &tera::Context) -> Result<Vec<u8>, Diagnostic> {
         if !self.sources.contains_key(name) {
             return Err(Diagnostic::error(
                 "template",
@@ -108,7 +116,7 @@ impl TemplateSet {
             template_error(name, origin, text, &e)
         })?;
         self.note_size(name, out.len());
-        String::from_utf8(out).map_err(|e| Diagnostic::error("template", format!("templates/{name}"), e.to_string()))
+        Ok(out)
     }
 
     fn size_hint(&self, name: &str) -> usize {

@@ -93,7 +93,7 @@ pub fn patch(
         let path = kept.plan.path(page.job);
         // A static file of the same name wins over a page, as in the full build.
         if matches!(output.get(path), None | Some(Entry::Bytes(_))) {
-            output.insert_bytes(path.to_string(), page.content.into_bytes());
+            output.insert_bytes(path.to_string(), page.content);
         }
         *kept.page_links.get_mut(page.job)? = page.links;
     }
