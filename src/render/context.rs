@@ -13,14 +13,14 @@ use std::collections::HashMap;
 /// Per-site values computed once before rendering.
 pub struct Shared {
     pub site: Value,
+    /// Per case, its summary as lists show it: once the theme's case partials are rendered
+    /// ([`Shared::set_partials`]), with their markup (`item_html`, `card_html`), so a page
+    /// listing the case clones one value.
     pub summaries: Vec<Value>,
     /// (taxonomy key, folded term) → (taxonomy index, term index)
     pub term_index: HashMap<(String, String), (usize, usize)>,
     /// `0..cases.len()`, the list every all-cases page slices.
     pub all_cases: Vec<usize>,
-    /// Per case, what lists show: its summary with the theme's case partials rendered once
-    /// (`item_html`, `card_html`), made once and cloned into each page listing the case.
-    listed: Vec<Value>,
     /// `serve` only: a hash of each case as lists show it, so a page key covers a listed
     /// case by 32 bytes instead of its whole summary (see [`Shared::add_to_key`]).
     listed_digests: Vec<blake3::Hash>,
@@ -46,7 +46,6 @@ impl Shared {
             summaries: Vec::new(),
             term_index,
             all_cases: (0..site.cases.len()).collect(),
-            listed: Vec::new(),
             listed_digests: Vec::new(),
         };
         shared.summaries = site.cases.par_iter().map(|case| case_summary(site, case)).collect();
@@ -56,16 +55,17 @@ impl Shared {
     /// Sets the rendered partials (one map per case, or none when the theme has no case
     /// partials), and (when pages are cached) the digests of listed cases.
     pub fn set_partials(&mut self, partials: Vec<Map<String, Value>>, caching: bool) {
-        let mut partials = partials.into_iter();
-        self.listed = self.summaries.iter().map(|summary| listed_value(summary, partials.next())).collect();
+        for (summary, partials) in self.summaries.iter_mut().zip(partials) {
+            add_partials(summary, partials);
+        }
         if caching {
             self.listed_digests = (0..self.summaries.len()).into_par_iter().map(|i| self.listed_digest(i)).collect();
         }
     }
 
     /// Case `i` anew: its summary and partials, as lists show it from now on.
-    pub fn set_case(&mut self, i: usize, summary: Value, partials: Option<Map<String, Value>>) {
-        self.listed[i] = listed_value(&summary, partials);
+    pub fn set_case(&mut self, i: usize, mut summary: Value, partials: Option<Map<String, Value>>) {
+        add_partials(&mut summary, partials.unwrap_or_default());
         self.summaries[i] = summary;
     }
 
@@ -119,7 +119,7 @@ impl Shared {
 
     /// A case as lists show it: its summary plus its rendered partials.
     pub fn listed(&self, index: usize) -> Value {
-        self.listed.get(index).cloned().unwrap_or_else(|| self.summaries[index].clone())
+        self.summaries[index].clone()
     }
 
     pub fn term_link(&self, site: &Site, key: &str, value: &str) -> Option<Value> {
@@ -129,12 +129,13 @@ impl Shared {
     }
 }
 
-fn listed_value(summary: &Value, partials: Option<Map<String, Value>>) -> Value {
-    let mut v = summary.clone();
-    if let (Some(obj), Some(partials)) = (v.as_object_mut(), partials) {
+/// The keys of the case partials' markup in a listed summary (see `render::CASE_PARTIALS`).
+pub const PARTIAL_KEYS: [&str; 2] = ["item_html", "card_html"];
+
+fn add_partials(summary: &mut Value, partials: Map<String, Value>) {
+    if let Some(obj) = summary.as_object_mut() {
         obj.extend(partials);
     }
-    v
 }
 
 fn case_ref_index(map: &Map<String, Value>) -> Option<usize> {
@@ -259,6 +260,10 @@ pub fn case_view(site: &Site, shared: &Shared, index: usize) -> Value {
     let m = &case.meta;
     let mut v = shared.summaries[index].clone();
     let obj = v.as_object_mut().expect("summaries are objects");
+    // A case page shows the case itself, not its list markup.
+    for key in PARTIAL_KEYS {
+        obj.remove(key);
+    }
     obj.insert("content".into(), json!(case.rendered.html));
     obj.insert("toc".into(), json!(case.rendered.toc));
     obj.insert("party_org".into(), json!(m.party_org));

@@ -261,7 +261,7 @@ impl RenderState {
 /// `item_html`, `partials/case_card.html` becomes `card_html`. Each sees `c` (the summary),
 /// `site` and `lang`.
 const CASE_PARTIALS: [(&str, &str); 2] =
-    [("partials/case_item.html", "item_html"), ("partials/case_card.html", "card_html")];
+    [("partials/case_item.html", context::PARTIAL_KEYS[0]), ("partials/case_card.html", context::PARTIAL_KEYS[1])];
 
 fn case_partials(
     site: &Site,
