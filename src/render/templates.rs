@@ -292,16 +292,20 @@ fn leading_hex(s: &str) -> i64 {
 /// escaper also turns `/` into `&#x2F;`, which bloats every URL and breaks nothing it guards.
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut rest = input;
+    // Copies the text between special characters in one piece; most values have none.
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[at + 1..];
     }
+    out.push_str(rest);
     out
 }
 
@@ -356,6 +360,15 @@ fn first_use(text: &str, var: &str) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escapes_the_five_html_characters_only() {
+        assert_eq!(escape_html("让我先来"), "让我先来");
+        assert_eq!(
+            escape_html(r#"<a href="/x">'甲'&乙</a>"#),
+            "&lt;a href=&quot;/x&quot;&gt;&#39;甲&#39;&amp;乙&lt;/a&gt;"
+        );
+    }
 
     #[test]
     fn finds_variable_and_position_in_messages() {
