@@ -173,12 +173,7 @@ impl Diagnostics {
 
 /// Line and column (1-based, in characters) of byte offset `offset` in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..floor_char_boundary(text, offset)];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
+    line_col_bytes(text.as_bytes(), floor_char_boundary(text, offset.min(text.len())))
 }
 
 /// [`line_col`] of UTF-8 `bytes` (a rendered page), counted on the bytes: a page has many
@@ -211,6 +206,8 @@ mod tests {
         assert_eq!(line_col_bytes(text.as_bytes(), at), (2, 10));
         assert_eq!(line_col_bytes(text.as_bytes(), 0), (1, 1));
         assert_eq!(line_col_bytes(text.as_bytes(), 999), line_col(text, 999));
+        // Inside a character: the character's own position.
+        assert_eq!(line_col(text, at + 1), (2, 10));
     }
 
     #[test]

@@ -125,13 +125,12 @@ pub fn render_site(
         .enumerate()
         .map(|(k, (job, path))| {
             let start = std::time::Instant::now();
-            let r = render_job(site, &shared, templates, job, path).and_then(|(html, listed)| {
-                let links = links.check_page_cached(path, &html);
-                let content = sink.store_bytes(path, html).map_err(|e| {
+            let r = render_page(site, &shared, templates, plan, k, links).and_then(|page| {
+                let content = sink.store_bytes(path, page.content).map_err(|e| {
                     Diagnostic::error("write", path, format!("could not write the page: {e}"))
                         .hint("check that the output folder is writable and the disk is not full")
                 })?;
-                Ok(RenderedPage { job: k, content, links, listed })
+                Ok(RenderedPage { job: page.job, content, links: page.links, listed: page.listed })
             });
             if profile {
                 let mut t = timings.lock().unwrap_or_else(|e| e.into_inner());
@@ -234,15 +233,8 @@ impl RenderState {
         jobs: &[usize],
         links: &LinkChecker,
     ) -> Result<Vec<RenderedPage<Vec<u8>>>, Diagnostic> {
-        let rendered: Vec<Result<RenderedPage<Vec<u8>>, Diagnostic>> = jobs
-            .par_iter()
-            .map(|&k| {
-                let (job, path) = &plan.jobs[k];
-                let (html, listed) = render_job(site, &self.shared, templates, job, path)?;
-                let checked = links.check_page_cached(path, &html);
-                Ok(RenderedPage { job: k, content: html, links: checked, listed })
-            })
-            .collect();
+        let rendered: Vec<Result<RenderedPage<Vec<u8>>, Diagnostic>> =
+            jobs.par_iter().map(|&k| render_page(site, &self.shared, templates, plan, k, links)).collect();
         let pages = rendered.into_iter().collect::<Result<Vec<_>, _>>()?;
         for page in &pages {
             self.listed_by_job[page.job].clone_from(&page.listed);
@@ -254,6 +246,21 @@ impl RenderState {
     pub fn brands_json(&self, site: &Site) -> Vec<u8> {
         brands_json(site, &self.shared).into_bytes()
     }
+}
+
+/// Job `k` of `plan` rendered, with its links checked.
+fn render_page(
+    site: &Site,
+    shared: &Shared,
+    templates: &TemplateSet,
+    plan: &Plan,
+    k: usize,
+    links: &LinkChecker,
+) -> Result<RenderedPage<Vec<u8>>, Diagnostic> {
+    let (job, path) = &plan.jobs[k];
+    let (html, listed) = render_job(site, shared, templates, job, path)?;
+    let checked = links.check_page_cached(path, &html);
+    Ok(RenderedPage { job: k, content: html, links: checked, listed })
 }
 
 /// Theme partials rendered once per case, so lists print each case's markup instead of

@@ -149,10 +149,7 @@ fn fingerprints(
         }
         let mut h = settings.clone();
         for n in used {
-            for part in [n, sources[n].0.as_str()] {
-                h.update(&(part.len() as u64).to_le_bytes());
-                h.update(part.as_bytes());
-            }
+            hash_source(&mut h, n, &sources[n].0);
         }
         out.insert(name.clone(), h.finalize());
     }
@@ -195,13 +192,18 @@ fn referenced_templates(text: &str) -> Vec<&str> {
 fn sources_hash(sources: &Sources, base_path: &str, asset_urls: &HashMap<String, String>) -> blake3::Hash {
     let mut h = blake3::Hasher::new();
     for (name, (text, _)) in sources {
-        for part in [name.as_str(), text.as_str()] {
-            h.update(&(part.len() as u64).to_le_bytes());
-            h.update(part.as_bytes());
-        }
+        hash_source(&mut h, name, text);
     }
     hash_settings(&mut h, base_path, asset_urls);
     h.finalize()
+}
+
+/// A template's name and text, each with its length so no two sets of sources hash alike.
+fn hash_source(h: &mut blake3::Hasher, name: &str, text: &str) {
+    for part in [name, text] {
+        h.update(&(part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
 }
 
 /// What every template's output depends on besides the sources: the base path and the asset
