@@ -81,10 +81,6 @@ pub enum PageSink<'a> {
 }
 
 impl PageSink<'_> {
-    pub fn store(&self, path: &str, contents: String) -> io::Result<Entry> {
-        self.store_bytes(path, contents.into_bytes())
-    }
-
     pub fn store_bytes(&self, path: &str, contents: Vec<u8>) -> io::Result<Entry> {
         match self {
             PageSink::Memory => Ok(Entry::Bytes(contents.into())),
@@ -141,9 +137,8 @@ pub struct Staging {
 
 impl Staging {
     /// A staging folder beside `target`; `record` keeps what the build cache needs of each file
-    /// (`reuse`, the previous build's files, comes from that cache, so only goes with it).
+    /// (`reuse`, the previous build's files, comes from that cache: `None` without one).
     pub fn create(target: &Path, reuse: Option<Reuse>, record: bool) -> io::Result<Staging> {
-        let reuse = reuse.filter(|_| record);
         let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         fs::create_dir_all(parent)?;
         let name = target.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
