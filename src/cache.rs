@@ -11,6 +11,9 @@
 //!   previous build wrote (and which nobody touched since) is hard-linked from the previous
 //!   output instead of written again, so its inode and modification time stay as they were
 //!   and deploy tools that compare times or inodes see only the real changes.
+//!
+//! Beside it, `SITE/.xianfeng/replaced/` holds the output the last build replaced, which the
+//! next build removes while it renders (see [`BuildCache::remove_replaced_outputs`]).
 
 use crate::pipeline::BuildOptions;
 use rayon::prelude::*;
@@ -66,6 +69,23 @@ impl BuildCache {
             .and_then(|bytes| serde_json::from_slice::<Record>(&bytes).ok())
             .filter(|r| r.format == FORMAT && r.output_dir == output_dir);
         BuildCache { inputs: inputs_hash(opts, today), file: Some(file), output_dir, previous }
+    }
+
+    /// Where a build puts the output it replaced, for the next build to remove (`None` with
+    /// `--no-cache`).
+    pub fn replaced_outputs(&self) -> Option<PathBuf> {
+        Some(self.file.as_ref()?.with_file_name("replaced"))
+    }
+
+    /// Removes the outputs earlier builds replaced, on a thread of its own: the removal waits
+    /// on the disk while the build works the processors. Join the handle before setting
+    /// another output aside.
+    pub fn remove_replaced_outputs(&self) -> Option<std::thread::JoinHandle<()>> {
+        let dir = self.replaced_outputs().filter(|d| d.is_dir())?;
+        let remove = move || {
+            let _ = fs::remove_dir_all(&dir);
+        };
+        std::thread::Builder::new().name("xianfeng-remove".into()).spawn(remove).ok()
     }
 
     /// Whether the build is recorded (not with `--no-cache`).

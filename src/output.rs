@@ -155,10 +155,20 @@ impl Staging {
 
     /// Writes what is not written yet and swaps the folder in for the target. Returns every
     /// file of the new output.
-    pub fn commit(mut self, output: &Output) -> io::Result<BTreeMap<String, FileRecord>> {
+    ///
+    /// The previous output is removed, or, given `set_aside`, moved into that folder for a
+    /// later build to remove while it works: removing tens of thousands of files from a disk
+    /// takes longer than a second, and the new output is complete without waiting for it.
+    pub fn commit(mut self, output: &Output, set_aside: Option<&Path>) -> io::Result<BTreeMap<String, FileRecord>> {
         write_tree(output, &self.writer)?;
-        swap_in(&self.writer.root, &self.target)?;
+        let previous = swap_in(&self.writer.root, &self.target)?;
         self.committed = true;
+        if let Some(previous) = previous {
+            let moved = set_aside.is_some_and(|dir| move_into(&previous, dir));
+            if !moved {
+                let _ = fs::remove_dir_all(&previous);
+            }
+        }
         Ok(self.writer.records())
     }
 }
@@ -174,11 +184,20 @@ impl Drop for Staging {
 /// Writes `output` to `target` atomically: into `target`'s sibling temp folder first, then
 /// swapped in. On error the previous `target` is left as it was.
 pub fn write_atomically(output: &Output, target: &Path) -> io::Result<()> {
-    Staging::create(target, None, false)?.commit(output).map(|_| ())
+    Staging::create(target, None, false)?.commit(output, None).map(|_| ())
+}
+
+/// Moves the folder `from` into `dir` under a name of its own; false if it cannot (on another
+/// file system, say), and then `from` is where it was.
+fn move_into(from: &Path, dir: &Path) -> bool {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let to = dir.join(format!("{}-{nanos}", std::process::id()));
+    fs::create_dir_all(dir).and_then(|()| fs::rename(from, to)).is_ok()
 }
 
 /// Replaces `target` by the finished folder `staging`; on error `target` is as it was.
-fn swap_in(staging: &Path, target: &Path) -> io::Result<()> {
+/// Returns where the previous output was moved to, if there was one.
+fn swap_in(staging: &Path, target: &Path) -> io::Result<Option<PathBuf>> {
     let name = target.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
     let previous = staging.with_file_name(format!(".{name}.xianfeng-old-{}", std::process::id()));
     let had_previous = target.exists();
@@ -191,10 +210,7 @@ fn swap_in(staging: &Path, target: &Path) -> io::Result<()> {
         }
         return Err(e);
     }
-    if had_previous {
-        let _ = fs::remove_dir_all(&previous);
-    }
-    Ok(())
+    Ok(had_previous.then_some(previous))
 }
 
 fn write_tree(output: &Output, writer: &Writer) -> io::Result<()> {

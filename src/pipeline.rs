@@ -321,11 +321,17 @@ pub fn build(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     if let Some(record) = cache.unchanged(&target) {
         return Ok(up_to_date(record, started));
     }
+    let removing = cache.remove_replaced_outputs();
     let reuse = cache.reuse(&target);
     let staging = Staging::create(&target, reuse, cache.is_enabled()).map_err(|e| write_error(&target, e))?;
-    let built = build_into(opts, &PageSink::Dir(staging.writer()))?;
+    let built = build_into(opts, &PageSink::Dir(staging.writer()));
+    // Done with the earlier outputs before this build's output replaces another.
+    if let Some(removing) = removing {
+        let _ = removing.join();
+    }
+    let built = built?;
     let stage = StageTimer::new();
-    let written = staging.commit(&built.output);
+    let written = staging.commit(&built.output, cache.replaced_outputs().as_deref());
     stage.lap("write");
     let files = written.map_err(|e| write_error(&target, e))?;
     let warnings = built.warnings.iter().map(ToString::to_string).collect();

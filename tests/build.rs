@@ -175,6 +175,52 @@ fn after_an_edit_only_changed_files_are_rewritten_and_output_equals_a_clean_buil
     assert_eq!(tree(&site.public()), tree(&clean.path().join("p")), "same as a clean build");
 }
 
+/// The names in `dir`, sorted (none if it does not exist).
+fn names_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn the_replaced_output_waits_in_the_cache_and_the_next_build_removes_it() {
+    let site = cached_site();
+    let replaced = site.root().join(".xianfeng/replaced");
+    let edit = |text: &str| {
+        site.write("content/cases/b.md", &case("乙", "乙品牌", "另一局", "2022-05-01", "tags: [理论学习]\n", text));
+    };
+    site.build_ok(&[]);
+    assert!(names_in(&replaced).is_empty(), "the first build replaced nothing");
+
+    edit("正文乙，第一次修改");
+    site.build_ok(&[]);
+    let set_aside = names_in(&replaced);
+    assert_eq!(set_aside.len(), 1, "the output the build replaced: {set_aside:?}");
+    let old_page = fs::read_to_string(replaced.join(&set_aside[0]).join("cases/b/index.html")).unwrap();
+    assert!(old_page.contains("正文乙") && !old_page.contains("第一次修改"), "it is the previous output");
+    assert!(site.read("cases/b/index.html").contains("第一次修改"));
+
+    // The next build removes it and sets aside the one it replaces.
+    edit("正文乙，第二次修改");
+    site.build_ok(&[]);
+    let now = names_in(&replaced);
+    assert_eq!(now.len(), 1, "{now:?}");
+    assert_ne!(now, set_aside, "the older one is gone");
+    assert!(site.read("cases/b/index.html").contains("第二次修改"));
+
+    // Nothing but the output and the cache next to the sources.
+    let beside: Vec<String> = names_in(site.root()).into_iter().filter(|n| n.contains("xianfeng-")).collect();
+    assert!(beside.is_empty(), "no staging or old folder left beside the output: {beside:?}");
+
+    // Without the cache, the replaced output is removed at once and the cache is not touched.
+    edit("正文乙，第三次修改");
+    site.build_ok(&["--no-cache"]);
+    assert_eq!(names_in(&replaced), now, "--no-cache leaves the cache folder as it was");
+    assert!(names_in(site.root()).iter().all(|n| !n.contains("xianfeng-")));
+}
+
 #[test]
 fn two_pages_with_one_output_path_are_an_error() {
     let site = TestSite::new(&[
