@@ -121,7 +121,7 @@ pub fn render_site(
     // The gallery's data file is made beside the pages rather than after them.
     let (results, brands) = rayon::join(
         || write_pages(site, &shared, templates, plan, sink, links, timings.as_ref()),
-        || brands_json(site, &shared),
+        || brands_json(site),
     );
     if let Some(timings) = timings {
         for (name, (n, us)) in timings.into_inner().unwrap_or_else(|e| e.into_inner()) {
@@ -144,7 +144,7 @@ pub fn render_site(
             Err(d) => errors.push(d),
         }
     }
-    out.insert_bytes(BRANDS_JSON.into(), brands.into_bytes());
+    out.insert_bytes(BRANDS_JSON.into(), brands);
     let state = (serving && errors.is_empty()).then_some(RenderState { shared, listed_by_job });
     (errors, checked, state)
 }
@@ -261,11 +261,6 @@ impl RenderState {
             self.listed_by_job[page.job].clone_from(&page.listed);
         }
         Ok(pages)
-    }
-
-    /// The gallery's data file for the current summaries.
-    pub fn brands_json(&self, site: &Site) -> Vec<u8> {
-        brands_json(site, &self.shared).into_bytes()
     }
 }
 
@@ -659,18 +654,17 @@ fn url_of_output(site: &Site, path: &str) -> String {
     site.url(dir)
 }
 
-/// Every brand in one compact file, so the gallery filters across all pages.
-fn brands_json(site: &Site, shared: &Shared) -> String {
+/// Every brand in one compact file (`BRANDS_JSON`), so the gallery filters across all pages.
+pub fn brands_json(site: &Site) -> Vec<u8> {
     let rows: Vec<BrandRow<'_>> = site
         .cases
         .iter()
-        .enumerate()
-        .map(|(i, c)| {
+        .map(|c| {
             let m = &c.meta;
             BrandRow {
                 b: &m.brand,
                 c: &c.cover_url,
-                d: &shared.summaries[i]["description"],
+                d: &c.description,
                 g: &m.tags,
                 o: m.org.first(),
                 r: &m.region,
@@ -681,7 +675,7 @@ fn brands_json(site: &Site, shared: &Shared) -> String {
             }
         })
         .collect();
-    serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into())
+    serde_json::to_vec(&rows).unwrap_or_else(|_| b"[]".to_vec())
 }
 
 /// One brand of `brands.json`, borrowed from the model: brand, cover, description, tags
@@ -691,7 +685,7 @@ fn brands_json(site: &Site, shared: &Shared) -> String {
 struct BrandRow<'a> {
     b: &'a str,
     c: &'a Option<String>,
-    d: &'a Value,
+    d: &'a str,
     g: &'a [String],
     o: Option<&'a String>,
     r: &'a [String],
