@@ -129,6 +129,23 @@ impl Server {
             std::thread::sleep(Duration::from_millis(25));
         }
     }
+
+    /// Polls the server's log until `check` holds; panics with the log after WAIT. The server
+    /// logs a build after publishing it, and its stderr reaches the test through a pipe, so a
+    /// page can be served before the line that tells how it was made has arrived here.
+    fn wait_for_log(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            let log = self.log();
+            if check(&log) {
+                return log;
+            }
+            if started.elapsed() > WAIT {
+                panic!("timed out waiting for {what} in the server log:\n{log}");
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
 }
 
 impl Drop for Server {
@@ -323,7 +340,7 @@ fn a_broken_file_shows_the_overlay_keeps_the_last_pages_and_recovers() {
     let overlay_at = text.find("xianfeng-overlay").unwrap();
     assert!(overlay_at < text.find("<h1>case</h1>").unwrap(), "overlay comes before the page's content");
     assert!(server.get("/no/such/").text().contains("xianfeng-overlay"), "the 404 page shows it too");
-    assert!(server.log().contains("content/cases/a.md:"), "terminal names file:line:\n{}", server.log());
+    server.wait_for_log("the terminal naming file:line", |log| log.contains("content/cases/a.md:"));
 
     site.write("content/cases/a.md", &case("让我先来", "先锋", "珠海市财政局", "2021-05-01", "", "修好了"));
     server.wait_for("/cases/a/", "the fix", |r| r.text().contains("修好了") && !r.text().contains("xianfeng-overlay"));
@@ -469,7 +486,14 @@ fn case_edits_patch_the_build_and_match_a_fresh_build() {
     let server = Server::start(&site, &[]);
     assert_eq!(server.get("/").status, 200, "{}", server.log());
     assert!(!server.log().contains("warning"), "the demo site serves without warnings:\n{}", server.log());
-    let patches = || server.log().matches("→ patched: ").count();
+    // The number of patched builds once the log has at least `n` of them (or anything else,
+    // such as a full build, after the last one).
+    let patched = |n: usize| {
+        let log = server.wait_for_log("the build's log line", |log| {
+            log.matches("→ patched: ").count() >= n || log.matches(" rendered, the rest unchanged) in ").count() > 0
+        });
+        log.matches("→ patched: ").count()
+    };
     let edit = |rel: &str, change: &dyn Fn(String) -> String| {
         let text = std::fs::read_to_string(site.root().join(rel)).unwrap();
         atomic_save(&site, rel, &change(text));
@@ -480,7 +504,7 @@ fn case_edits_patch_the_build_and_match_a_fresh_build() {
     server.wait_for("/compilations/zhuhai-dianxing-anli/", "the compilation printing the new text", |r| {
         r.text().contains("补丁路径正文标记")
     });
-    assert_eq!(patches(), 1, "a text edit is patched: {}", server.log());
+    assert_eq!(patched(1), 1, "a text edit is patched: {}", server.log());
     assert_serves_every_file_of(&server, &fresh_build(&site, &server));
 
     // Title and description: every list showing the case changes too.
@@ -490,7 +514,7 @@ fn case_edits_patch_the_build_and_match_a_fresh_build() {
             .replace("现有资料仅载其获奖情况", "现有资料载其获奖情况")
     });
     server.wait_for("/cases/", "the new title in the case list", |r| r.text().contains("党建工作法（修订）"));
-    assert_eq!(patches(), 2, "a title edit is patched: {}", server.log());
+    assert_eq!(patched(2), 2, "a title edit is patched: {}", server.log());
     assert_serves_every_file_of(&server, &fresh_build(&site, &server));
 
     // A link to another case's heading, then that heading renamed: the anchor breaks.
@@ -509,10 +533,9 @@ fn case_edits_patch_the_build_and_match_a_fresh_build() {
     let full_builds = server.log().matches(" rendered, the rest unchanged) in ").count();
     edit(path, &|t| t.replacen("tags: [", "tags: [补丁测试标签, ", 1));
     server.wait_for("/tags/", "the new tag", |r| r.text().contains("补丁测试标签"));
-    assert!(
-        server.log().matches(" rendered, the rest unchanged) in ").count() > full_builds,
-        "a tag edit is a full build"
-    );
+    server.wait_for_log("a full build for the tag edit", |log| {
+        log.matches(" rendered, the rest unchanged) in ").count() > full_builds
+    });
     assert_serves_every_file_of(&server, &fresh_build(&site, &server));
 }
 
@@ -522,14 +545,10 @@ fn a_template_edit_renders_again_only_the_pages_using_it() {
     let server = Server::start(&site, &[]);
     site.write("templates/404.html", "<!DOCTYPE html><html><body><h1>404 v2</h1></body></html>\n");
     server.wait_for("/nope/", "the new 404 page", |r| r.status == 404 && r.text().contains("404 v2"));
-    assert!(server.log().contains("(1 rendered, the rest unchanged)"), "{}", server.log());
+    server.wait_for_log("the 404 page alone rendered", |log| log.contains("(1 rendered, the rest unchanged)"));
     site.write("templates/case.html", "<!DOCTYPE html><html><body><h1>case v2</h1>{{ case.title }}</body></html>\n");
     server.wait_for("/cases/b/", "the new case template", |r| r.text().contains("case v2"));
-    assert!(
-        server.log().contains("(2 rendered, the rest unchanged)"),
-        "both cases and nothing else:\n{}",
-        server.log()
-    );
+    server.wait_for_log("both cases and nothing else rendered", |log| log.contains("(2 rendered, the rest unchanged)"));
     assert_serves_every_file_of(&server, &fresh_build(&site, &server));
 }
 
