@@ -13,7 +13,7 @@
 //!   and deploy tools that compare times or inodes see only the real changes.
 //!
 //! Beside it, `SITE/.xianfeng/replaced/` holds the output the last build replaced, which the
-//! next build removes while it renders (see [`BuildCache::remove_replaced_outputs`]).
+//! next build removes while it renders (see `output::remove_outputs_in`).
 
 use crate::pipeline::BuildOptions;
 use rayon::prelude::*;
@@ -75,17 +75,6 @@ impl BuildCache {
     /// `--no-cache`).
     pub fn replaced_outputs(&self) -> Option<PathBuf> {
         Some(self.file.as_ref()?.with_file_name("replaced"))
-    }
-
-    /// Removes the outputs earlier builds replaced, on a thread of its own: the removal waits
-    /// on the disk while the build works the processors. Join the handle before setting
-    /// another output aside.
-    pub fn remove_replaced_outputs(&self) -> Option<std::thread::JoinHandle<()>> {
-        let dir = self.replaced_outputs().filter(|d| d.is_dir())?;
-        let remove = move || {
-            let _ = fs::remove_dir_all(&dir);
-        };
-        std::thread::Builder::new().name("xianfeng-remove".into()).spawn(remove).ok()
     }
 
     /// Whether the build is recorded (not with `--no-cache`).
@@ -213,8 +202,8 @@ fn source_digests(root: &Path) -> Vec<(String, blake3::Hash)> {
     let mut paths: Vec<PathBuf> =
         ["site.yaml", "site.yml"].iter().map(|n| root.join(n)).filter(|p| p.is_file()).collect();
     for dir in ["content", "templates", "static", "themes"] {
-        let walk = WalkDir::new(root.join(dir)).follow_links(true).into_iter().filter_map(Result::ok);
-        paths.extend(walk.filter(|e| e.file_type().is_file()).map(|e| e.into_path()));
+        // The files the build reads (it reports the problems); hidden files are hashed too.
+        paths.extend(crate::sources::walk(root, &root.join(dir), |_| false).files);
     }
     let mut digests: Vec<(String, blake3::Hash)> = paths
         .par_iter()

@@ -120,7 +120,11 @@ fn build(opts: &BuildOptions) -> ExitCode {
             eprintln!("{} → {}", built.summary(), opts.output_dir().display());
             ExitCode::SUCCESS
         }
-        Err(diagnostics) => fail(&diagnostics, "the previous output was left unchanged"),
+        Err(diagnostics) => {
+            let had_output = opts.output_dir().is_dir();
+            let consequence = if had_output { "the previous output was left unchanged" } else { "nothing was written" };
+            fail(&diagnostics, consequence)
+        }
     }
 }
 
@@ -141,7 +145,7 @@ fn check(site: &Path, format: Format, external: bool, drafts: bool) -> ExitCode 
         if format == Format::Text {
             eprintln!("check failed: {}", count_summary(&diagnostics));
         }
-        ExitCode::from(1)
+        exit_code(&diagnostics)
     } else {
         if format == Format::Text {
             eprintln!("check passed: {}", count_summary(&diagnostics));
@@ -153,7 +157,16 @@ fn check(site: &Path, format: Format, external: bool, drafts: bool) -> ExitCode 
 fn fail(diagnostics: &Diagnostics, consequence: &str) -> ExitCode {
     print_diagnostics(&diagnostics.0);
     eprintln!("build failed: {}; {consequence}", count_summary(diagnostics));
-    ExitCode::from(1)
+    exit_code(diagnostics)
+}
+
+/// 2 when every error is in how xianfeng was called (a usage error), else 1.
+fn exit_code(diagnostics: &Diagnostics) -> ExitCode {
+    if diagnostics.errors().all(Diagnostic::is_usage) {
+        ExitCode::from(2)
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn count_summary(d: &Diagnostics) -> String {

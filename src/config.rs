@@ -113,13 +113,18 @@ impl SiteConfig {
 
 /// Reads `SITE/site.yaml` (or `site.yml`). Returns the config and any diagnostics.
 pub fn load_config(site_root: &Path) -> (SiteConfig, Vec<Diagnostic>) {
-    let Some(path) = ["site.yaml", "site.yml"].iter().map(|n| site_root.join(n)).find(|p| p.is_file()) else {
+    let Some(path) = ["site.yaml", "site.yml"].iter().map(|n| site_root.join(n)).find(|p| p.exists()) else {
         let warning =
             Diagnostic::warning("missing-config", "site.yaml", "no site.yaml: building with default settings")
                 .hint("run `xianfeng init` for a commented site.yaml, or create one with at least `title:`");
         return (SiteConfig::default(), vec![warning]);
     };
     let rel = PathBuf::from(path.file_name().unwrap_or_default());
+    if !path.is_file() {
+        let d = Diagnostic::error("unreadable-config", &rel, format!("{} is not a file", rel.display()))
+            .hint("site.yaml must be a text file of settings beside content/; remove or rename the folder");
+        return (SiteConfig::default(), vec![d]);
+    }
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) => {
@@ -160,16 +165,10 @@ pub fn parse_config(text: &str, rel: &Path) -> (SiteConfig, Vec<Diagnostic>) {
 
 fn validate(config: &SiteConfig, text: &str, rel: &Path) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let at = |key: &str| text.find(&format!("\n{key}:")).map_or((1, 1), |i| line_col(text, i + 1));
-    if !config.base_url.contains("://") {
+    let at = |key: &str| setting_position(text, key);
+    if let Err(problem) = crate::urls::check_base_url(&config.base_url) {
         let (l, c) = at("base_url");
-        out.push(
-            Diagnostic::error("config", rel, format!("base_url `{}` is not an absolute URL", config.base_url))
-                .at(l, c)
-                .field("base_url")
-                .expected("an absolute URL such as https://dj.example.cn or https://host/jgdj/showcase")
-                .hint("feeds, the sitemap and canonical links need the full address; the path part (/jgdj/showcase) is kept for every link"),
-        );
+        out.push(base_url_error(problem, rel, "config").at(l, c).field("base_url"));
     }
     if config.timezone.parse::<chrono_tz::Tz>().is_err() {
         let (l, c) = at("timezone");
@@ -193,10 +192,30 @@ fn validate(config: &SiteConfig, text: &str, rel: &Path) -> Vec<Diagnostic> {
             );
         }
     }
-    if config.paginate == 0 || config.paginate_brands == 0 {
-        out.push(Diagnostic::error("config", rel, "paginate and paginate_brands must be at least 1").field("paginate"));
+    for (key, value) in [("paginate", config.paginate), ("paginate_brands", config.paginate_brands)] {
+        if value == 0 {
+            let (l, c) = at(key);
+            out.push(Diagnostic::error("config", rel, format!("{key} must be at least 1")).at(l, c).field(key));
+        }
     }
     out
+}
+
+/// Line and column of a top-level setting in site.yaml text (1:1 when it is not written).
+pub fn setting_position(text: &str, key: &str) -> (usize, usize) {
+    let text = text.trim_start_matches('\u{feff}');
+    if text.starts_with(&format!("{key}:")) {
+        return (1, 1);
+    }
+    text.find(&format!("\n{key}:")).map_or((1, 1), |i| line_col(text, i + 1))
+}
+
+/// The error for a base_url that [`crate::urls::check_base_url`] refuses, in site.yaml or
+/// given with `--base-url` (code `base-url`, a usage error).
+pub fn base_url_error(problem: String, file: &Path, code: &'static str) -> Diagnostic {
+    Diagnostic::error(code, file, format!("base_url {problem}"))
+        .expected("an absolute URL such as https://dj.example.cn or https://host/jgdj/showcase")
+        .hint("feeds, the sitemap and canonical links need the full address; the path part (/jgdj/showcase) is kept for every link")
 }
 
 fn strip_location(message: &str) -> &str {

@@ -7,6 +7,10 @@ use serde::Serialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// Codes of errors in the command line rather than in the site: the output folder, a
+/// `--base-url`, a site folder that is not one.
+const USAGE_CODES: [&str; 3] = ["output-dir", "base-url", "no-site"];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -76,6 +80,11 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
+    /// An error in how xianfeng was called rather than in the site (exit code 2).
+    pub fn is_usage(&self) -> bool {
+        USAGE_CODES.contains(&self.code)
+    }
+
     /// `file:line:column`, leaving out what is unknown.
     pub fn location(&self) -> String {
         let file = self.file.display();
@@ -94,12 +103,14 @@ impl Diagnostic {
         self
     }
 
-    /// One JSON object, as printed by `check --format json`.
+    /// One JSON object, as printed by `check --format json`. A line or column that is not
+    /// known (a problem of a whole file) is `null`, never 0.
     pub fn to_json(&self) -> String {
+        let known = |n: usize| (n > 0).then_some(n);
         serde_json::json!({
             "file": self.file.to_string_lossy(),
-            "line": self.line,
-            "column": self.column,
+            "line": known(self.line),
+            "column": known(self.line).and(known(self.column)),
             "severity": self.severity,
             "code": self.code,
             "field": self.field,
@@ -208,6 +219,15 @@ mod tests {
         assert_eq!(line_col_bytes(text.as_bytes(), 999), line_col(text, 999));
         // Inside a character: the character's own position.
         assert_eq!(line_col(text, at + 1), (2, 10));
+    }
+
+    #[test]
+    fn an_unknown_location_is_null_in_json() {
+        let d = Diagnostic::error("read-error", "content/cases/a.md", "cannot read");
+        let json: serde_json::Value = serde_json::from_str(&d.to_json()).unwrap();
+        assert!(json["line"].is_null() && json["column"].is_null(), "{json}");
+        let json: serde_json::Value = serde_json::from_str(&d.at(3, 0).to_json()).unwrap();
+        assert_eq!((json["line"].as_u64(), json["column"].as_u64()), (Some(3), None));
     }
 
     #[test]

@@ -28,4 +28,6 @@ pub mod search_docs;
 pub mod serve;
 pub mod site;
 pub mod sitecheck;
+pub mod sources;
 pub mod theme;
+pub mod urls;

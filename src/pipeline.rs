@@ -10,8 +10,9 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::linkcheck::external::{check_external, ExternalOptions};
 use crate::linkcheck::LinkChecker;
 use crate::linkcheck::PageLinks;
-use crate::output::{Entry, Output, PageSink, Staging};
-use crate::render::{render_site, Plan, RenderState, TemplateSet};
+use crate::output::{Entry, Output, PageSink, Refusal, Staging, MARKER};
+use crate::render::{render_site, Plan, RenderState, TemplateSet, BRANDS_JSON};
+use crate::site::paths::{check_claims, Claim, Owner};
 use crate::site::{build_model, ModelOptions, Site};
 use crate::theme::{load_theme, Origin};
 use crate::{feeds, fingerprint, search, sitecheck};
@@ -108,10 +109,21 @@ fn build_into(opts: &BuildOptions, sink: &PageSink) -> Result<Built, Diagnostics
     let (mut config, config_diags) = load_config(root);
     diagnostics.extend(config_diags);
     if let Some(base_url) = &opts.base_url {
-        config.base_url = base_url.clone();
+        match crate::urls::check_base_url(base_url) {
+            Ok(()) => config.base_url = base_url.clone(),
+            Err(problem) => {
+                let d = crate::config::base_url_error(problem, Path::new("--base-url"), "base-url");
+                diagnostics.push(
+                    d.hint("give --base-url the site's full address, e.g. --base-url https://host/jgdj/showcase"),
+                );
+            }
+        }
     }
     let theme = match load_theme(root, &config.theme) {
-        Ok(t) => Some(t),
+        Ok(mut t) => {
+            diagnostics.extend(std::mem::take(&mut t.diagnostics));
+            Some(t)
+        }
         Err(d) => {
             diagnostics.push(d);
             None
@@ -150,7 +162,8 @@ fn build_into(opts: &BuildOptions, sink: &PageSink) -> Result<Built, Diagnostics
     }
 
     let plan = Plan::new(&site);
-    diagnostics.extend(plan.collisions(&site));
+    let claims = output_claims(&plan, &site, &theme.statics, &asset_plan, root);
+    diagnostics.extend(locate_fields(root, check_claims(&claims)));
     if diagnostics.has_errors() {
         return Err(finish(diagnostics, root));
     }
@@ -321,7 +334,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     if let Some(record) = cache.unchanged(&target) {
         return Ok(up_to_date(record, started));
     }
-    let removing = cache.remove_replaced_outputs();
+    let removing = cache.replaced_outputs().and_then(crate::output::remove_outputs_in);
     let reuse = cache.reuse(&target);
     let staging = Staging::create(&target, reuse, cache.is_enabled()).map_err(|e| write_error(&target, e))?;
     let built = build_into(opts, &PageSink::Dir(staging.writer()));
@@ -368,24 +381,137 @@ fn write_error(target: impl AsRef<Path>, e: std::io::Error) -> Diagnostics {
     Diagnostics(vec![d])
 }
 
-/// Refuses output folders whose replacement would destroy the site itself.
+/// Refuses output folders a build must not replace: the site itself, one of its source
+/// folders (or a folder inside one), and any existing folder xianfeng did not write (see
+/// `output::check_replaceable`).
 fn check_output_target(site_root: &Path, target: &Path) -> Result<(), Diagnostic> {
-    let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let site = abs(site_root);
-    let out = abs(target);
-    let dangerous = site.starts_with(&out)
-        || out.join("site.yaml").exists()
-        || out.join("content").is_dir()
-        || out.parent().is_none();
-    if dangerous {
-        return Err(Diagnostic::error(
-            "output-dir",
-            target,
-            "refusing to replace this folder: it holds the site's sources",
-        )
-        .hint("choose an output folder of its own, e.g. `-o public`"));
+    let site = resolve(site_root);
+    let out = resolve(target);
+    let refuse = |message: String, hint: &str| Err(Diagnostic::error("output-dir", target, message).hint(hint));
+    let choose = "choose an output folder of its own, e.g. `-o public` (the default)";
+    if out.parent().is_none() || site.starts_with(&out) {
+        return refuse(format!("refusing to write the site into {}: it holds the site itself", out.display()), choose);
     }
-    Ok(())
+    for source in ["content", "templates", "static", "themes", ".xianfeng"] {
+        let dir = resolve(&site_root.join(source));
+        if out.starts_with(&dir) {
+            return refuse(
+                format!(
+                    "refusing to write the site into {}: it is inside the site's `{source}/` folder",
+                    out.display()
+                ),
+                choose,
+            );
+        }
+    }
+    match crate::output::check_replaceable(target) {
+        Ok(()) => Ok(()),
+        Err(Refusal::NotAFolder) => refuse(format!("{} exists and is not a folder", out.display()), choose),
+        Err(Refusal::NotOurs) => refuse(
+            format!("refusing to replace {}: it is not empty and was not written by xianfeng", out.display()),
+            &format!(
+                "xianfeng replaces its output folder on every build, and marks the folders it writes with `{MARKER}`; \
+                 choose an empty or new folder, or move the files out of this one"
+            ),
+        ),
+        Err(Refusal::ForeignFiles(files)) => {
+            let shown: Vec<&str> = files.iter().take(10).map(String::as_str).collect();
+            let more = if files.len() > 10 { format!(" and {} more", files.len() - 10) } else { String::new() };
+            refuse(
+                format!(
+                    "refusing to replace {}: it holds files xianfeng did not write: {}{more}",
+                    out.display(),
+                    shown.join(", ")
+                ),
+                "move them out of the output folder (files to publish belong in static/); xianfeng never deletes a file it did not write",
+            )
+        }
+    }
+}
+
+/// `path` made absolute with every link resolved, also when its last parts do not exist yet.
+fn resolve(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut missing = Vec::new();
+    let mut existing = absolute.as_path();
+    loop {
+        if let Ok(real) = std::fs::canonicalize(existing) {
+            return missing.iter().rev().fold(real, |p, part| p.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+/// Every path the build will write, with who writes it: the pages of the plan, static files
+/// (and their fingerprinted copies), files beside the content, and xianfeng's own files.
+fn output_claims(
+    plan: &Plan,
+    site: &Site,
+    statics: &BTreeMap<String, Origin>,
+    asset_plan: &BTreeMap<String, String>,
+    root: &Path,
+) -> Vec<Claim> {
+    let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
+    let mut claims = plan.claims(site);
+    for (path, origin) in statics {
+        let owner = match origin {
+            Origin::Disk(p) => Owner::file(rel(p), None, "a static file"),
+            Origin::Embedded(_) => Owner::generated(format!("the default theme's `{path}`")),
+        };
+        if let Some(copy) = asset_plan.get(path) {
+            claims.push(Claim { path: copy.clone(), folder: false, owner: owner.clone() });
+        }
+        claims.push(Claim { path: path.clone(), folder: false, owner });
+    }
+    for (src, out) in &site.assets {
+        claims.push(Claim {
+            path: out.clone(),
+            folder: false,
+            owner: Owner::file(rel(src), None, "a file beside the content"),
+        });
+    }
+    let mut generated = vec![
+        (BRANDS_JSON, false, "the gallery's brands.json"),
+        ("atom.xml", false, "the Atom feed"),
+        ("robots.txt", false, "robots.txt"),
+        ("sitemap.xml", false, "the sitemap"),
+        (MARKER, false, "xianfeng's marker of its output folder"),
+    ];
+    if site.config.search {
+        generated.push((search::MANIFEST, false, "the search index"));
+        generated.extend(search::FOLDERS.iter().map(|f| (*f, true, "the search index")));
+    }
+    claims.extend(generated.into_iter().map(|(path, folder, what)| Claim {
+        path: path.to_string(),
+        folder,
+        owner: Owner::generated(what),
+    }));
+    claims
+}
+
+/// Gives diagnostics that name a front-matter field but no line the line and column of that
+/// field in its file (read again: this is the error path).
+fn locate_fields(root: &Path, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics
+        .into_iter()
+        .map(|d| {
+            let (Some(field), 0) = (d.field.clone(), d.line) else { return d };
+            let Ok(in_content) = d.file.strip_prefix("content") else { return d };
+            let Some(file) = crate::content::load_one(root, in_content).0 else { return d };
+            let list_item = field.rsplit_once('[').map(|(key, _)| key);
+            let known = |f: &str| file.positions.0.get(f).copied();
+            match known(&field).or_else(|| list_item.and_then(known)) {
+                Some((line, column)) => d.at(line, column),
+                None => d,
+            }
+        })
+        .collect()
 }
 
 /// Theme and site static files, and the files beside content.
@@ -420,14 +546,8 @@ fn add_feeds(output: &mut Output, site: &Site) {
 }
 
 /// Output folders of redirect pages (`aliases:`), which the sitemap leaves out.
-fn alias_dirs(site: &Site) -> std::collections::HashSet<String> {
-    let all = site
-        .cases
-        .iter()
-        .flat_map(|c| &c.meta.aliases)
-        .chain(site.compilations.iter().flat_map(|c| &c.meta.aliases))
-        .chain(site.pages.iter().flat_map(|p| &p.meta.aliases));
-    all.map(|a| a.trim_matches('/').to_string()).collect()
+fn alias_dirs(site: &Site) -> HashSet<String> {
+    site.redirects.iter().map(|r| crate::site::paths::dir_of_page(&r.path).trim_end_matches('/').to_string()).collect()
 }
 
 /// The search index files of `docs`.

@@ -6,7 +6,6 @@ use crate::diagnostics::Diagnostic;
 use include_dir::{include_dir, Dir};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use walkdir::WalkDir;
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
@@ -40,44 +39,50 @@ pub struct Theme {
     pub templates: BTreeMap<String, Origin>,
     /// Output path relative to the output root (`style.css`) → source.
     pub statics: BTreeMap<String, Origin>,
+    /// Problems met reading the folders (a link out of the site, a loop).
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 pub fn load_theme(site_root: &Path, name: &str) -> Result<Theme, Diagnostic> {
-    let mut theme = Theme { templates: BTreeMap::new(), statics: BTreeMap::new() };
+    let mut theme = Theme { templates: BTreeMap::new(), statics: BTreeMap::new(), diagnostics: Vec::new() };
     let theme_dir = site_root.join("themes").join(name);
+    let collect = |dir: PathBuf, statics: bool, theme: &mut Theme| {
+        let into = if statics { &mut theme.statics } else { &mut theme.templates };
+        theme.diagnostics.extend(collect_disk(site_root, &dir, into));
+    };
     if theme_dir.is_dir() {
-        collect_disk(&theme_dir.join("templates"), &mut theme.templates);
-        collect_disk(&theme_dir.join("static"), &mut theme.statics);
+        collect(theme_dir.join("templates"), false, &mut theme);
+        collect(theme_dir.join("static"), true, &mut theme);
     } else if name == "default" {
         collect_embedded(&DEFAULT_THEME, "templates", &mut theme.templates);
         collect_embedded(&DEFAULT_THEME, "static", &mut theme.statics);
     } else {
+        let yaml = std::fs::read_to_string(site_root.join("site.yaml")).unwrap_or_default();
+        let (line, column) = crate::config::setting_position(&yaml, "theme");
         return Err(Diagnostic::error(
             "missing-theme",
             "site.yaml",
             format!("theme `{name}` not found at {}", theme_dir.display()),
         )
+        .at(line, column)
         .field("theme")
         .expected("a folder themes/<name>/ with templates/ inside, or `default`")
         .hint("remove `theme:` from site.yaml to use the built-in default theme"));
     }
-    collect_disk(&site_root.join("templates"), &mut theme.templates);
-    collect_disk(&site_root.join("static"), &mut theme.statics);
+    collect(site_root.join("templates"), false, &mut theme);
+    collect(site_root.join("static"), true, &mut theme);
     Ok(theme)
 }
 
-fn collect_disk(dir: &Path, into: &mut BTreeMap<String, Origin>) {
-    if !dir.is_dir() {
-        return;
-    }
-    for entry in WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
-        if !entry.file_type().is_file() || is_hidden_or_temp(entry.path(), dir) {
-            continue;
-        }
-        if let Ok(rel) = entry.path().strip_prefix(dir) {
-            into.insert(rel.to_string_lossy().replace('\\', "/"), Origin::Disk(entry.path().to_path_buf()));
+/// The files of `dir` (see `sources::walk`: links are followed only inside the site).
+fn collect_disk(site_root: &Path, dir: &Path, into: &mut BTreeMap<String, Origin>) -> Vec<Diagnostic> {
+    let found = crate::sources::walk(site_root, dir, is_hidden_or_temp);
+    for path in found.files {
+        if let Ok(rel) = path.strip_prefix(dir) {
+            into.insert(rel.to_string_lossy().replace('\\', "/"), Origin::Disk(path));
         }
     }
+    found.diagnostics
 }
 
 fn collect_embedded(root: &'static Dir<'static>, sub: &str, into: &mut BTreeMap<String, Origin>) {
@@ -93,10 +98,9 @@ fn collect_embedded(root: &'static Dir<'static>, sub: &str, into: &mut BTreeMap<
     }
 }
 
-fn is_hidden_or_temp(path: &Path, root: &Path) -> bool {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().any(|c| {
-        let s = c.as_os_str().to_string_lossy();
-        s.starts_with('.') || s.ends_with('~') || s.ends_with(".swp") || (s.starts_with('#') && s.ends_with('#'))
-    })
+fn is_hidden_or_temp(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || (name.starts_with('#') && name.ends_with('#'))
 }

@@ -10,7 +10,6 @@ use crate::diagnostics::{line_col, Diagnostic, Diagnostics};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use walkdir::WalkDir;
 
 /// How to load. Drafts are not filtered here (the site model does that); the flag is carried
 /// for callers that want it.
@@ -50,23 +49,14 @@ pub fn load_content(site_root: &Path, _opts: &LoadOptions) -> Loaded {
 
     let mut markdown = Vec::new();
     let mut diags = Diagnostics::default();
-    // Symlinked files and folders count like real ones; walkdir reports loops as errors.
-    let walker = WalkDir::new(&content).follow_links(true).sort_by_file_name().into_iter();
-    for entry in walker.filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str().unwrap_or(""))) {
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                let rel = e.path().strip_prefix(&content).unwrap_or(e.path()).to_path_buf();
-                if is_markdown(&rel) {
-                    markdown.push(rel);
-                } else {
-                    loaded.assets.push(rel);
-                }
-            }
-            Ok(_) => {}
-            Err(err) => {
-                let path = err.path().map(|p| rel_to(&root, p)).unwrap_or_else(|| PathBuf::from("content"));
-                diags.push(Diagnostic::error("read-error", path, format!("cannot read: {err}")));
-            }
+    let found = crate::sources::walk(&root, &content, is_ignored);
+    diags.extend(found.diagnostics);
+    for path in found.files {
+        let rel = path.strip_prefix(&content).unwrap_or(&path).to_path_buf();
+        if is_markdown(&rel) {
+            markdown.push(rel);
+        } else {
+            loaded.assets.push(rel);
         }
     }
 
@@ -106,10 +96,6 @@ fn is_ignored(name: &str) -> bool {
 
 fn is_markdown(rel: &Path) -> bool {
     rel.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("md"))
-}
-
-fn rel_to(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
 /// Kind of a file from its path relative to `content/`, and its asset folder if it has one.

@@ -180,8 +180,13 @@ struct Problem {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum ProblemKind {
     Missing(String),
-    Anchor { target: String, fragment: String },
+    Anchor {
+        target: String,
+        fragment: String,
+    },
     Escape,
+    /// Refused by the URL sanitiser (`javascript:`, `data:`): why.
+    Unsafe(String),
 }
 
 /// A link to another page (or a file not known before rendering), checked once the whole
@@ -253,6 +258,11 @@ impl<'a> LinkChecker<'a> {
         let mut links = PageLinks { page: page.to_string(), ..PageLinks::default() };
         let mut seen_assets = HashSet::new();
         for r in &scanned.refs {
+            // The last look of the URL sanitiser: whatever put a URL into the page.
+            if let Err(why) = crate::urls::check(&r.url) {
+                links.problems.push(self.problem(page, html, r, ProblemKind::Unsafe(why.to_string())));
+                continue;
+            }
             match classify(&r.url, page, &site.base_path, base_url) {
                 Target::Internal { path, fragment } => {
                     let fragment = fragment.filter(|f| !f.is_empty() && f != "top");
@@ -401,7 +411,14 @@ fn diagnostic(p: &Problem, count: usize, sources: &SourceMap, site: &Site, stric
             format!("{page_url} links to `{}`, which is outside the site's base path `{}/`{also}", p.url, site.base_path),
             "write links from the site root (`/cases/x/`) or relative ones: xianfeng adds the base path; in templates use url() and asset()",
         ),
+        ProblemKind::Unsafe(why) => (
+            "unsafe-url",
+            format!("{page_url} carries the URL `{}`: {why}{also}", p.url),
+            "a template prints a URL that did not pass the sanitiser: print URLs taken from data through `| safe_url`",
+        ),
     };
+    // An unsafe URL in a page is never only a warning.
+    let strict = strict || matches!(p.kind, ProblemKind::Unsafe(_));
     match sources.get(&p.page).filter(|_| p.from_content) {
         Some(source) => {
             let needle = match &p.kind {

@@ -126,6 +126,7 @@ pub fn render(
         flat_toc: Vec::new(),
         out: Rendered::default(),
         has_raw_html: false,
+        dropped_link: false,
     };
     let mut events = Vec::with_capacity(source.len() / 16 + 16);
     // Explicit ids and footnote labels must be reserved before automatic ids are handed out.
@@ -175,6 +176,8 @@ struct Pass<'p> {
     flat_toc: Vec<(u8, String, String)>,
     out: Rendered,
     has_raw_html: bool,
+    /// The link being read was refused by the URL sanitiser: its end is dropped too.
+    dropped_link: bool,
 }
 
 impl<'p> Pass<'p> {
@@ -223,8 +226,11 @@ impl<'p> Pass<'p> {
                 Event::Start(Tag::Image { dest_url, title, .. }) => {
                     let inner = take_until_end(&mut iter);
                     let alt = plain_text(inner.iter().map(|(e, _)| e));
-                    let url = self.resolve(&dest_url, true, range);
-                    out.push(Event::InlineHtml(image_html(&url, &alt, &title).into()));
+                    match self.resolve_safe(&dest_url, true, range) {
+                        Some(url) => out.push(Event::InlineHtml(image_html(&url, &alt, &title).into())),
+                        // A refused image shows its text, as a browser would show the alt.
+                        None => out.push(Event::Text(alt.into())),
+                    }
                 }
                 Event::Start(Tag::CodeBlock(kind)) => {
                     let inner = take_until_end(&mut iter);
@@ -257,10 +263,18 @@ impl<'p> Pass<'p> {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 // `<name@example.com>` is not a path; pulldown-cmark adds the `mailto:` itself.
                 let url = match link_type {
-                    LinkType::Email => dest_url.to_string(),
-                    _ => self.resolve(&dest_url, false, range),
+                    LinkType::Email => Some(dest_url.to_string()),
+                    _ => self.resolve_safe(&dest_url, false, range),
                 };
-                out.push(Event::Start(Tag::Link { link_type, dest_url: url.into(), title, id }));
+                match url {
+                    Some(url) => out.push(Event::Start(Tag::Link { link_type, dest_url: url.into(), title, id })),
+                    // A refused link keeps its text; its end is dropped too (links do not nest).
+                    None => self.dropped_link = true,
+                }
+                return;
+            }
+            Event::End(TagEnd::Link) if self.dropped_link => {
+                self.dropped_link = false;
                 return;
             }
             Event::Text(ref t) | Event::Code(ref t) => self.out.text.push_str(t),
@@ -298,6 +312,22 @@ impl<'p> Pass<'p> {
         if !text.is_empty() && !text.ends_with('\n') {
             text.push('\n');
         }
+    }
+
+    /// [`resolve`](Self::resolve) for a destination that passes the URL sanitiser; None (and a
+    /// warning) for one it refuses, such as `javascript:`.
+    fn resolve_safe(&mut self, dest: &str, is_image: bool, range: Range<usize>) -> Option<String> {
+        if let Err(why) = crate::urls::check(dest) {
+            let (line, column) = self.location(self.dest_offset(dest, &range));
+            let what = if is_image { "image" } else { "link" };
+            let d = Diagnostic::warning("unsafe-url", self.file, format!("{what} to `{dest}` removed: {why}"))
+                .at(line, column)
+                .expected("a relative link, @/cases/x.md, or an http, https, mailto or tel URL")
+                .hint("only web, mail and phone links are published; the text is kept without the link");
+            self.out.diagnostics.push(d);
+            return None;
+        }
+        Some(self.resolve(dest, is_image, range))
     }
 
     /// Resolves a destination; records internal links, reports broken ones.

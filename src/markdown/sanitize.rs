@@ -32,6 +32,8 @@ fn build_policy() -> Builder<'static> {
     b.filter_style_properties(HashSet::from(["text-align"]));
     // Our links carry no rel; raw `<a target>` is not allowed, so no opener risk.
     b.link_rel(None);
+    // The one allow-list of `urls`, for raw HTML too.
+    b.url_schemes(crate::urls::ALLOWED_SCHEMES.into_iter().collect());
     b
 }
 
@@ -62,6 +64,16 @@ mod tests {
         );
         // ammonia re-serialises the style attribute without the space.
         assert_eq!(clean(html), html.replace("text-align: center", "text-align:center"));
+    }
+
+    #[test]
+    fn raw_html_links_keep_only_the_allowed_schemes() {
+        let out = clean(
+            "<a href=\"javascript:alert(1)\">a</a><a href=\"ftp://x.cn/\">b</a><img src=\"data:image/png;base64,AA\">",
+        );
+        assert!(!out.contains("javascript") && !out.contains("ftp:") && !out.contains("data:"), "{out}");
+        let kept = clean("<a href=\"https://a.cn/\">c</a><a href=\"tel:123\">d</a>");
+        assert_eq!(kept, "<a href=\"https://a.cn/\">c</a><a href=\"tel:123\">d</a>");
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod templates;
 use crate::diagnostics::Diagnostic;
 use crate::linkcheck::{LinkChecker, PageLinks};
 use crate::output::{Entry, Output, PageSink};
+use crate::site::paths::{self, Claim, Owner};
 use crate::site::Site;
 use context::{case_view, compilation_summary, compilation_view, term_link, term_tree, Shared};
 use rayon::prelude::*;
@@ -19,17 +20,26 @@ pub use templates::{escape_html, TemplateSet};
 /// One page to render.
 enum Job {
     Home,
-    Brands { page: usize },
-    CaseList { page: usize },
+    Brands {
+        page: usize,
+    },
+    CaseList {
+        page: usize,
+    },
     Case(usize),
     TaxonomyList(usize),
-    Term { tax: usize, term: usize, page: usize },
+    Term {
+        tax: usize,
+        term: usize,
+        page: usize,
+    },
     CompilationList,
     Compilation(usize),
     Page(usize),
     Search,
     NotFound,
-    Alias { from: String, to: String },
+    /// `Site::redirects[i]`.
+    Alias(usize),
 }
 
 /// Every page of a site, with its output path, known before anything is rendered.
@@ -59,45 +69,56 @@ impl Plan {
         self.jobs.iter().map(|(_, p)| p.as_str())
     }
 
-    /// Two pages with one output path (an alias naming a case's URL, a page named like a
-    /// taxonomy): each is an error, since one would silently replace the other.
-    pub fn collisions(&self, site: &Site) -> Vec<Diagnostic> {
-        let mut first: std::collections::HashMap<&str, &Job> = std::collections::HashMap::new();
-        let mut errors = Vec::new();
-        for (job, path) in &self.jobs {
-            let Some(earlier) = first.insert(path, job) else { continue };
-            let file = job_source(site, job).or_else(|| job_source(site, earlier));
-            let message = format!(
-                "two pages would be written to `{path}`: the {} page and the {} page",
-                job_name(earlier),
-                job_name(job)
-            );
-            let file = file.map_or_else(|| std::path::PathBuf::from(path), |f| f.to_path_buf());
-            errors.push(
-                Diagnostic::error("output-collision", file, message)
-                    .hint("change the slug, the alias or the page's file name so every page has its own URL"),
-            );
-        }
-        errors
+    /// Every page of the plan as a claim on its output path, with who makes it (for
+    /// `site::paths::check_claims`).
+    pub fn claims(&self, site: &Site) -> Vec<Claim> {
+        self.jobs
+            .iter()
+            .map(|(job, path)| Claim { path: path.clone(), folder: false, owner: owner(site, job) })
+            .collect()
     }
 }
 
-/// The content file a job renders, if it renders one.
-fn job_source<'a>(site: &'a Site, job: &Job) -> Option<&'a std::path::Path> {
+/// Who makes a job's page: its content file (with the field that places it), or xianfeng.
+fn owner(site: &Site, job: &Job) -> Owner {
+    let slug = |has_slug: bool| has_slug.then(|| "slug".to_string());
     match job {
-        Job::Case(i) => Some(&site.cases[*i].rel_path),
-        Job::Compilation(i) => Some(&site.compilations[*i].rel_path),
-        Job::Page(i) => Some(&site.pages[*i].rel_path),
-        Job::Alias { to, .. } => site
-            .cases
-            .iter()
-            .map(|c| (&c.url, &c.rel_path))
-            .chain(site.compilations.iter().map(|c| (&c.url, &c.rel_path)))
-            .chain(site.pages.iter().map(|p| (&p.url, &p.rel_path)))
-            .find(|(url, _)| *url == to)
-            .map(|(_, rel)| rel.as_path()),
-        _ => None,
+        Job::Case(i) => {
+            let c = &site.cases[*i];
+            Owner::file(&c.rel_path, slug(c.meta.slug.is_some()), "the case page")
+        }
+        Job::Compilation(i) => {
+            let c = &site.compilations[*i];
+            Owner::file(&c.rel_path, slug(c.meta.slug.is_some()), "the compilation page")
+        }
+        Job::Page(i) => {
+            let p = &site.pages[*i];
+            Owner::file(&p.rel_path, slug(p.meta.slug.is_some()), "the page")
+        }
+        Job::Alias(r) => {
+            let r = &site.redirects[*r];
+            Owner::file(&r.source, Some(format!("aliases[{}]", r.index)), "a redirect page")
+        }
+        Job::Term { tax, term, .. } => term_owner(site, *tax, *term),
+        other => Owner::generated(format!("the {} page", job_name(other))),
     }
+}
+
+/// A term page is placed by the first case naming the term (and the field naming it there).
+fn term_owner(site: &Site, tax: usize, term: usize) -> Owner {
+    let taxonomy = &site.taxonomies[tax];
+    let t = &taxonomy.terms[term];
+    let what = format!("the {} page of `{}`", taxonomy.name, t.name);
+    let Some(&case) = t.cases.last() else { return Owner::generated(what) };
+    let values = crate::site::taxonomy::case_values(site, case, &taxonomy.key);
+    let at = values.iter().position(|v| crate::chinese::term_key(v) == t.name);
+    let field = match (taxonomy.key.as_str(), at) {
+        ("year", _) => "year".to_string(),
+        ("honours", Some(k)) => format!("honours[{k}]"),
+        (key, Some(k)) if values.len() > 1 => format!("{key}[{k}]"),
+        (key, _) => key.to_string(),
+    };
+    Owner::file(&site.cases[case].rel_path, Some(field), what)
 }
 
 /// Renders every page of `plan` and hands it to `sink`; each page's links are checked as it
@@ -134,8 +155,8 @@ pub fn render_site(
     for r in results {
         match r {
             Ok(page) => {
-                // A static file of the same name wins (it is written over the page).
-                out.files.entry(plan.path(page.job).to_string()).or_insert(page.content);
+                // No static file has a page's path (`site::paths::check_claims`).
+                out.insert(plan.path(page.job).to_string(), page.content);
                 checked.push(page.links);
                 if serving {
                     listed_by_job.push(page.listed);
@@ -391,13 +412,13 @@ fn plan(site: &Site) -> Vec<Job> {
     }
     jobs.extend((0..site.compilations.len()).map(Job::Compilation));
     jobs.extend((0..site.pages.len()).map(Job::Page));
-    jobs.extend(aliases(site).into_iter().map(|(from, to)| Job::Alias { from, to }));
+    jobs.extend((0..site.redirects.len()).map(Job::Alias));
     jobs
 }
 
 /// Where a job's page goes in the output.
 fn output_path(site: &Site, job: &Job) -> String {
-    let index_of = |dir: &str| format!("{dir}/index.html");
+    let index_of = paths::index_of;
     match job {
         Job::Home => "index.html".into(),
         Job::Brands { page } => paged(site, "brands", *page).0,
@@ -410,7 +431,7 @@ fn output_path(site: &Site, job: &Job) -> String {
         Job::Page(pi) => index_of(&site.pages[*pi].out_dir),
         Job::Search => "search/index.html".into(),
         Job::NotFound => "404.html".into(),
-        Job::Alias { from, .. } => from.clone(),
+        Job::Alias(r) => site.redirects[*r].path.clone(),
     }
 }
 
@@ -418,47 +439,10 @@ fn page_count(items: usize, per_page: usize) -> usize {
     items.div_ceil(per_page.max(1)).max(1)
 }
 
-/// (output path of the redirect page, target URL) for every `aliases:` entry.
-fn aliases(site: &Site) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut add = |aliases: &[String], url: &str| {
-        for a in aliases {
-            out.push((alias_output_path(a), url.to_string()));
-        }
-    };
-    for c in &site.cases {
-        add(&c.meta.aliases, &c.url);
-    }
-    for c in &site.compilations {
-        add(&c.meta.aliases, &c.url);
-    }
-    for p in &site.pages {
-        add(&p.meta.aliases, &p.url);
-    }
-    out
-}
-
-/// `/old/x/` → `old/x/index.html`; `/old.html` → `old.html`.
-fn alias_output_path(alias: &str) -> String {
-    let trimmed = alias.trim().trim_start_matches('/');
-    if trimmed.ends_with(".html") || trimmed.ends_with(".htm") {
-        trimmed.to_string()
-    } else if trimmed.is_empty() {
-        "index.html".to_string()
-    } else {
-        format!("{}/index.html", trimmed.trim_end_matches('/'))
-    }
-}
-
 /// `dir/` + page → `dir/index.html` or `dir/page/N/index.html`, and its URL.
 fn paged(site: &Site, dir: &str, page: usize) -> (String, String) {
-    let dir = dir.trim_matches('/');
-    let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
-    if page <= 1 {
-        (format!("{prefix}index.html"), site.url(&prefix))
-    } else {
-        (format!("{prefix}page/{page}/index.html"), site.url(&format!("{prefix}page/{page}/")))
-    }
+    let (path, url_path) = paths::paged(dir, page);
+    (path, site.url(&url_path))
 }
 
 /// Links for one page of a list. `pages` is a window of at most 9 page numbers around the
@@ -600,7 +584,10 @@ fn render_job(
         }
         Job::Search => ("search.html", json!({}), "zh-CN"),
         Job::NotFound => ("404.html", json!({}), "zh-CN"),
-        Job::Alias { to, .. } => ("alias.html", json!({"target": to, "permalink": site.permalink(to)}), "zh-CN"),
+        Job::Alias(r) => {
+            let to = &site.redirects[*r].to;
+            ("alias.html", json!({"target": to, "permalink": site.permalink(to)}), "zh-CN")
+        }
     };
     let current_path = url_of_output(site, path);
     let current_url = site.permalink(&current_path);
@@ -650,8 +637,7 @@ fn section_value(site: &Site, key: &str) -> Value {
 
 /// `cases/x/index.html` → `/base/cases/x/`.
 fn url_of_output(site: &Site, path: &str) -> String {
-    let dir = path.strip_suffix("index.html").unwrap_or(path);
-    site.url(dir)
+    site.url(paths::dir_of_page(path))
 }
 
 /// Every brand in one compact file (`BRANDS_JSON`), so the gallery filters across all pages.
@@ -693,15 +679,4 @@ struct BrandRow<'a> {
     ty: &'a [String],
     u: &'a str,
     y: i32,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn alias_paths() {
-        assert_eq!(alias_output_path("/old/x/"), "old/x/index.html");
-        assert_eq!(alias_output_path("old.html"), "old.html");
-    }
 }

@@ -260,6 +260,12 @@ fn register(tera: &mut Tera, base_path: &str, asset_urls: HashMap<String, String
     tera.register_filter("zh_date", |value: &Value, _: &HashMap<String, Value>| {
         Ok(Value::String(value.as_str().map_or_else(|| value.to_string(), chinese::zh_date)))
     });
+    // For theme authors: a URL taken from data (`extra`, say) is printed only if the URL
+    // sanitiser allows it, else as "" (so `{% if x | safe_url %}` leaves the link out).
+    tera.register_filter("safe_url", |value: &Value, _: &HashMap<String, Value>| {
+        let url = value.as_str().unwrap_or("");
+        Ok(Value::String(if crate::urls::is_safe_url(url) { url.to_string() } else { String::new() }))
+    });
     tera.register_filter("tile_class", |value: &Value, _: &HashMap<String, Value>| {
         Ok(Value::String(tile_class(value.as_str().unwrap_or(""))))
     });

@@ -18,6 +18,10 @@ pub use index::{build_index, build_index_with, indexed_texts, FIELDS};
 /// The index's entry point, which pages link to (the search page preloads it).
 pub const MANIFEST: &str = "search/manifest.json";
 
+/// The folders the index writes whole (shards, facet columns, result fragments, the
+/// Traditional-to-Simplified table).
+pub const FOLDERS: [&str; 4] = ["search/shards", "search/facets", "search/fragments", "search/t2s"];
+
 /// One searchable page (a case or a compilation), as the build pipeline hands it over.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchDoc {

@@ -31,7 +31,8 @@ pub fn resolve(raw: &str, exists: impl Fn(&str) -> bool) -> Resolution {
     if exists(&key) {
         Resolution::File(key)
     } else if exists(&format!("{key}/index.html")) {
-        Resolution::AddSlash(format!("{raw}/"))
+        // One leading slash: `//cases/x/` in a Location header names another host.
+        Resolution::AddSlash(format!("/{}/", raw.trim_start_matches('/')))
     } else {
         Resolution::NotFound
     }
@@ -114,5 +115,11 @@ mod tests {
     #[test]
     fn doubled_slashes_collapse() {
         assert_eq!(resolve("//cases//a/", site), Resolution::File("cases/a/index.html".into()));
+    }
+
+    #[test]
+    fn a_redirect_never_names_another_host() {
+        assert_eq!(resolve("//cases/a", site), Resolution::AddSlash("/cases/a/".into()));
+        assert_eq!(resolve("///cases/a", site), Resolution::AddSlash("/cases/a/".into()));
     }
 }

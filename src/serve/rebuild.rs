@@ -72,7 +72,10 @@ fn run(state: &Arc<State>, opts: &BuildOptions, mut watch: Watch, mut session: S
         while let Ok(more) = watch.events.try_recv() {
             batch.add(&watch.root, more);
         }
-        watch.refresh();
+        if watch.refresh(&batch.changed) {
+            // A source folder was replaced: what changed in it before its new watch went unheard.
+            batch.watcher_failed = true;
+        }
         if batch.changed.is_empty() && !batch.watcher_failed {
             continue;
         }

@@ -9,7 +9,7 @@
 
 use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver};
 use std::time::Duration;
@@ -25,33 +25,69 @@ pub struct Watch {
     debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
     pub events: Receiver<DebounceEventResult>,
     pub root: PathBuf,
-    watched: BTreeSet<PathBuf>,
+    /// Each watched source folder, with the identity of the folder the watch is on.
+    watched: BTreeMap<PathBuf, Option<FolderId>>,
+}
+
+/// Which folder a path names (device and inode on Unix): a folder deleted and made again
+/// under the same name is another folder, and a watch on the old one hears nothing.
+type FolderId = (u64, u64);
+
+fn folder_id(dir: &Path) -> Option<FolderId> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(dir).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
+    }
 }
 
 pub fn start(root: &Path) -> notify::Result<Watch> {
     let (sender, events) = channel();
     let mut debouncer = new_debouncer(DEBOUNCE, Some(TICK), sender)?;
     debouncer.watch(root, RecursiveMode::NonRecursive)?;
-    let mut watch = Watch { debouncer, events, root: root.to_path_buf(), watched: BTreeSet::new() };
-    watch.refresh();
+    let mut watch = Watch { debouncer, events, root: root.to_path_buf(), watched: BTreeMap::new() };
+    watch.refresh(&BTreeSet::new());
     Ok(watch)
 }
 
 impl Watch {
-    /// Watches source folders created since the last call and forgets deleted ones.
-    pub fn refresh(&mut self) {
+    /// Watches source folders created since the last call, forgets deleted ones, and watches
+    /// again a folder that was replaced (deleted and made again, however fast): one the batch
+    /// `touched` names itself, or that is another folder than the one watched. Returns whether
+    /// a watch was made again, for then files may have changed unheard: build in full.
+    pub fn refresh(&mut self, touched: &BTreeSet<PathBuf>) -> bool {
+        let mut rearmed = false;
         for name in SOURCE_DIRS {
             let dir = self.root.join(name);
             let present = dir.is_dir();
-            let known = self.watched.contains(&dir);
-            if present && !known {
-                if self.debouncer.watch(&dir, RecursiveMode::Recursive).is_ok() {
-                    self.watched.insert(dir);
+            match self.watched.get(&dir).copied() {
+                None if present => self.arm(dir),
+                Some(_) if !present => {
+                    let _ = self.debouncer.unwatch(&dir);
+                    self.watched.remove(&dir);
                 }
-            } else if !present && known {
-                let _ = self.debouncer.unwatch(&dir);
-                self.watched.remove(&dir);
+                Some(id) if present && (touched.contains(Path::new(name)) || id != folder_id(&dir)) => {
+                    // The old watch may already be gone with its folder.
+                    let _ = self.debouncer.unwatch(&dir);
+                    self.watched.remove(&dir);
+                    self.arm(dir);
+                    rearmed = true;
+                }
+                _ => {}
             }
+        }
+        rearmed
+    }
+
+    fn arm(&mut self, dir: PathBuf) {
+        let id = folder_id(&dir);
+        if self.debouncer.watch(&dir, RecursiveMode::Recursive).is_ok() {
+            self.watched.insert(dir, id);
         }
     }
 }

@@ -6,11 +6,12 @@
 //! slugs and compilation entries that name no case, `@/` links to missing anchors.
 
 pub mod links;
+pub mod paths;
 pub mod taxonomy;
 
 use crate::chinese;
 use crate::config::SiteConfig;
-use crate::content::model::{CaseMeta, CompilationMeta, Kind, Lang, Meta, PageMeta, SourceFile};
+use crate::content::model::{CaseMeta, CompilationMeta, FieldPositions, Kind, Lang, Meta, PageMeta, SourceFile};
 use crate::content::Loaded;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{MarkdownOptions, Rendered};
@@ -45,6 +46,19 @@ pub struct Site {
     pub assets: Vec<(PathBuf, String)>,
     /// Content path as `@/` links name it (`cases/x.md`) → URL, for resolving links.
     pub content_urls: HashMap<String, String>,
+    /// Redirect pages (`aliases:`), in the order of the files and their aliases.
+    pub redirects: Vec<Redirect>,
+}
+
+/// A redirect page written for an alias of a case, compilation or page.
+pub struct Redirect {
+    /// Output path (`old/x/index.html`), however the alias was spelled.
+    pub path: String,
+    /// Root-relative URL of the page it leads to.
+    pub to: String,
+    /// The file whose `aliases[index]` it is.
+    pub source: PathBuf,
+    pub index: usize,
 }
 
 pub struct Case {
@@ -170,6 +184,7 @@ pub fn build_model(
         taxonomies: Vec::new(),
         assets: Vec::new(),
         content_urls: HashMap::new(),
+        redirects: Vec::new(),
         config,
     };
     for (p, (rendered, lang)) in placed.into_iter().zip(rendered) {
@@ -179,8 +194,9 @@ pub fn build_model(
         let meta = std::mem::replace(&mut file.meta, Meta::Page(Box::default()));
         let file = &published[p.file];
         match meta {
-            Meta::Case(meta) => {
+            Meta::Case(mut meta) => {
                 let lang = lang.unwrap_or(meta.lang);
+                diagnostics.extend(refuse_unsafe_urls(&mut meta, &file.rel_path, &file.positions));
                 let links = FileLinks { urls: &urls, base_path: &base_path, dir_url: p.dir_url.clone() };
                 site.cases.push(new_case(*meta, file.rel_path.clone(), p, rendered, lang, &links));
             }
@@ -218,7 +234,39 @@ pub fn build_model(
     site.taxonomies = taxonomy::build_taxonomies(&site);
     site.assets = place_assets(&loaded.assets, &site, site_root);
     site.content_urls = urls;
+    site.redirects = redirects(&site, &published, &mut diagnostics);
     (site, diagnostics)
+}
+
+/// The redirect page of every alias; an alias that cannot be a path of the site is an error
+/// naming its file and line.
+fn redirects(site: &Site, files: &[SourceFile], diagnostics: &mut Vec<Diagnostic>) -> Vec<Redirect> {
+    let pages = site
+        .cases
+        .iter()
+        .map(|c| (&c.rel_path, &c.meta.aliases, &c.url))
+        .chain(site.compilations.iter().map(|c| (&c.rel_path, &c.meta.aliases, &c.url)))
+        .chain(site.pages.iter().map(|p| (&p.rel_path, &p.meta.aliases, &p.url)));
+    let mut out = Vec::new();
+    for (rel_path, aliases, url) in pages {
+        for (index, alias) in aliases.iter().enumerate() {
+            match paths::alias_path(alias) {
+                Ok(path) => out.push(Redirect { path, to: url.clone(), source: rel_path.clone(), index }),
+                Err(problem) => {
+                    let field = format!("aliases[{index}]");
+                    let (line, column) = positions_of(files, rel_path, &field);
+                    diagnostics.push(
+                        Diagnostic::error("invalid-alias", rel_path, format!("alias {}", problem.describe(alias)))
+                            .at(line, column)
+                            .field(field)
+                            .expected("an old path of this site, such as /old/cases/x/ or /old/x.html")
+                            .hint("an alias is the path of an old address that should lead here; write it without the host, ?query or #fragment"),
+                    );
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Case `index` made again from a new version of its file, for `serve` after an edit that
@@ -227,14 +275,16 @@ pub fn build_model(
 /// renders it; the diagnostics of that are returned with the case.
 pub fn remade_case(site: &Site, index: usize, file: SourceFile) -> Option<(Case, Vec<Diagnostic>)> {
     let old = &site.cases[index];
-    let Meta::Case(meta) = file.meta else { return None };
+    let Meta::Case(mut meta) = file.meta else { return None };
+    let unsafe_urls = refuse_unsafe_urls(&mut meta, &file.rel_path, &file.positions);
     let dir_url = own_dir_url(&content_key(&file.rel_path), &format!("/cases/{}/", old.slug));
     let place = Placed { file: 0, slug: old.slug.clone(), out_dir: old.out_dir.clone(), url: old.url.clone(), dir_url };
     let links = FileLinks { urls: &site.content_urls, base_path: &site.base_path, dir_url: place.dir_url.clone() };
     let md_options = MarkdownOptions { allow_html: site.config.markdown.allow_html };
     let rendered = crate::incremental::render_markdown(&file.body, &md_options, &links, &file.rel_path, file.body_line);
     let lang = case_lang(&meta, &file.body);
-    let diagnostics = rendered.diagnostics.clone();
+    let mut diagnostics = rendered.diagnostics.clone();
+    diagnostics.extend(unsafe_urls);
     let mut case = new_case(*meta, file.rel_path, place, rendered, lang, &links);
     // Relations come from the other cases, which the edit did not move.
     case.compilations.clone_from(&old.compilations);
@@ -268,6 +318,33 @@ fn new_case(
         previous: None,
         next: None,
     }
+}
+
+/// Takes out of a case's front matter every URL the sanitiser refuses (`javascript:`,
+/// `data:`), each with a warning naming its field and line: the page shows the rest.
+fn refuse_unsafe_urls(meta: &mut CaseMeta, rel_path: &Path, positions: &FieldPositions) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    let mut refuse = |field: String, url: &str| -> bool {
+        let Err(why) = crate::urls::check(url) else { return false };
+        let (line, column) = positions.get(&field);
+        warnings.push(
+            Diagnostic::warning("unsafe-url", rel_path, format!("`{url}` is left out: {why}"))
+                .at(line, column)
+                .field(field)
+                .expected("a relative path, or an http, https, mailto or tel URL")
+                .hint("only web, mail and phone links are published"),
+        );
+        true
+    };
+    for (i, source) in meta.sources.iter_mut().enumerate() {
+        if source.url.as_deref().is_some_and(|url| refuse(format!("sources[{i}].url"), url)) {
+            source.url = None;
+        }
+    }
+    if meta.cover.as_ref().is_some_and(|c| refuse("cover.src".into(), &c.src)) {
+        meta.cover = None;
+    }
+    warnings
 }
 
 /// `description:`, or the first sentences of the text when the file gives none.
@@ -369,6 +446,10 @@ fn place_files(files: &[SourceFile], base_path: &str, diagnostics: &mut Vec<Diag
             }
         };
         if file.kind != Kind::Section {
+            if let Err(d) = check_slug(file, &slug, &out_dir) {
+                diagnostics.push(d);
+                continue;
+            }
             if let Some(&other) = seen.get(&out_dir) {
                 let (line, column) = file.positions.get("slug");
                 diagnostics.push(
@@ -390,6 +471,24 @@ fn place_files(files: &[SourceFile], base_path: &str, diagnostics: &mut Vec<Diag
         placed.push(Placed { file: i, slug, out_dir, url, dir_url });
     }
     placed
+}
+
+/// A page's slug, and the folders its file sits in, must make a path that can be written and
+/// reached (see `paths::check_segment`); the error names `slug:` or the file name.
+fn check_slug(file: &SourceFile, slug: &str, out_dir: &str) -> Result<(), Diagnostic> {
+    let mut segments = out_dir.split('/').chain(std::iter::once(slug).filter(|s| s.is_empty()));
+    let Some((segment, problem)) = segments.find_map(|s| paths::check_segment(s).err().map(|p| (s, p))) else {
+        return Ok(());
+    };
+    let d =
+        Diagnostic::error("invalid-slug", &file.rel_path, format!("the page's address {}", problem.describe(segment)))
+            .expected("a slug of letters, digits, Chinese, `-` and `_` (e.g. zhuhai-caizheng-rang-wo-xian-lai)");
+    Err(if file.positions.0.contains_key("slug") && segment == slug {
+        let (line, column) = file.positions.get("slug");
+        d.at(line, column).field("slug").hint("change `slug:`; pinyin with hyphens keeps addresses short and readable")
+    } else {
+        d.hint("rename the file (or its folder), or give the page a `slug:`")
+    })
 }
 
 /// `cases/x/index.md` → `x`; `cases/x.md` → `x`.
@@ -499,9 +598,31 @@ fn link_compilations(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
     for (ci, comp) in site.compilations.iter_mut().enumerate() {
         let mut number = 0;
         let mut chapters = Vec::new();
+        // Slug → where the compilation lists it first.
+        let mut listed: HashMap<&str, (usize, usize)> = HashMap::new();
         for (index, chapter) in comp.meta.chapters.iter().enumerate() {
             let mut entries = Vec::new();
             for entry in &chapter.cases {
+                if let Some(&(line, _)) = listed.get(entry.slug.as_str()) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "duplicate-entry",
+                            &comp.rel_path,
+                            format!(
+                                "compilation `{}` lists the case `{}` twice: at lines {line} and {}",
+                                comp.slug, entry.slug, entry.line
+                            ),
+                        )
+                        .at(entry.line.max(1), entry.column.max(1))
+                        .field(format!("chapters[{index}].cases"))
+                        .expected("each case once in a compilation")
+                        .hint(
+                            "remove one of the two entries (a case can appear in several compilations, once in each)",
+                        ),
+                    );
+                    continue;
+                }
+                listed.insert(&entry.slug, (entry.line, entry.column));
                 let Some(&case) = by_slug.get(&entry.slug) else {
                     diagnostics.push(
                         Diagnostic::error(

@@ -58,8 +58,10 @@ pub fn scan(yaml: &str, first_line: usize) -> Scanned {
                     Some((k, key_marker)) => {
                         let p = join(path, &k);
                         // A collection under a key is located at its key (its own marker is
-                        // unreliable); a scalar at the value itself.
-                        Some((p, if is_start { key_marker } else { marker }))
+                        // unreliable), and so is an empty value (`brand:`), whose marker is
+                        // where the next line starts; a scalar at the value itself.
+                        let empty = matches!(&event, Event::Scalar(t, TScalarStyle::Plain, ..) if t.is_empty());
+                        Some((p, if is_start || empty { key_marker } else { marker }))
                     }
                     None => {
                         // This node is a key.
@@ -151,6 +153,14 @@ mod tests {
         assert_eq!(s.positions.get("chapters[0].cases[0]"), Some(&(5, 9)));
         assert_eq!(s.positions.get("chapters[0].cases[1]"), Some(&(6, 9)));
         assert_eq!(s.positions.get("chapters[0].cases[1].note"), Some(&(7, 15)));
+    }
+
+    #[test]
+    fn an_empty_value_is_located_at_its_key() {
+        let s = scan("title: 标题\nbrand:\norg: 示例单位\n", 2);
+        assert_eq!(s.positions.get("brand"), Some(&(3, 1)));
+        let s = scan("title: 标题\nbrand:", 2);
+        assert_eq!(s.positions.get("brand"), Some(&(3, 1)));
     }
 
     #[test]

@@ -168,5 +168,5 @@ fn symlinked_files_load_and_loops_are_reported() {
     assert_eq!(rels(&loaded), vec!["content/cases/a.md", "content/cases/x.md"]);
     let d = &loaded.diagnostics;
     assert_eq!(d.len(), 1, "{d:#?}");
-    assert_eq!((d[0].code, d[0].file.as_path()), ("read-error", Path::new("content/cases/loop")));
+    assert_eq!((d[0].code, d[0].file.as_path()), ("symlink-loop", Path::new("content/cases/loop")));
 }
