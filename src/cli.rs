@@ -121,7 +121,8 @@ fn build(opts: &BuildOptions) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(diagnostics) => {
-            let had_output = opts.output_dir().is_dir();
+            // A refused output folder or option: nothing was built, nothing touched.
+            let had_output = opts.output_dir().is_dir() && !diagnostics.errors().all(Diagnostic::is_usage);
             let consequence = if had_output { "the previous output was left unchanged" } else { "nothing was written" };
             fail(&diagnostics, consequence)
         }

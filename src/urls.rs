@@ -1,3 +1,6 @@
+//! URLs: the one sanitiser of the URLs a page links to, and the rules for a page's own
+//! address (slugs, aliases).
+//!
 //! The one URL sanitiser: every URL that content, site.yaml or a template puts into a page
 //! passes [`check`] (Markdown links and images, raw HTML, front-matter sources, covers and
 //! logos, the `safe_url` template filter, and a last look at every `href`/`src` of every
@@ -10,6 +13,7 @@
 //! decoded before a URL gets here (pulldown-cmark does it for Markdown, the page scanner for
 //! HTML). What is left must be relative, or http, https, mailto or tel.
 
+use percent_encoding::percent_decode_str;
 use std::fmt;
 use url::Url;
 
@@ -76,6 +80,103 @@ pub fn check_base_url(base_url: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The longest name of a file or folder that ext4, NTFS and APFS all take: 255 bytes of
+/// UTF-8 (85 Chinese characters).
+pub const MAX_SEGMENT_BYTES: usize = 255;
+
+/// What is wrong with a slug, a path segment or an alias.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathProblem {
+    Empty,
+    /// A character a URL path segment cannot hold as written (`/`, `?`, `#`, `%`, `\`, a
+    /// space or a control character).
+    Character(char),
+    /// `.` and `..` name folders; names starting with `.` are hidden (and held back by
+    /// many web servers).
+    Dot,
+    TooLong(usize),
+    /// An alias that climbs above the site root with `..`.
+    Climbs,
+    /// An alias with `?query` or `#fragment`, which a static host never sees.
+    QueryOrFragment,
+    /// An alias that is a full URL rather than a path of this site.
+    NotAPath,
+    /// A percent-escape that is not UTF-8.
+    BadEscape,
+}
+
+impl PathProblem {
+    /// The message, for a value written as `what` (`slug`, `alias`).
+    pub fn describe(&self, value: &str) -> String {
+        match self {
+            PathProblem::Empty => "it is empty".into(),
+            PathProblem::Character(c) => format!("`{value}` contains `{}`, which a page address cannot hold as written", c.escape_default()),
+            PathProblem::Dot => format!("`{value}` is `.`/`..` or starts with `.` (a hidden name)"),
+            PathProblem::TooLong(n) => format!(
+                "`{value}` makes a file or folder name of {n} bytes; file systems take at most {MAX_SEGMENT_BYTES} (85 Chinese characters)"
+            ),
+            PathProblem::Climbs => format!("`{value}` climbs above the site's root with `..`"),
+            PathProblem::QueryOrFragment => format!("`{value}` has a `?` or `#` part, which a static host never sees"),
+            PathProblem::NotAPath => format!("`{value}` is a full URL, not a path of this site"),
+            PathProblem::BadEscape => format!("`{value}` has a %-escape that is not UTF-8 text"),
+        }
+    }
+}
+
+/// A slug or one segment of an output path: not empty, at most [`MAX_SEGMENT_BYTES`], no
+/// character that would change the URL's meaning (`/ ? # %`), no `\`, space or control
+/// character, not `.`/`..` and not hidden. Chinese is kept.
+pub fn check_segment(segment: &str) -> Result<(), PathProblem> {
+    if segment.is_empty() {
+        return Err(PathProblem::Empty);
+    }
+    if let Some(c) = segment.chars().find(|&c| "/?#%\\".contains(c) || c.is_whitespace() || c.is_control()) {
+        return Err(PathProblem::Character(c));
+    }
+    if segment.starts_with('.') {
+        return Err(PathProblem::Dot);
+    }
+    if segment.len() > MAX_SEGMENT_BYTES {
+        return Err(PathProblem::TooLong(segment.len()));
+    }
+    Ok(())
+}
+
+/// The output path of the redirect page of `alias`, however it is spelled: `/old/x/`,
+/// `old/x`, `/old//x/./`, `/old/x/index.html` and `/%6Fld/x/` are all `old/x/index.html`;
+/// `/old.html` is `old.html`.
+pub fn alias_path(alias: &str) -> Result<String, PathProblem> {
+    let alias = alias.trim();
+    if alias.contains("://") || alias.starts_with("//") {
+        return Err(PathProblem::NotAPath);
+    }
+    if alias.contains(['?', '#']) {
+        return Err(PathProblem::QueryOrFragment);
+    }
+    let decoded = percent_decode_str(alias).decode_utf8().map_err(|_| PathProblem::BadEscape)?;
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in decoded.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop().ok_or(PathProblem::Climbs)?;
+            }
+            s => segments.push(s),
+        }
+    }
+    if segments.last() == Some(&"index.html") {
+        segments.pop();
+    }
+    for segment in &segments {
+        check_segment(segment)?;
+    }
+    let is_file = segments.last().is_some_and(|s| s.ends_with(".html") || s.ends_with(".htm"));
+    if !is_file {
+        segments.push("index.html");
+    }
+    Ok(segments.join("/"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,5 +232,60 @@ mod tests {
         {
             assert!(check_base_url(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn aliases_spelled_differently_name_one_path() {
+        for alias in [
+            "/cases/xianfeng-shili/",
+            "/cases//xianfeng-shili/",
+            "cases/xianfeng-shili",
+            "/cases/./xianfeng-shili/",
+            "/cases/x/../xianfeng-shili/",
+            "/cases/xianfeng-shili/index.html",
+            "/cases/%78ianfeng-shili/",
+            " /cases/xianfeng-shili/ ",
+        ] {
+            assert_eq!(alias_path(alias).as_deref(), Ok("cases/xianfeng-shili/index.html"), "{alias}");
+        }
+        assert_eq!(alias_path("/old.html").as_deref(), Ok("old.html"));
+        assert_eq!(alias_path("/").as_deref(), Ok("index.html"));
+        assert_eq!(alias_path("/旧址/案例/").as_deref(), Ok("旧址/案例/index.html"));
+        assert_eq!(alias_path("/%E6%97%A7/").as_deref(), Ok("旧/index.html"));
+    }
+
+    #[test]
+    fn aliases_that_cannot_be_paths_are_refused() {
+        assert_eq!(alias_path("/../../etc/"), Err(PathProblem::Climbs));
+        assert_eq!(alias_path("/old.php?id=3"), Err(PathProblem::QueryOrFragment));
+        assert_eq!(alias_path("/a#b"), Err(PathProblem::QueryOrFragment));
+        assert_eq!(alias_path("https://a.cn/x/"), Err(PathProblem::NotAPath));
+        assert_eq!(alias_path("//a.cn/x/"), Err(PathProblem::NotAPath));
+        // A host decodes `%2F` before it looks for the file, as it does every escape.
+        assert_eq!(alias_path("/a%2fb/").as_deref(), Ok("a/b/index.html"));
+        assert_eq!(alias_path("/a%3Fb/"), Err(PathProblem::Character('?')));
+        assert_eq!(alias_path("/%ff/"), Err(PathProblem::BadEscape));
+        assert_eq!(alias_path("/.git/"), Err(PathProblem::Dot));
+        assert_eq!(alias_path(&format!("/{}/", "案".repeat(100))), Err(PathProblem::TooLong(300)));
+    }
+
+    #[test]
+    fn slugs_keep_chinese_and_refuse_what_changes_a_url() {
+        assert_eq!(check_segment("zhuhai-caizheng-rang-wo-xian-lai"), Ok(()));
+        assert_eq!(check_segment("让我先来"), Ok(()));
+        for (slug, problem) in [
+            ("a?b", PathProblem::Character('?')),
+            ("a#b", PathProblem::Character('#')),
+            ("%2e%2e", PathProblem::Character('%')),
+            ("a%2fb", PathProblem::Character('%')),
+            ("a/b", PathProblem::Character('/')),
+            ("a b", PathProblem::Character(' ')),
+            ("..", PathProblem::Dot),
+            (".hidden", PathProblem::Dot),
+            ("", PathProblem::Empty),
+        ] {
+            assert_eq!(check_segment(slug), Err(problem), "{slug}");
+        }
+        assert_eq!(check_segment(&"a".repeat(300)), Err(PathProblem::TooLong(300)));
     }
 }

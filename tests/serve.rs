@@ -444,6 +444,55 @@ fn a_port_in_use_is_one_clear_line_and_exit_1() {
 }
 
 #[test]
+fn a_redirect_to_add_a_slash_stays_on_this_host() {
+    let site = site();
+    let server = Server::start(&site, &[]);
+    for path in ["/cases/a", "//cases/a", "///cases/a"] {
+        let r = server.get(path);
+        assert_eq!(r.status, 301, "{path}");
+        assert_eq!(r.header("location"), "/cases/a/", "{path}");
+    }
+}
+
+/// A source folder deleted and made again at once (a `git checkout`, a restore from a copy)
+/// is another folder: the server watches the new one and builds what it holds.
+#[test]
+fn a_content_folder_replaced_at_once_is_still_watched() {
+    let site = site();
+    let pristine = tempfile::tempdir().unwrap();
+    let copy = pristine.path().join("content");
+    for entry in walkdir::WalkDir::new(site.root().join("content")).into_iter().filter_map(Result::ok) {
+        let to = copy.join(entry.path().strip_prefix(site.root().join("content")).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    std::fs::write(copy.join("cases/a.md"), case("让我先来", "先锋", "珠海市财政局", "2021-05-01", "", "恢复的正文"))
+        .unwrap();
+    let server = Server::start(&site, &[]);
+    for round in 0..3 {
+        let status = Command::new("sh")
+            .arg("-c")
+            .arg(format!("rm -rf '{0}/content' && cp -r '{1}' '{0}/content'", site.root().display(), copy.display()))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        server.wait_for("/cases/a/", "the restored text", |r| r.text().contains("恢复的正文"));
+        let mark = format!("替换后的编辑{round}");
+        site.write("content/cases/b.md", &case("乙案例", "红帆", "珠海市税务局", "2022-03-01", "", &mark));
+        server.wait_for("/cases/b/", "an edit after the folder was replaced", |r| r.text().contains(&mark));
+        site.write(
+            &format!("content/cases/new-{round}.md"),
+            &case("新案例", "新", "珠海市", "2022-03-01", "", "新文件"),
+        );
+        server
+            .wait_for(&format!("/cases/new-{round}/"), "a new file after the folder was replaced", |r| r.status == 200);
+    }
+}
+
+#[test]
 fn drafts_are_served_only_with_drafts() {
     let site = site();
     site.write("content/cases/d.md", &case("草稿案例", "草", "珠海市", "2021-01-01", "draft: true\n", "草稿正文"));

@@ -150,8 +150,10 @@ pub fn remove_output(dir: &Path) -> Vec<String> {
     for rel in &listed {
         let _ = fs::remove_file(dir.join(rel));
     }
+    // The marker goes last: a removal cut short is finished by the next one.
+    remove_empty_folders(dir, false);
     let _ = fs::remove_file(dir.join(MARKER));
-    remove_empty_folders(dir);
+    remove_empty_folders(dir, true);
     if fs::symlink_metadata(dir).is_ok() {
         files_under(dir)
     } else {
@@ -251,9 +253,12 @@ fn files_under(dir: &Path) -> Vec<String> {
     files
 }
 
-/// Removes the empty folders under `dir`, deepest first, and `dir` if it ends up empty.
-fn remove_empty_folders(dir: &Path) {
-    let folders = walkdir::WalkDir::new(dir).contents_first(true).into_iter().filter_map(Result::ok);
+/// Removes the empty folders under `dir`, deepest first, and (with `itself`) `dir` if it ends
+/// up empty.
+fn remove_empty_folders(dir: &Path, itself: bool) {
+    let min_depth = if itself { 0 } else { 1 };
+    let folders =
+        walkdir::WalkDir::new(dir).min_depth(min_depth).contents_first(true).into_iter().filter_map(Result::ok);
     for entry in folders.filter(|e| e.file_type().is_dir()) {
         // Fails, as it should, on a folder that still holds something.
         let _ = fs::remove_dir(entry.path());
@@ -288,9 +293,8 @@ fn remove_debris(dir: &Path) {
         Some(Marker::Output(_)) => {
             remove_output(dir);
         }
-        None => {
-            let _ = fs::remove_dir(dir);
-        }
+        // Folders only (what a removal cut short leaves): removing them deletes nothing.
+        None => remove_empty_folders(dir, true),
     }
 }
 

@@ -234,13 +234,12 @@ pub fn build_model(
     site.taxonomies = taxonomy::build_taxonomies(&site);
     site.assets = place_assets(&loaded.assets, &site, site_root);
     site.content_urls = urls;
-    site.redirects = redirects(&site, &published, &mut diagnostics);
+    site.redirects = redirects(&site);
     (site, diagnostics)
 }
 
-/// The redirect page of every alias; an alias that cannot be a path of the site is an error
-/// naming its file and line.
-fn redirects(site: &Site, files: &[SourceFile], diagnostics: &mut Vec<Diagnostic>) -> Vec<Redirect> {
+/// The redirect page of every alias (the front-matter stage kept only aliases that make a path).
+fn redirects(site: &Site) -> Vec<Redirect> {
     let pages = site
         .cases
         .iter()
@@ -250,19 +249,8 @@ fn redirects(site: &Site, files: &[SourceFile], diagnostics: &mut Vec<Diagnostic
     let mut out = Vec::new();
     for (rel_path, aliases, url) in pages {
         for (index, alias) in aliases.iter().enumerate() {
-            match paths::alias_path(alias) {
-                Ok(path) => out.push(Redirect { path, to: url.clone(), source: rel_path.clone(), index }),
-                Err(problem) => {
-                    let field = format!("aliases[{index}]");
-                    let (line, column) = positions_of(files, rel_path, &field);
-                    diagnostics.push(
-                        Diagnostic::error("invalid-alias", rel_path, format!("alias {}", problem.describe(alias)))
-                            .at(line, column)
-                            .field(field)
-                            .expected("an old path of this site, such as /old/cases/x/ or /old/x.html")
-                            .hint("an alias is the path of an old address that should lead here; write it without the host, ?query or #fragment"),
-                    );
-                }
+            if let Ok(path) = paths::alias_path(alias) {
+                out.push(Redirect { path, to: url.clone(), source: rel_path.clone(), index });
             }
         }
     }
@@ -446,7 +434,7 @@ fn place_files(files: &[SourceFile], base_path: &str, diagnostics: &mut Vec<Diag
             }
         };
         if file.kind != Kind::Section {
-            if let Err(d) = check_slug(file, &slug, &out_dir) {
+            if let Err(d) = check_slug(file, &out_dir) {
                 diagnostics.push(d);
                 continue;
             }
@@ -473,22 +461,19 @@ fn place_files(files: &[SourceFile], base_path: &str, diagnostics: &mut Vec<Diag
     placed
 }
 
-/// A page's slug, and the folders its file sits in, must make a path that can be written and
-/// reached (see `paths::check_segment`); the error names `slug:` or the file name.
-fn check_slug(file: &SourceFile, slug: &str, out_dir: &str) -> Result<(), Diagnostic> {
-    let mut segments = out_dir.split('/').chain(std::iter::once(slug).filter(|s| s.is_empty()));
-    let Some((segment, problem)) = segments.find_map(|s| paths::check_segment(s).err().map(|p| (s, p))) else {
+/// The folders a page's file sits in and its file name (when no `slug:` names the page)
+/// must make a path that can be written and reached (see `urls::check_segment`; a `slug:`
+/// was checked with the front matter).
+fn check_slug(file: &SourceFile, out_dir: &str) -> Result<(), Diagnostic> {
+    let Some((segment, problem)) = out_dir.split('/').find_map(|s| paths::check_segment(s).err().map(|p| (s, p)))
+    else {
         return Ok(());
     };
-    let d =
-        Diagnostic::error("invalid-slug", &file.rel_path, format!("the page's address {}", problem.describe(segment)))
-            .expected("a slug of letters, digits, Chinese, `-` and `_` (e.g. zhuhai-caizheng-rang-wo-xian-lai)");
-    Err(if file.positions.0.contains_key("slug") && segment == slug {
-        let (line, column) = file.positions.get("slug");
-        d.at(line, column).field("slug").hint("change `slug:`; pinyin with hyphens keeps addresses short and readable")
-    } else {
-        d.hint("rename the file (or its folder), or give the page a `slug:`")
-    })
+    Err(Diagnostic::error("invalid-slug", &file.rel_path, format!("the page's address {}", problem.describe(segment)))
+        .expected(
+            "file and folder names of letters, digits, Chinese, `-` and `_` (e.g. zhuhai-caizheng-rang-wo-xian-lai.md)",
+        )
+        .hint("rename the file (or its folder), or give the page a `slug:`"))
 }
 
 /// `cases/x/index.md` → `x`; `cases/x.md` → `x`.

@@ -202,12 +202,15 @@ impl<'v> Fields<'v> {
     fn slug(&self, ctx: &mut Ctx) -> Option<String> {
         let (val, p) = self.get("slug")?;
         let slug = v::text(ctx, val, &p)?;
-        match v::slug_problem(&slug) {
-            None => Some(slug),
-            Some(why) => {
-                let d = ctx.error("invalid-slug", &p, format!("invalid slug `{slug}`: {why}"));
-                d.expected = Some("one folder name, e.g. `rang-wo-xian-lai` or `让我先来`".into());
-                d.hint = Some("a slug names the page's folder under /cases/; use letters, digits, `-` or Chinese, without `/` or `..`".into());
+        match crate::urls::check_segment(&slug) {
+            Ok(()) => Some(slug),
+            Err(problem) => {
+                let d = ctx.error("invalid-slug", &p, format!("invalid slug: {}", problem.describe(&slug)));
+                d.expected = Some(
+                    "one folder name of letters, digits, Chinese, `-` and `_`, e.g. `rang-wo-xian-lai` or `让我先来`"
+                        .into(),
+                );
+                d.hint = Some("a slug names the page's folder under /cases/; pinyin with hyphens keeps addresses short and readable".into());
                 None
             }
         }
@@ -222,13 +225,13 @@ impl<'v> Fields<'v> {
         list.into_iter()
             .enumerate()
             .filter(|(i, alias)| {
-                let Some(why) = v::alias_problem(alias) else {
+                let Err(problem) = crate::urls::alias_path(alias) else {
                     return true;
                 };
                 let at = if single { p.clone() } else { format!("{p}[{i}]") };
-                let d = ctx.error("invalid-alias", &at, format!("invalid alias `{alias}`: {why}"));
-                d.expected = Some("a path on this site, e.g. `/old/cases/rang-wo-xian-lai/`".into());
-                d.hint = Some("aliases are old URLs of this page that should redirect to it".into());
+                let d = ctx.error("invalid-alias", &at, format!("invalid alias: {}", problem.describe(alias)));
+                d.expected = Some("an old path of this site, e.g. `/old/cases/rang-wo-xian-lai/` or `/old/x.html`".into());
+                d.hint = Some("an alias is an old address of this page that should lead here; write it without the host, ?query or #fragment".into());
                 false
             })
             .map(|(_, a)| a)
@@ -511,8 +514,8 @@ fn entry(ctx: &mut Ctx, val: &Value, path: &str) -> Option<ChapterEntry> {
     } else {
         (v::nonempty_text(ctx, val, path)?, path.to_string(), None, true)
     };
-    if let Some(why) = v::slug_problem(&slug) {
-        let d = ctx.error("invalid-slug", &slug_path, format!("invalid case slug `{slug}`: {why}"));
+    if let Err(problem) = crate::urls::check_segment(&slug) {
+        let d = ctx.error("invalid-slug", &slug_path, format!("invalid case slug: {}", problem.describe(&slug)));
         d.expected = Some("the slug of a case, e.g. `rang-wo-xian-lai` (the file name without .md)".into());
         d.hint = Some("list cases by slug only: `cases/rang-wo-xian-lai.md` is listed as `rang-wo-xian-lai`".into());
         return None;

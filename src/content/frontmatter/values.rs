@@ -299,42 +299,6 @@ pub fn year_of(d: NaiveDate) -> i32 {
     d.year()
 }
 
-/// Checks a slug: it names one folder under the output, so it must not climb out of it.
-pub fn slug_problem(slug: &str) -> Option<&'static str> {
-    if slug.trim().is_empty() {
-        Some("the slug is empty")
-    } else if slug.contains('/') || slug.contains('\\') {
-        Some("a slug cannot contain `/` or `\\`")
-    } else if slug.starts_with('.') {
-        Some("a slug cannot start with `.`")
-    } else if slug.contains("..") {
-        Some("a slug cannot contain `..`")
-    } else if slug.chars().any(char::is_control) {
-        Some("a slug cannot contain control characters")
-    } else if slug != slug.trim() {
-        Some("a slug cannot start or end with spaces")
-    } else {
-        None
-    }
-}
-
-/// Checks an alias (an old URL path): a path on this site that stays inside the output.
-pub fn alias_problem(alias: &str) -> Option<&'static str> {
-    if alias.trim().is_empty() {
-        Some("the alias is empty")
-    } else if alias.contains("://") || alias.starts_with("//") {
-        Some("an alias is a path on this site (`/old/path/`), not a full URL")
-    } else if alias.contains('\\') {
-        Some("an alias uses `/`, not `\\`")
-    } else if alias.split('/').any(|seg| seg == ".." || seg == ".") {
-        Some("an alias cannot contain `.` or `..` segments")
-    } else if alias.chars().any(char::is_control) {
-        Some("an alias cannot contain control characters")
-    } else {
-        None
-    }
-}
-
 /// A YAML value as JSON for templates (`extra`). Non-finite numbers become strings.
 pub fn to_json(v: &Value) -> serde_json::Value {
     use serde_json::Value as J;
@@ -411,20 +375,6 @@ mod tests {
         assert!(hint("2021").contains("year: 2021"));
         assert_eq!(hint("2021-05-01x"), "write it as `date: 2021-05-01`");
         assert!(hint("下月").contains("year-month-day"));
-    }
-
-    #[test]
-    fn slugs_and_aliases() {
-        for bad in ["", " ", "a/b", "..", "../x", ".hidden", "a\\b", "a\u{0}b", " a", "a..b"] {
-            assert!(slug_problem(bad).is_some(), "{bad:?}");
-        }
-        for good in ["rang-wo-xian-lai", "让我先来", "a.b"] {
-            assert_eq!(slug_problem(good), None, "{good:?}");
-        }
-        for bad in ["", "/a/../b", "https://x.cn/a", "a\\b", "./a"] {
-            assert!(alias_problem(bad).is_some(), "{bad:?}");
-        }
-        assert_eq!(alias_problem("/old/path/"), None);
     }
 
     #[test]
