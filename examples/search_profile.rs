@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use xianfeng::config::load_config;
-use xianfeng::content::{load_content, LoadOptions};
+use xianfeng::content::load_content;
 use xianfeng::search::build_index;
 use xianfeng::search_docs::search_docs;
 use xianfeng::site::{build_model, ModelOptions};
@@ -50,7 +50,7 @@ fn main() {
     let root = PathBuf::from(args.get(1).expect("usage: search_profile SITE [RUNS]"));
     let runs: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(5);
     let (config, _) = load_config(&root);
-    let loaded = load_content(&root, &LoadOptions { drafts: false });
+    let loaded = load_content(&root, None);
     let (site, _) = build_model(config, loaded, &root, &ModelOptions::default());
     let _ = xianfeng::search::fold("預熱");
     let (mut t_docs, mut t_index, mut c_index) = (Vec::new(), Vec::new(), Vec::new());

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use xianfeng::config::load_config;
-use xianfeng::content::{load_content, LoadOptions};
+use xianfeng::content::load_content;
 use xianfeng::search::{build_index, indexed_texts};
 use xianfeng::search_docs::search_docs;
 use xianfeng::site::{build_model, ModelOptions};
@@ -19,7 +19,7 @@ fn main() {
     };
     let root = PathBuf::from(site);
     let (config, _) = load_config(&root);
-    let loaded = load_content(&root, &LoadOptions { drafts: false });
+    let loaded = load_content(&root, None);
     let (site, diagnostics) = build_model(config, loaded, &root, &ModelOptions::default());
     if let Some(d) = diagnostics.iter().find(|d| d.is_error()) {
         eprintln!("{d:?}");

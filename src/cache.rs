@@ -15,7 +15,7 @@
 //! Beside it, `SITE/.xianfeng/replaced/` holds the output the last build replaced, which the
 //! next build removes while it renders (see `output::remove_outputs_in`).
 
-use crate::pipeline::BuildOptions;
+use crate::options::BuildOptions;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

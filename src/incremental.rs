@@ -18,12 +18,7 @@
 //! and `check` are untouched. Entries not used by the last successful build are dropped
 //! (`finish_build`), so memory stays proportional to the site, not to the number of edits.
 
-use crate::content::frontmatter::ParsedFile;
-use crate::diagnostics::Diagnostic;
-use crate::linkcheck::PageLinks;
-use crate::markdown::{self, LinkResolver, MarkdownOptions, Rendered, ResolvedLink};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 
@@ -33,36 +28,7 @@ static CACHE: OnceLock<Cache> = OnceLock::new();
 
 #[derive(Default)]
 struct Cache {
-    markdown: Mutex<HashMap<PathBuf, MarkdownEntry>>,
     pages: Mutex<HashMap<String, PageEntry>>,
-    links: Mutex<HashMap<String, LinksEntry>>,
-    parsed: Mutex<HashMap<PathBuf, ParsedEntry>>,
-}
-
-/// A content file's front matter as parsed, and the diagnostics parsing gave.
-type Parse = (Option<ParsedFile>, Vec<Diagnostic>);
-
-struct ParsedEntry {
-    hash: [u8; 32],
-    parse: Parse,
-    used: u64,
-}
-
-struct LinksEntry {
-    key: blake3::Hash,
-    links: PageLinks,
-    used: u64,
-}
-
-/// One question to the link resolver and its answer: (destination, is_image, answer).
-type LinkAnswer = (String, bool, Result<ResolvedLink, String>);
-
-struct MarkdownEntry {
-    key: blake3::Hash,
-    /// (destination, is_image) → what the resolver answered.
-    links: Vec<LinkAnswer>,
-    rendered: Rendered,
-    used: u64,
 }
 
 struct PageEntry {
@@ -94,69 +60,13 @@ fn generation() -> u64 {
 pub fn finish_build() {
     let Some(cache) = cache() else { return };
     let current = generation();
-    lock(&cache.markdown).retain(|_, e| e.used == current);
     lock(&cache.pages).retain(|_, e| e.used == current);
-    lock(&cache.links).retain(|_, e| e.used == current);
-    lock(&cache.parsed).retain(|_, e| e.used == current);
     GENERATION.fetch_add(1, Ordering::Relaxed);
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A panic while holding the lock leaves at worst a stale entry, which keys still check.
     m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// `markdown::render`, memoised when the cache is on.
-pub fn render_markdown(
-    source: &str,
-    opts: &MarkdownOptions,
-    resolver: &dyn LinkResolver,
-    file: &Path,
-    first_line: usize,
-) -> Rendered {
-    let Some(cache) = cache() else { return markdown::render(source, opts, resolver, file, first_line) };
-    let mut h = blake3::Hasher::new();
-    h.update(file.as_os_str().as_encoded_bytes());
-    h.update(&[0]);
-    h.update(&(first_line as u64).to_le_bytes());
-    h.update(&[u8::from(opts.allow_html)]);
-    h.update(source.as_bytes());
-    let key = h.finalize();
-    if let Some(hit) = lookup_markdown(cache, file, key, resolver) {
-        return hit;
-    }
-    let recorder = Recorder { inner: resolver, calls: Mutex::new(Vec::new()) };
-    let rendered = markdown::render(source, opts, &recorder, file, first_line);
-    let links = recorder.calls.into_inner().unwrap_or_else(|e| e.into_inner());
-    let entry = MarkdownEntry { key, links, rendered: rendered.clone(), used: generation() };
-    lock(&cache.markdown).insert(file.to_path_buf(), entry);
-    rendered
-}
-
-fn lookup_markdown(cache: &Cache, file: &Path, key: blake3::Hash, resolver: &dyn LinkResolver) -> Option<Rendered> {
-    let mut map = lock(&cache.markdown);
-    let entry = map.get_mut(file).filter(|e| e.key == key)?;
-    // Same text; the links must still resolve the same way (targets renamed, deleted, added).
-    let same_links = entry.links.iter().all(|(dest, image, answer)| resolver.resolve(dest, *image) == *answer);
-    if !same_links {
-        return None;
-    }
-    entry.used = generation();
-    Some(entry.rendered.clone())
-}
-
-/// Records what the resolver answers while a file renders.
-struct Recorder<'a> {
-    inner: &'a dyn LinkResolver,
-    calls: Mutex<Vec<LinkAnswer>>,
-}
-
-impl LinkResolver for Recorder<'_> {
-    fn resolve(&self, dest: &str, is_image: bool) -> Result<ResolvedLink, String> {
-        let answer = self.inner.resolve(dest, is_image);
-        lock(&self.calls).push((dest.to_string(), is_image, answer.clone()));
-        answer
-    }
 }
 
 /// The key of one page: everything its HTML is a function of.
@@ -238,38 +148,6 @@ pub fn store_page(path: &str, key: &Option<PageKey>, html: &[u8]) {
     let (Some(cache), Some(key)) = (cache(), key.as_ref()) else { return };
     let entry = PageEntry { key: key.finish(), html: html.to_vec(), used: generation() };
     lock(&cache.pages).insert(path.to_string(), entry);
-}
-
-/// `parse()` of the content file `rel_path` whose bytes hash to `hash`, memoised (the kind
-/// follows from the path, so the path and the bytes decide the result).
-pub fn parsed_file(rel_path: &Path, hash: [u8; 32], parse: impl FnOnce() -> Parse) -> Parse {
-    let Some(cache) = cache() else { return parse() };
-    if let Some(entry) = lock(&cache.parsed).get_mut(rel_path).filter(|e| e.hash == hash) {
-        entry.used = generation();
-        return entry.parse.clone();
-    }
-    let result = parse();
-    let entry = ParsedEntry { hash, parse: result.clone(), used: generation() };
-    lock(&cache.parsed).insert(rel_path.to_path_buf(), entry);
-    result
-}
-
-/// `check(html)` for the page at `path`, memoised on the HTML and `context` (everything else
-/// the answer depends on: the set of pages that exist, the strictness).
-pub fn checked_links(path: &str, html: &[u8], context: &[u8], check: impl FnOnce() -> PageLinks) -> PageLinks {
-    let Some(cache) = cache() else { return check() };
-    let mut h = blake3::Hasher::new();
-    h.update(&(context.len() as u64).to_le_bytes());
-    h.update(context);
-    h.update(html);
-    let key = h.finalize();
-    if let Some(entry) = lock(&cache.links).get_mut(path).filter(|e| e.key == key) {
-        entry.used = generation();
-        return entry.links.clone();
-    }
-    let links = check();
-    lock(&cache.links).insert(path.to_string(), LinksEntry { key, links: links.clone(), used: generation() });
-    links
 }
 
 /// Whether a template source uses a Tera function whose result changes between renders.

@@ -19,6 +19,8 @@ pub mod fingerprint;
 pub mod incremental;
 pub mod linkcheck;
 pub mod markdown;
+pub mod memo;
+pub mod options;
 pub mod output;
 pub mod pipeline;
 pub mod render;

@@ -5,15 +5,16 @@
 
 use crate::cache::BuildCache;
 use crate::config::load_config;
-use crate::content::{load_content, LoadOptions};
+use crate::content::{load_content, ParseMemo};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::linkcheck::external::{check_external, ExternalOptions};
-use crate::linkcheck::LinkChecker;
 use crate::linkcheck::PageLinks;
+use crate::linkcheck::{LinkChecker, LinkMemo};
+pub use crate::options::BuildOptions;
 use crate::output::{Entry, Output, PageSink, Refusal, Staging, MARKER};
 use crate::render::{render_site, Plan, RenderState, TemplateSet, BRANDS_JSON};
 use crate::site::paths::{check_claims, Claim, Owner};
-use crate::site::{build_model, ModelOptions, Site};
+use crate::site::{build_model, MarkdownMemo, ModelOptions, Site};
 use crate::theme::{load_theme, Origin};
 use crate::{feeds, fingerprint, search, sitecheck};
 use chrono::NaiveDate;
@@ -21,36 +22,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
-
-#[derive(Debug, Clone, Default)]
-pub struct BuildOptions {
-    pub site_root: PathBuf,
-    /// Defaults to `SITE/public`.
-    pub output_dir: Option<PathBuf>,
-    /// Overrides site.yaml's base_url.
-    pub base_url: Option<String>,
-    pub drafts: bool,
-    /// "Today" for leaving out future-dated cases (tests pin it).
-    pub today: Option<NaiveDate>,
-    /// Broken links made by templates are errors (`check`), not warnings (`build`, `serve`).
-    pub strict_links: bool,
-    /// Keep static files under their plain names (`serve`: nothing is cached there, and a
-    /// stylesheet edit can then be swapped in without reloading the page).
-    pub no_fingerprint: bool,
-    /// Neither read nor write the build cache in `SITE/.xianfeng/` (`build --no-cache`).
-    pub no_cache: bool,
-    /// Leave the search index out and hand its documents over in `Built::search_docs`
-    /// (`serve` builds it after publishing the pages).
-    pub defer_search: bool,
-    /// Hand back what `serve` needs to patch the build after an edit, in `Built::kept`.
-    pub keep_state: bool,
-}
-
-impl BuildOptions {
-    pub fn output_dir(&self) -> PathBuf {
-        self.output_dir.clone().unwrap_or_else(|| self.site_root.join("public"))
-    }
-}
 
 /// What a successful build made.
 pub struct Built {
@@ -95,13 +66,33 @@ pub struct Kept {
     pub warnings_before_links: Vec<Diagnostic>,
 }
 
-/// Builds the site in memory. Err holds every diagnostic of the run (errors and warnings).
-pub fn build_output(opts: &BuildOptions) -> Result<Built, Diagnostics> {
-    build_into(opts, &PageSink::Memory)
+/// What `serve` keeps from build to build, one memo per stage (see `memo`), so a full
+/// rebuild after an edit redoes only the work whose inputs changed. `build` and `check`
+/// keep none.
+#[derive(Default)]
+pub struct BuildMemo {
+    pub parsed: ParseMemo,
+    pub markdown: MarkdownMemo,
+    pub links: LinkMemo,
+}
+
+impl BuildMemo {
+    /// After a successful build: forgets what it did not use.
+    pub fn finish_build(&self) {
+        self.parsed.sweep();
+        self.markdown.sweep();
+        self.links.sweep();
+    }
+}
+
+/// Builds the site in memory, through `memo` when there is one. Err holds every diagnostic
+/// of the run (errors and warnings).
+pub fn build_output(opts: &BuildOptions, memo: Option<&BuildMemo>) -> Result<Built, Diagnostics> {
+    build_into(opts, &PageSink::Memory, memo)
 }
 
 /// Builds the site; rendered pages go to `sink`, everything else stays in the output map.
-fn build_into(opts: &BuildOptions, sink: &PageSink) -> Result<Built, Diagnostics> {
+fn build_into(opts: &BuildOptions, sink: &PageSink, memo: Option<&BuildMemo>) -> Result<Built, Diagnostics> {
     let started = Instant::now();
     let root = &opts.site_root;
     let mut diagnostics = Diagnostics::default();
@@ -130,11 +121,11 @@ fn build_into(opts: &BuildOptions, sink: &PageSink) -> Result<Built, Diagnostics
         }
     };
     let stage = StageTimer::new();
-    let loaded = load_content(root, &LoadOptions { drafts: opts.drafts });
+    let loaded = load_content(root, memo.map(|m| &m.parsed));
     stage.lap("load content");
     diagnostics.extend(loaded.diagnostics.iter().cloned());
     let model_opts = ModelOptions { drafts: opts.drafts, today: opts.today };
-    let (mut site, model_diags) = build_model(config, loaded, root, &model_opts);
+    let (mut site, model_diags) = build_model(config, loaded, root, &model_opts, memo.map(|m| &m.markdown));
     diagnostics.extend(model_diags);
     stage.lap("site model (markdown, taxonomies)");
 
@@ -185,7 +176,7 @@ fn build_into(opts: &BuildOptions, sink: &PageSink) -> Result<Built, Diagnostics
         // `serve`: the index comes after the pages, but pages may link to it.
         known.insert(search::MANIFEST.to_string());
     }
-    let checker = LinkChecker::new(&site, root, &known, opts.strict_links);
+    let checker = LinkChecker::new(&site, root, &known, opts.strict_links, memo.map(|m| &m.links));
     let (render_errors, page_links, render_state) = render_site(&site, &plan, &templates, sink, &checker, &mut output);
     diagnostics.extend(render_errors);
     stage.lap("render");
@@ -268,7 +259,7 @@ pub fn finish(mut diagnostics: Diagnostics, root: &Path) -> Diagnostics {
 /// `xianfeng check`: everything the build checks, plus external links when asked; writes
 /// nothing. Returns every diagnostic, sorted.
 pub fn check(opts: &BuildOptions, external: Option<&ExternalOptions>) -> Diagnostics {
-    let mut diagnostics = match build_output(opts) {
+    let mut diagnostics = match build_output(opts, None) {
         Ok(built) => {
             let mut d = Diagnostics(built.warnings);
             if let Some(ext) = external {
@@ -337,7 +328,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     let removing = cache.replaced_outputs().and_then(crate::output::remove_outputs_in);
     let reuse = cache.reuse(&target);
     let staging = Staging::create(&target, reuse, cache.is_enabled()).map_err(|e| write_error(&target, e))?;
-    let built = build_into(opts, &PageSink::Dir(staging.writer()));
+    let built = build_into(opts, &PageSink::Dir(staging.writer()), None);
     // Done with the earlier outputs before this build's output replaces another.
     if let Some(removing) = removing {
         let _ = removing.join();
@@ -503,7 +494,7 @@ fn locate_fields(root: &Path, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
         .map(|d| {
             let (Some(field), 0) = (d.field.clone(), d.line) else { return d };
             let Ok(in_content) = d.file.strip_prefix("content") else { return d };
-            let Some(file) = crate::content::load_one(root, in_content).0 else { return d };
+            let Some(file) = crate::content::load_one(root, in_content, None).0 else { return d };
             let list_item = field.rsplit_once('[').map(|(key, _)| key);
             let known = |f: &str| file.positions.0.get(f).copied();
             match known(&field).or_else(|| list_item.and_then(known)) {

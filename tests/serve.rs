@@ -618,12 +618,15 @@ fn demo_site() -> TestSite {
 /// A full build of `site` as `server` serves it: its base URL, and plain static names (no
 /// fingerprints), as the served site has.
 fn fresh_build(site: &TestSite, server: &Server) -> xianfeng::pipeline::Built {
-    build_output(&BuildOptions {
-        site_root: std::fs::canonicalize(site.root()).unwrap(),
-        base_url: Some(format!("http://127.0.0.1:{}", server.port)),
-        no_fingerprint: true,
-        ..Default::default()
-    })
+    build_output(
+        &BuildOptions {
+            site_root: std::fs::canonicalize(site.root()).unwrap(),
+            base_url: Some(format!("http://127.0.0.1:{}", server.port)),
+            no_fingerprint: true,
+            ..Default::default()
+        },
+        None,
+    )
     .unwrap_or_else(|d| panic!("fresh build failed: {:?}", d.0))
 }
 

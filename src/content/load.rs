@@ -11,12 +11,12 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// How to load. Drafts are not filtered here (the site model does that); the flag is carried
-/// for callers that want it.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct LoadOptions {
-    pub drafts: bool,
-}
+/// `serve`'s memo of parsed files: a content file's front matter and body as parsed, by path,
+/// for the hash of its bytes (its kind follows from the path, so the two decide the result).
+pub type ParseMemo = crate::memo::Table<PathBuf, Parse>;
+
+/// A content file as parsed, and the diagnostics parsing gave.
+pub type Parse = (Option<ParsedFile>, Vec<Diagnostic>);
 
 /// Everything found under `content/`.
 #[derive(Debug, Default)]
@@ -30,7 +30,7 @@ pub struct Loaded {
 }
 
 /// Loads `site_root/content`.
-pub fn load_content(site_root: &Path, _opts: &LoadOptions) -> Loaded {
+pub fn load_content(site_root: &Path, memo: Option<&ParseMemo>) -> Loaded {
     let root = site_root.canonicalize().unwrap_or_else(|_| site_root.to_path_buf());
     let content = root.join("content");
     let mut loaded = Loaded::default();
@@ -61,7 +61,7 @@ pub fn load_content(site_root: &Path, _opts: &LoadOptions) -> Loaded {
     }
 
     let results: Vec<(Option<SourceFile>, Vec<Diagnostic>)> =
-        markdown.par_iter().map(|rel| load_file(&root, &content, rel)).collect();
+        markdown.par_iter().map(|rel| load_file(&root, &content, rel, memo)).collect();
     for (file, file_diags) in results {
         loaded.files.extend(file);
         diags.extend(file_diags);
@@ -76,10 +76,10 @@ pub fn load_content(site_root: &Path, _opts: &LoadOptions) -> Loaded {
 
 /// Loads one content file, `rel` being relative to `site_root/content` (`serve`, after an
 /// edit), exactly as [`load_content`] loads it.
-pub fn load_one(site_root: &Path, rel: &Path) -> (Option<SourceFile>, Vec<Diagnostic>) {
+pub fn load_one(site_root: &Path, rel: &Path, memo: Option<&ParseMemo>) -> (Option<SourceFile>, Vec<Diagnostic>) {
     let root = site_root.canonicalize().unwrap_or_else(|_| site_root.to_path_buf());
     let content = root.join("content");
-    load_file(&root, &content, rel)
+    load_file(&root, &content, rel, memo)
 }
 
 /// Hidden files and folders, and the temporary files editors leave behind.
@@ -118,7 +118,12 @@ pub fn classify(rel: &Path) -> (Kind, Option<PathBuf>) {
 }
 
 /// Reads, decodes and parses one file.
-fn load_file(root: &Path, content: &Path, rel: &Path) -> (Option<SourceFile>, Vec<Diagnostic>) {
+fn load_file(
+    root: &Path,
+    content: &Path,
+    rel: &Path,
+    memo: Option<&ParseMemo>,
+) -> (Option<SourceFile>, Vec<Diagnostic>) {
     let path = content.join(rel);
     let rel_path = Path::new("content").join(rel);
     let bytes = match std::fs::read(&path) {
@@ -127,10 +132,14 @@ fn load_file(root: &Path, content: &Path, rel: &Path) -> (Option<SourceFile>, Ve
     };
     let hash = *blake3::hash(&bytes).as_bytes();
     let (kind, asset_dir) = classify(rel);
-    let (parsed, diags) = crate::incremental::parsed_file(&rel_path, hash, || match decode(&bytes, &rel_path) {
+    let parse = || match decode(&bytes, &rel_path) {
         Ok(text) => parse_file(kind, &rel_path, &text),
         Err(d) => (None, vec![*d]),
-    });
+    };
+    let (parsed, diags) = match memo {
+        Some(memo) => memo.get_or_make(rel_path.clone(), hash, parse),
+        None => parse(),
+    };
     let file = parsed.map(|ParsedFile { meta, body, body_line, positions }| SourceFile {
         path: root.join(&rel_path),
         rel_path,

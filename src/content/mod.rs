@@ -4,4 +4,4 @@ pub mod frontmatter;
 pub mod load;
 pub mod model;
 
-pub use load::{load_content, load_one, LoadOptions, Loaded};
+pub use load::{load_content, load_one, Loaded, ParseMemo};

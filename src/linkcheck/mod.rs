@@ -213,6 +213,10 @@ pub struct PageLinks {
     assets: Vec<String>,
 }
 
+/// `serve`'s memo of checked pages: what checking a page found, by output path, for its HTML
+/// and what else the answer depends on (the paths known before rendering, the strictness).
+pub type LinkMemo = crate::memo::Table<String, PageLinks>;
+
 /// Checks pages one by one as they are rendered (in parallel), then all together.
 pub struct LinkChecker<'a> {
     site: &'a Site,
@@ -221,14 +225,20 @@ pub struct LinkChecker<'a> {
     /// them need no second look unless they carry a fragment.
     known: &'a HashSet<String>,
     strict: bool,
-    /// `serve` only: hash of `known` and `strict`, what a page's result depends on besides its
-    /// HTML (not worked out for `build`, which does not cache).
-    fingerprint: Option<[u8; 32]>,
+    /// `serve` only: the memo, and the hash of `known` and `strict` that every entry's
+    /// fingerprint starts from.
+    memo: Option<(&'a LinkMemo, blake3::Hasher)>,
 }
 
 impl<'a> LinkChecker<'a> {
-    pub fn new(site: &'a Site, site_root: &'a Path, known: &'a HashSet<String>, strict: bool) -> LinkChecker<'a> {
-        let fingerprint = crate::incremental::is_enabled().then(|| {
+    pub fn new(
+        site: &'a Site,
+        site_root: &'a Path,
+        known: &'a HashSet<String>,
+        strict: bool,
+        memo: Option<&'a LinkMemo>,
+    ) -> LinkChecker<'a> {
+        let memo = memo.map(|memo| {
             let mut sorted: Vec<&String> = known.iter().collect();
             sorted.sort();
             let mut h = blake3::Hasher::new();
@@ -237,17 +247,17 @@ impl<'a> LinkChecker<'a> {
                 h.update(path.as_bytes());
                 h.update(&[0]);
             }
-            *h.finalize().as_bytes()
+            (memo, h)
         });
-        LinkChecker { site, sources: SourceMap::new(site, site_root), known, strict, fingerprint }
+        LinkChecker { site, sources: SourceMap::new(site, site_root), known, strict, memo }
     }
 
-    /// [`check_page`](Self::check_page), memoised in `serve` (see `incremental`).
+    /// [`check_page`](Self::check_page), through the memo when there is one.
     pub fn check_page_cached(&self, page: &str, html: &[u8]) -> PageLinks {
-        match &self.fingerprint {
-            Some(f) => crate::incremental::checked_links(page, html, f, || self.check_page(page, html)),
-            None => self.check_page(page, html),
-        }
+        let Some((memo, context)) = &self.memo else { return self.check_page(page, html) };
+        let mut h = context.clone();
+        h.update(html);
+        memo.get_or_make(page.to_string(), *h.finalize().as_bytes(), || self.check_page(page, html))
     }
 
     /// Scans one rendered page.

@@ -17,7 +17,7 @@ use crate::content::model::{CaseMeta, Kind, Meta};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::linkcheck::LinkChecker;
 use crate::output::{Entry, Output};
-use crate::pipeline::{BuildOptions, Kept};
+use crate::pipeline::{BuildMemo, BuildOptions, Kept};
 use crate::search::SearchDoc;
 use crate::site::{anchor_errors, is_published, remade_case};
 use std::collections::BTreeSet;
@@ -46,6 +46,7 @@ pub fn patch(
     opts: &BuildOptions,
     previous: &Output,
     docs: &[Arc<SearchDoc>],
+    memo: &BuildMemo,
 ) -> Option<Patched> {
     let root = &opts.site_root;
     // Past midnight other cases may come out of the future: the published set is rebuilt.
@@ -55,12 +56,12 @@ pub fn patch(
     let mut edited = Vec::new();
     for path in changed {
         let i = case_index(kept, path)?;
-        let file = loaded_case(kept, root, path)?;
+        let file = loaded_case(kept, root, path, memo)?;
         let Meta::Case(meta) = &file.meta else { return None };
         if !same_structure(&kept.site.cases[i].meta, meta) {
             return None;
         }
-        let (case, diagnostics) = remade_case(&kept.site, i, file)?;
+        let (case, diagnostics) = remade_case(&kept.site, i, file, Some(&memo.markdown))?;
         if !diagnostics.is_empty() {
             return None;
         }
@@ -86,7 +87,7 @@ pub fn patch(
         }
     }
     let jobs = kept.render.jobs_showing(&kept.site, &kept.plan, &cases, &relisted);
-    let checker = LinkChecker::new(&kept.site, root, &kept.known, opts.strict_links);
+    let checker = LinkChecker::new(&kept.site, root, &kept.known, opts.strict_links, Some(&memo.links));
     let pages = kept.render.render_jobs(&kept.site, &kept.plan, &kept.templates, &jobs, &checker).ok()?;
     let mut output = previous.clone();
     for page in pages {
@@ -118,9 +119,9 @@ fn case_index(kept: &Kept, path: &Path) -> Option<usize> {
 
 /// The case file at `path` as the full build would load it, if it loads without a
 /// diagnostic and is still published.
-fn loaded_case(kept: &Kept, root: &Path, path: &Path) -> Option<crate::content::model::SourceFile> {
+fn loaded_case(kept: &Kept, root: &Path, path: &Path, memo: &BuildMemo) -> Option<crate::content::model::SourceFile> {
     let under_content = path.strip_prefix("content").ok()?;
-    let (file, diagnostics) = load_one(root, under_content);
+    let (file, diagnostics) = load_one(root, under_content, Some(&memo.parsed));
     let file = file.filter(|f| f.kind == Kind::Case && diagnostics.is_empty())?;
     is_published(&file, kept.model_opts.drafts, kept.site.today).then_some(file)
 }

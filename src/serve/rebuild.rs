@@ -12,7 +12,7 @@ use super::watcher::{relevant_paths, Watch};
 use super::{Snapshot, State};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::Output;
-use crate::pipeline::{build_output, search_output, BuildOptions, Built, Kept};
+use crate::pipeline::{build_output, search_output, BuildMemo, BuildOptions, Built, Kept};
 use crate::search::SearchDoc;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -23,6 +23,8 @@ use std::time::Instant;
 /// for patching it (see `patch`), its search documents and its warnings as printed.
 #[derive(Default)]
 pub struct Session {
+    /// What each stage made, for the next full build (see `memo`).
+    memo: BuildMemo,
     kept: Option<Box<Kept>>,
     search_docs: Vec<Arc<SearchDoc>>,
     warnings: Vec<Diagnostic>,
@@ -30,14 +32,16 @@ pub struct Session {
 
 /// The first build, before the server answers. A failure still serves (the overlay).
 pub fn initial(opts: &BuildOptions) -> (Snapshot, Session) {
-    match build_output(opts) {
+    let memo = BuildMemo::default();
+    match build_output(opts, Some(&memo)) {
         Ok(built) => {
+            memo.finish_build();
             crate::incremental::finish_build();
             print_all(&built.warnings);
             eprintln!("{}", built.summary());
             let search = Arc::new(search_output(&built.search_docs));
             let snapshot = Snapshot { output: Arc::new(built.output), search, errors: Vec::new(), version: 1 };
-            let session = Session { kept: built.kept, search_docs: built.search_docs, warnings: built.warnings };
+            let session = Session { memo, kept: built.kept, search_docs: built.search_docs, warnings: built.warnings };
             (snapshot, session)
         }
         Err(diagnostics) => {
@@ -49,7 +53,7 @@ pub fn initial(opts: &BuildOptions) -> (Snapshot, Session) {
                 errors: diagnostics.errors().cloned().collect(),
                 version: 1,
             };
-            (snapshot, Session::default())
+            (snapshot, Session { memo, ..Session::default() })
         }
     }
 }
@@ -152,8 +156,9 @@ fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, session: &mut Sess
         return;
     }
     crate::incremental::take_rendered();
-    match build_output(opts) {
+    match build_output(opts, Some(&session.memo)) {
         Ok(built) => {
+            session.memo.finish_build();
             crate::incremental::finish_build();
             let css_only =
                 previous.errors.is_empty() && only_css(&batch.changed) && same_paths(&previous.output, &built.output);
@@ -209,7 +214,7 @@ fn try_patch(session: &mut Session, batch: &Batch, opts: &BuildOptions, previous
     if batch.watcher_failed || !previous.errors.is_empty() {
         return None;
     }
-    let patched = patch::patch(&mut kept, &batch.changed, opts, &previous.output, &session.search_docs)?;
+    let patched = patch::patch(&mut kept, &batch.changed, opts, &previous.output, &session.search_docs, &session.memo)?;
     session.kept = Some(kept);
     Some(patched)
 }

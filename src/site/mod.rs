@@ -6,6 +6,7 @@
 //! slugs and compilation entries that name no case, `@/` links to missing anchors.
 
 pub mod links;
+pub mod markdown_memo;
 pub mod paths;
 pub mod taxonomy;
 
@@ -17,6 +18,8 @@ use crate::diagnostics::Diagnostic;
 use crate::markdown::{MarkdownOptions, Rendered};
 use chrono::NaiveDate;
 use links::FileLinks;
+use markdown_memo::render_markdown;
+pub use markdown_memo::MarkdownMemo;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -142,6 +145,7 @@ pub fn build_model(
     loaded: Loaded,
     site_root: &Path,
     opts: &ModelOptions,
+    memo: Option<&MarkdownMemo>,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let base_path = config.base_path();
@@ -163,8 +167,7 @@ pub fn build_model(
             let file = &published[p.file];
             let body = std::mem::take(&mut *bodies[p.file].lock().unwrap_or_else(|e| e.into_inner()));
             let resolver = FileLinks { urls: &urls, base_path: &base_path, dir_url: p.dir_url.clone() };
-            let html =
-                crate::incremental::render_markdown(&body, &md_options, &resolver, &file.rel_path, file.body_line);
+            let html = render_markdown(&body, &md_options, &resolver, &file.rel_path, file.body_line, memo);
             let lang = match &file.meta {
                 Meta::Case(meta) => Some(case_lang(meta, &body)),
                 _ => None,
@@ -261,7 +264,12 @@ fn redirects(site: &Site) -> Vec<Redirect> {
 /// leaves the case where it was: same slug, date and terms (the caller checks), so only what
 /// comes from the text and the display fields changes. The body is rendered as `build_model`
 /// renders it; the diagnostics of that are returned with the case.
-pub fn remade_case(site: &Site, index: usize, file: SourceFile) -> Option<(Case, Vec<Diagnostic>)> {
+pub fn remade_case(
+    site: &Site,
+    index: usize,
+    file: SourceFile,
+    memo: Option<&MarkdownMemo>,
+) -> Option<(Case, Vec<Diagnostic>)> {
     let old = &site.cases[index];
     let Meta::Case(mut meta) = file.meta else { return None };
     let unsafe_urls = refuse_unsafe_urls(&mut meta, &file.rel_path, &file.positions);
@@ -269,7 +277,7 @@ pub fn remade_case(site: &Site, index: usize, file: SourceFile) -> Option<(Case,
     let place = Placed { file: 0, slug: old.slug.clone(), out_dir: old.out_dir.clone(), url: old.url.clone(), dir_url };
     let links = FileLinks { urls: &site.content_urls, base_path: &site.base_path, dir_url: place.dir_url.clone() };
     let md_options = MarkdownOptions { allow_html: site.config.markdown.allow_html };
-    let rendered = crate::incremental::render_markdown(&file.body, &md_options, &links, &file.rel_path, file.body_line);
+    let rendered = render_markdown(&file.body, &md_options, &links, &file.rel_path, file.body_line, memo);
     let lang = case_lang(&meta, &file.body);
     let mut diagnostics = rendered.diagnostics.clone();
     diagnostics.extend(unsafe_urls);
