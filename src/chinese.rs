@@ -66,10 +66,14 @@ pub fn excerpt(text: &str, max: usize) -> String {
     }
 }
 
-/// A Han ideograph (CJK Unified Ideographs and extensions, compatibility ideographs).
+/// A Han ideograph: CJK Unified Ideographs, Extension A, the compatibility ideographs, and the
+/// supplementary planes' Extensions B to I with the compatibility supplement. The one test of
+/// "is this a Chinese character" (script detection, search n-grams; the search client repeats
+/// these ranges). Emphasis and line breaks ask a wider question, `markdown::is_cjk`: any East
+/// Asian wide character, punctuation included.
+#[inline]
 pub fn is_han(c: char) -> bool {
-    matches!(c as u32,
-        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x323AF)
 }
 
 /// Chinese numeral for section numbering: 1 → 一, 10 → 十, 12 → 十二, 21 → 二十一, 100 → 一百.

@@ -109,12 +109,8 @@ fn percent_decode(s: &str) -> String {
 /// GET over the network; (status, body). Redirects are followed.
 fn get(url: &str) -> (u16, Vec<u8>) {
     match ureq::get(url).call() {
-        Ok(resp) => {
-            let mut body = Vec::new();
-            std::io::Read::read_to_end(&mut resp.into_reader(), &mut body).unwrap();
-            (200, body)
-        }
-        Err(ureq::Error::Status(code, _)) => (code, Vec::new()),
+        Ok(mut resp) => (resp.status().as_u16(), resp.body_mut().read_to_vec().unwrap()),
+        Err(ureq::Error::StatusCode(code)) => (code, Vec::new()),
         Err(e) => panic!("GET {url}: {e}"),
     }
 }

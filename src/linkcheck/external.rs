@@ -27,12 +27,13 @@ impl Default for ExternalOptions {
 
 /// Checks `links` (URL → the file to report a problem on, as in [`super::LinkReport`]).
 pub fn check_external(links: &BTreeMap<String, String>, opts: &ExternalOptions) -> Vec<Diagnostic> {
-    let agent = ureq::AgentBuilder::new()
-        .timeout_connect(opts.timeout)
-        .timeout(opts.timeout)
-        .redirects(5)
+    let config = ureq::Agent::config_builder()
+        .timeout_connect(Some(opts.timeout))
+        .timeout_global(Some(opts.timeout))
+        .max_redirects(5)
         .user_agent(concat!("xianfeng-linkcheck/", env!("CARGO_PKG_VERSION")))
         .build();
+    let agent = ureq::Agent::new_with_config(config);
     let urls: Vec<(&String, &String)> = links.iter().collect();
     let next = AtomicUsize::new(0);
     let failures = Mutex::new(Vec::new());
@@ -62,7 +63,7 @@ pub fn check_external(links: &BTreeMap<String, String>, opts: &ExternalOptions) 
 fn probe(agent: &ureq::Agent, url: &str) -> Result<(), String> {
     match agent.head(url).call() {
         Ok(_) => Ok(()),
-        Err(ureq::Error::Status(403 | 404 | 405 | 501, _)) => get(agent, url),
+        Err(ureq::Error::StatusCode(403 | 404 | 405 | 501)) => get(agent, url),
         Err(e) => Err(describe(e)),
     }
 }
@@ -73,7 +74,11 @@ fn get(agent: &ureq::Agent, url: &str) -> Result<(), String> {
 
 fn describe(e: ureq::Error) -> String {
     match e {
-        ureq::Error::Status(code, resp) => format!("HTTP {code} {}", resp.status_text()),
-        ureq::Error::Transport(t) => format!("no answer ({t})"),
+        ureq::Error::StatusCode(code) => {
+            let reason = ureq::http::StatusCode::from_u16(code).ok().and_then(|s| s.canonical_reason());
+            let reason = reason.map_or(String::new(), |r| format!(" {r}"));
+            format!("HTTP {code}{reason}")
+        }
+        other => format!("no answer ({other})"),
     }
 }

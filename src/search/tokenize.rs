@@ -8,12 +8,8 @@
 //!
 //! The client tokenises queries with the same rules (see `xianfeng-search.js`).
 
-/// True for the Han ideographs that form CJK runs (the client uses the same ranges).
-#[inline]
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x323AF)
-}
+/// The Han ideographs form CJK runs (the client uses the same ranges).
+use crate::chinese::is_han as is_cjk;
 
 /// True for characters that form word runs (letters and digits that are not Han).
 #[inline]
