@@ -122,7 +122,7 @@ fn build(opts: &BuildOptions) -> ExitCode {
         }
         Err(diagnostics) => {
             // A refused output folder or option: nothing was built, nothing touched.
-            let had_output = opts.output_dir().is_dir() && !diagnostics.errors().all(Diagnostic::is_usage);
+            let had_output = opts.output_dir().is_dir();
             let consequence = if had_output { "the previous output was left unchanged" } else { "nothing was written" };
             fail(&diagnostics, consequence)
         }
@@ -143,7 +143,7 @@ fn check(site: &Path, format: Format, external: bool, drafts: bool) -> ExitCode 
     }
     let errors = diagnostics.errors().count();
     if errors > 0 {
-        if format == Format::Text {
+        if format == Format::Text && !is_usage_error(&diagnostics) {
             eprintln!("check failed: {}", count_summary(&diagnostics));
         }
         exit_code(&diagnostics)
@@ -157,13 +157,20 @@ fn check(site: &Path, format: Format, external: bool, drafts: bool) -> ExitCode 
 
 fn fail(diagnostics: &Diagnostics, consequence: &str) -> ExitCode {
     print_diagnostics(&diagnostics.0);
-    eprintln!("build failed: {}; {consequence}", count_summary(diagnostics));
+    // A usage error is one message: nothing was built to sum up.
+    if !is_usage_error(diagnostics) {
+        eprintln!("build failed: {}; {consequence}", count_summary(diagnostics));
+    }
     exit_code(diagnostics)
+}
+
+fn is_usage_error(diagnostics: &Diagnostics) -> bool {
+    diagnostics.errors().all(Diagnostic::is_usage)
 }
 
 /// 2 when every error is in how xianfeng was called (a usage error), else 1.
 fn exit_code(diagnostics: &Diagnostics) -> ExitCode {
-    if diagnostics.errors().all(Diagnostic::is_usage) {
+    if is_usage_error(diagnostics) {
         ExitCode::from(2)
     } else {
         ExitCode::from(1)
@@ -184,9 +191,11 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
+/// Every diagnostic, one block each; diagnostics of one group (every link to one missing
+/// page) as one block listing each place.
 fn print_diagnostics(diagnostics: &[Diagnostic]) {
-    for d in diagnostics {
-        eprintln!("{d}\n");
+    for block in crate::diagnostics::grouped(diagnostics) {
+        eprintln!("{block}\n");
     }
 }
 

@@ -11,6 +11,22 @@ use std::path::{Path, PathBuf};
 /// `--base-url`, a site folder that is not one.
 const USAGE_CODES: [&str; 3] = ["output-dir", "base-url", "no-site"];
 
+/// Codes of problems that stop a whole file or the site (besides the `yaml-*` ones).
+const ROOT_CAUSE_CODES: [&str; 12] = [
+    "read-error",
+    "not-utf8",
+    "unterminated-front-matter",
+    "missing-front-matter",
+    "invalid-front-matter",
+    "config",
+    "unreadable-config",
+    "missing-content-dir",
+    "missing-theme",
+    "outside-site",
+    "symlink-loop",
+    "no-site",
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -34,6 +50,10 @@ pub struct Diagnostic {
     /// What would have been accepted.
     pub expected: Option<String>,
     pub hint: Option<String>,
+    /// Diagnostics of one cause share a group (every link to one missing page), so the
+    /// terminal lists their places under one message; JSON keeps one object each.
+    #[serde(skip)]
+    pub group: Option<String>,
 }
 
 impl Diagnostic {
@@ -48,6 +68,7 @@ impl Diagnostic {
             message: message.into(),
             expected: None,
             hint: None,
+            group: None,
         }
     }
 
@@ -76,8 +97,19 @@ impl Diagnostic {
         self
     }
 
+    pub fn group(mut self, group: impl Into<String>) -> Self {
+        self.group = Some(group.into());
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// A problem that keeps a whole file (or the site) from being read, so that others may
+    /// follow from it.
+    pub fn stops_a_file(&self) -> bool {
+        ROOT_CAUSE_CODES.contains(&self.code) || self.code.starts_with("yaml-")
     }
 
     /// An error in how xianfeng was called rather than in the site (exit code 2).
@@ -169,17 +201,65 @@ impl Diagnostics {
         self.0.iter().filter(|d| !d.is_error())
     }
 
+    /// Root causes first: errors before warnings; among errors, what stops a whole file or
+    /// the site (unreadable files, YAML syntax, the configuration, templates that do not
+    /// parse) before everything else; then by file, line and column.
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| {
-            (&a.file, a.line, a.column, a.severity, &a.message)
-                .cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
+            (a.severity, !a.stops_a_file(), &a.file, a.line, a.column, &a.message).cmp(&(
+                b.severity,
+                !b.stops_a_file(),
+                &b.file,
+                b.line,
+                b.column,
+                &b.message,
+            ))
         });
-        self.0.dedup();
+        // One problem per place: two stages that find the same broken link (the site's
+        // anchor check and the page's link check) report it once.
+        self.0.dedup_by(|a, b| {
+            (a.severity, a.code, &a.file, a.line, a.column, &a.field)
+                == (b.severity, b.code, &b.file, b.line, b.column, &b.field)
+                && (a.line > 0 || a.message == b.message)
+        });
     }
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+}
+
+/// The terminal's blocks: one per diagnostic, except that a group (see
+/// [`Diagnostic::group`]) is one block, its first diagnostic in full and every further
+/// place on an `also at` line, in the order the diagnostics come.
+pub fn grouped(diagnostics: &[Diagnostic]) -> Vec<String> {
+    let mut blocks: Vec<(&Diagnostic, Vec<String>)> = Vec::new();
+    let mut index: std::collections::HashMap<(&str, &str), usize> = std::collections::HashMap::new();
+    for d in diagnostics {
+        let key = d.group.as_deref().map(|g| (d.code, g));
+        match key.and_then(|k| index.get(&k)) {
+            Some(&i) => blocks[i].1.push(d.location()),
+            None => {
+                if let Some(k) = key {
+                    index.insert(k, blocks.len());
+                }
+                blocks.push((d, Vec::new()));
+            }
+        }
+    }
+    blocks
+        .into_iter()
+        .map(|(d, also)| {
+            let text = d.to_string();
+            // The further places go right under the first one (`  --> file:line:col`).
+            let (head, rest) = match text.match_indices('\n').nth(1) {
+                Some((at, _)) => text.split_at(at),
+                None => (text.as_str(), ""),
+            };
+            let places: String = also.iter().map(|l| format!("\n  also at: {l}")).collect();
+            format!("{head}{places}{rest}")
+        })
+        .collect()
 }
 
 /// Line and column (1-based, in characters) of byte offset `offset` in `text`.
@@ -219,6 +299,20 @@ mod tests {
         assert_eq!(line_col_bytes(text.as_bytes(), 999), line_col(text, 999));
         // Inside a character: the character's own position.
         assert_eq!(line_col(text, at + 1), (2, 10));
+    }
+
+    #[test]
+    fn a_group_is_one_block_naming_every_place() {
+        let d = |file: &str, line| {
+            Diagnostic::error("broken-link", file, "links to `/x/`").at(line, 3).hint("h").group("x")
+        };
+        let other = Diagnostic::error("missing-field", "content/cases/c.md", "missing `org`").at(1, 1);
+        let blocks = grouped(&[d("content/cases/a.md", 4), other, d("content/cases/b.md", 9)]);
+        assert_eq!(blocks.len(), 2);
+        assert_eq!(
+            blocks[0],
+            "error[broken-link]: links to `/x/`\n  --> content/cases/a.md:4:3\n  also at: content/cases/b.md:9:3\n  hint: h"
+        );
     }
 
     #[test]

@@ -148,19 +148,18 @@ fn build_into(opts: &BuildOptions, sink: &PageSink, memo: Option<&BuildMemo>) ->
     let (Some(theme), Some(templates)) = (theme, templates) else {
         return Err(finish(diagnostics, root));
     };
-    if diagnostics.has_errors() {
-        return Err(finish(diagnostics, root));
-    }
 
     let plan = Plan::new(&site);
     let claims = output_claims(&plan, &site, &theme.statics, &asset_plan, root);
     diagnostics.extend(locate_fields(root, check_claims(&claims)));
-    if diagnostics.has_errors() {
-        return Err(finish(diagnostics, root));
-    }
+    // A build that already failed still renders and checks the rest, so every error of the
+    // run is reported at once (files that failed are left out, and nothing names them
+    // again); its pages are checked and thrown away.
+    let failing = diagnostics.has_errors();
+    let sink = if failing { &PageSink::Discard } else { sink };
     let mut output = Output::default();
     // The index first: its working memory is freed before the pages' is taken.
-    let deferred_search = site.config.search && opts.defer_search;
+    let deferred_search = site.config.search && (opts.defer_search || failing);
     let mut search_docs = Vec::new();
     if deferred_search {
         search_docs = crate::search_docs::take_search_docs(&mut site).into_iter().map(Arc::new).collect();
@@ -187,9 +186,6 @@ fn build_into(opts: &BuildOptions, sink: &PageSink, memo: Option<&BuildMemo>) ->
             Diagnostic::error("path-escape", path, format!("output path `{path}` would leave the output folder"))
                 .hint("slugs, aliases and static file names must not contain `..` or start with `/`"),
         );
-    }
-    if diagnostics.has_errors() {
-        return Err(finish(diagnostics, root));
     }
     diagnostics.extend(sitecheck::duplicate_brands(&site));
     let warnings_before_links = if opts.keep_state { diagnostics.0.clone() } else { Vec::new() };
@@ -259,6 +255,9 @@ pub fn finish(mut diagnostics: Diagnostics, root: &Path) -> Diagnostics {
 /// `xianfeng check`: everything the build checks, plus external links when asked; writes
 /// nothing. Returns every diagnostic, sorted.
 pub fn check(opts: &BuildOptions, external: Option<&ExternalOptions>) -> Diagnostics {
+    if let Err(d) = check_site_folder(&opts.site_root) {
+        return Diagnostics(vec![d]);
+    }
     let mut diagnostics = match build_output(opts, None) {
         Ok(built) => {
             let mut d = Diagnostics(built.warnings);
@@ -317,6 +316,7 @@ fn drop_in_background<T: Send + 'static>(value: T) {
 /// from the previous output instead of written (see `cache`).
 pub fn build(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     let started = Instant::now();
+    check_site_folder(&opts.site_root).map_err(|d| Diagnostics(vec![d]))?;
     let target = opts.output_dir();
     if let Err(d) = check_output_target(&opts.site_root, &target) {
         return Err(Diagnostics(vec![d]));
@@ -370,6 +370,22 @@ fn write_error(target: impl AsRef<Path>, e: std::io::Error) -> Diagnostics {
     let d = Diagnostic::error("write", target, format!("could not write the site: {e}"))
         .hint("check that the output folder's parent exists and is writable; the previous output is unchanged");
     Diagnostics(vec![d])
+}
+
+/// A site folder holds site.yaml or content/: anything else is a mistyped path (exit 2, one
+/// message), not a site with every file missing.
+pub fn check_site_folder(site_root: &Path) -> Result<(), Diagnostic> {
+    let is_site = site_root.join("site.yaml").exists()
+        || site_root.join("site.yml").exists()
+        || site_root.join("content").is_dir();
+    if is_site {
+        return Ok(());
+    }
+    let what = if site_root.is_dir() { "holds neither site.yaml nor content/" } else { "does not exist" };
+    Err(Diagnostic::error("no-site", site_root, format!("{} {what}: it is not a xianfeng site", site_root.display()))
+        .hint(
+            "give the site's folder (the one with site.yaml and content/), or make one with `xianfeng init <folder>`",
+        ))
 }
 
 /// Refuses output folders a build must not replace: the site itself, one of its source

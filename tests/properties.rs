@@ -191,6 +191,7 @@ proptest! {
         let out = xianfeng::markdown::render(&md, &opts, &xianfeng::markdown::KeepLinks, Path::new("content/cases/p.md"), 7);
         for r in xianfeng::linkcheck::scan(out.html.as_bytes()).refs {
             prop_assert!(xianfeng::urls::is_safe_url(&r.url), "{:?} in {:?}", r.url, out.html);
+            prop_assert!(browser_scheme(&r.url).is_none_or(|s| xianfeng::urls::ALLOWED_SCHEMES.contains(&s.as_str())), "{:?}", r.url);
         }
         prop_assert!(!out.html.to_ascii_lowercase().contains("<script"), "{}", out.html);
         for d in &out.diagnostics {

@@ -48,20 +48,20 @@ pub fn parse_file(kind: Kind, rel_path: &Path, text: &str) -> (Option<ParsedFile
     let Some(yaml) = split.yaml else {
         return without_front_matter(kind, rel_path, &text);
     };
-    let value = if is_blank_yaml(yaml) {
-        Value::Null
+    let (value, yaml, syntax_errors) = if is_blank_yaml(yaml) {
+        (Value::Null, std::borrow::Cow::Borrowed(yaml), Vec::new())
     } else {
-        match serde_yaml::from_str::<Value>(yaml) {
-            Ok(v) => v,
-            Err(e) => return (None, vec![syntax_error(rel_path, yaml, split.yaml_line, &e)]),
+        match parse_yaml(rel_path, yaml, split.yaml_line) {
+            Ok(parsed) => parsed,
+            Err(errors) => return (None, errors),
         }
     };
     let map = match value {
         Value::Null => Mapping::new(),
         Value::Mapping(m) => m,
-        other => return (None, vec![not_a_mapping(rel_path, yaml, split.yaml_line, &other)]),
+        other => return (None, vec![not_a_mapping(rel_path, &yaml, split.yaml_line, &other)]),
     };
-    let scanned = positions::scan(yaml, split.yaml_line);
+    let scanned = positions::scan(&yaml, split.yaml_line);
     let mut ctx = values::Ctx::new(rel_path, &scanned);
     let meta = match kind {
         Kind::Case => meta::case(&mut ctx, &map).map(|m| Meta::Case(Box::new(m))),
@@ -77,6 +77,13 @@ pub fn parse_file(kind: Kind, rel_path: &Path, text: &str) -> (Option<ParsedFile
     let mut diags = ctx.diags;
     // Top to bottom, as the editor reads the file.
     diags.sort_by_key(|d| (d.line, d.column));
+    if !syntax_errors.is_empty() {
+        // Read with the colons quoted, to report the file's other problems in the same run;
+        // still a file that fails, until the editor quotes them.
+        let mut all = syntax_errors;
+        all.extend(diags);
+        return (None, all);
+    }
     let parsed = meta.map(|meta| ParsedFile {
         meta,
         body: split.body.to_string(),
@@ -84,6 +91,45 @@ pub fn parse_file(kind: Kind, rel_path: &Path, text: &str) -> (Option<ParsedFile
         positions: FieldPositions(scanned.positions.clone()),
     });
     (parsed, diags)
+}
+
+/// Parses front-matter YAML. An unquoted `: ` in a value (the commonest slip: `title:
+/// 珠海市财政局: 让我先来`) is reported and then read as if quoted, so the rest of the file is
+/// still checked in the same run: Ok holds the value, the YAML it was read from, and those
+/// errors. Any other syntax error stops the file: Err holds every error found up to it.
+fn parse_yaml<'y>(
+    rel_path: &Path,
+    yaml: &'y str,
+    first_line: usize,
+) -> Result<(Value, std::borrow::Cow<'y, str>, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut text = std::borrow::Cow::Borrowed(yaml);
+    let mut errors = Vec::new();
+    loop {
+        let e = match serde_yaml::from_str::<Value>(&text) {
+            Ok(v) => return Ok((v, text, errors)),
+            Err(e) => e,
+        };
+        let d = syntax_error(rel_path, &text, first_line, &e);
+        let repaired = (d.code == "yaml-unquoted-colon" && errors.len() < 50)
+            .then(|| quote_value_on_line(&text, d.line + 1 - first_line))
+            .flatten();
+        errors.push(d);
+        match repaired {
+            Some(fixed) => text = std::borrow::Cow::Owned(fixed),
+            None => return Err(errors),
+        }
+    }
+}
+
+/// `yaml` with the value on (1-based) line `n` put in quotes, if it is an unquoted colon's line.
+fn quote_value_on_line(yaml: &str, n: usize) -> Option<String> {
+    let mut lines: Vec<String> = yaml.lines().map(String::from).collect();
+    let line = lines.get_mut(n.checked_sub(1)?)?;
+    let (key, value) = unquoted_colon(line)?;
+    let indent = &line[..line.len() - line.trim_start().len()];
+    let dash = if line.trim_start().starts_with("- ") { "- " } else { "" };
+    *line = format!("{indent}{dash}{key}: {}", quote(&value));
+    Some(lines.join("\n") + "\n")
 }
 
 /// Empty, or only comments: an empty mapping rather than a YAML error.

@@ -25,6 +25,9 @@ pub struct Loaded {
     pub files: Vec<SourceFile>,
     /// Non-Markdown files under `content/`, relative to `content/`, sorted.
     pub assets: Vec<PathBuf>,
+    /// Content files that could not be read or parsed (`content/cases/a.md`), sorted: they
+    /// still exist for links and relations, so what names them is not reported again.
+    pub failed: Vec<PathBuf>,
     /// All errors and warnings of all files, sorted by file, line and column.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -62,8 +65,11 @@ pub fn load_content(site_root: &Path, memo: Option<&ParseMemo>) -> Loaded {
 
     let results: Vec<(Option<SourceFile>, Vec<Diagnostic>)> =
         markdown.par_iter().map(|rel| load_file(&root, &content, rel, memo)).collect();
-    for (file, file_diags) in results {
-        loaded.files.extend(file);
+    for ((file, file_diags), rel) in results.into_iter().zip(&markdown) {
+        match file {
+            Some(file) => loaded.files.push(file),
+            None => loaded.failed.push(Path::new("content").join(rel)),
+        }
         diags.extend(file_diags);
     }
     loaded.files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));

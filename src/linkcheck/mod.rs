@@ -268,8 +268,9 @@ impl<'a> LinkChecker<'a> {
         let mut links = PageLinks { page: page.to_string(), ..PageLinks::default() };
         let mut seen_assets = HashSet::new();
         for r in &scanned.refs {
-            // The last look of the URL sanitiser: whatever put a URL into the page.
-            if let Err(why) = crate::urls::check(&r.url) {
+            // The last look of the URL sanitiser: whatever put a URL into the page, its scheme
+            // must be allowed (a malformed URL leads nowhere, and is no danger).
+            if let Err(why @ crate::urls::Unsafe::Scheme(_)) = crate::urls::check(&r.url) {
                 links.problems.push(self.problem(page, html, r, ProblemKind::Unsafe(why.to_string())));
                 continue;
             }
@@ -323,12 +324,22 @@ impl<'a> LinkChecker<'a> {
         let (cover_diags, missing_covers) = check_covers(output, self.site, &self.sources);
         report.diagnostics.extend(cover_diags);
         let ids: HashMap<&str, &[u64]> = pages.iter().map(|p| (p.page.as_str(), p.ids.as_slice())).collect();
+        // Pages of files that failed to parse: their own error comes first, links to them
+        // are not reported again.
+        let failed: HashSet<String> = self.site.links.failed.values().map(|url| index_path(self.site, url)).collect();
         let mut problems = Vec::new();
         for links in pages {
             problems.extend(links.problems.iter().cloned());
             for p in &links.pending {
                 if let Some(kind) = internal_problem(output, &ids, &p.path, p.fragment.clone()) {
-                    if !matches!(&kind, ProblemKind::Missing(m) if missing_covers.contains(m)) {
+                    let knock_on = match &kind {
+                        ProblemKind::Missing(m) => missing_covers.contains(m) || failed.contains(m),
+                        ProblemKind::Anchor { target, fragment } => {
+                            failed.contains(target) || self.sources.anchor_checked(&links.page, target, fragment)
+                        }
+                        _ => false,
+                    };
+                    if !knock_on {
                         problems.push(Problem { kind, ..p.at.clone() });
                     }
                 }
@@ -338,9 +349,10 @@ impl<'a> LinkChecker<'a> {
             }
             report.referenced.extend(links.assets.iter().cloned());
         }
-        let diagnostics =
-            group(problems).into_iter().map(|(p, n)| diagnostic(&p, n, &self.sources, self.site, self.strict));
-        report.diagnostics.extend(diagnostics);
+        let located = Occurrences::default();
+        for p in ordered(problems) {
+            report.diagnostics.push(diagnostic(&p, &located, &self.sources, self.site, self.strict));
+        }
         report
     }
 }
@@ -375,21 +387,36 @@ fn internal_problem(
     ids.binary_search(&id_hash(&fragment)).is_err().then_some(ProblemKind::Anchor { target: resolved, fragment })
 }
 
-/// One problem per broken target, reported where it best names its source (a link in content
-/// first; a case before a plain page before a compilation before a list page), with a count.
-fn group(problems: Vec<Problem>) -> Vec<(Problem, usize)> {
-    let mut by_kind: BTreeMap<ProblemKind, Vec<Problem>> = BTreeMap::new();
-    for p in problems {
-        by_kind.entry(p.kind.clone()).or_default().push(p);
+/// Every problem, in the order they are reported: links written in content first, then by
+/// page (a case before a plain page before a compilation before a list page) and place. A
+/// content link that another page prints again (a compilation printing a case in full) is
+/// the same problem, reported once, where it is written.
+fn ordered(mut problems: Vec<Problem>) -> Vec<Problem> {
+    problems.sort_by_key(|p| (!p.from_content, page_rank(&p.page), p.page.clone(), p.offset));
+    let written: HashSet<(ProblemKind, String)> =
+        problems.iter().filter(|p| p.from_content).map(|p| (p.kind.clone(), p.url.clone())).collect();
+    problems.retain(|p| p.from_content || !written.contains(&(p.kind.clone(), p.url.clone())));
+    problems
+}
+
+/// The output path of the page at root-relative `url` (`/base/cases/x/` → `cases/x/index.html`).
+fn index_path(site: &Site, url: &str) -> String {
+    let rest = url.strip_prefix(&site.base_path).unwrap_or(url).trim_start_matches('/');
+    crate::site::paths::index_of(rest)
+}
+
+/// Which occurrence of a link text in a .md file a problem is: the k-th link to the same
+/// target on a page is the k-th time its text appears in the file.
+#[derive(Default)]
+struct Occurrences(std::sync::Mutex<HashMap<(String, String), usize>>);
+
+impl Occurrences {
+    fn next(&self, page: &str, needle: &str) -> usize {
+        let mut seen = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let n = seen.entry((page.to_string(), needle.to_string())).or_insert(0);
+        *n += 1;
+        *n - 1
     }
-    by_kind
-        .into_values()
-        .filter_map(|mut ps| {
-            ps.sort_by_key(|p| (!p.from_content, page_rank(&p.page), p.page.clone(), p.offset));
-            let n = ps.len();
-            ps.into_iter().next().map(|p| (p, n))
-        })
-        .collect()
 }
 
 fn page_rank(page: &str) -> u8 {
@@ -402,31 +429,45 @@ fn page_rank(page: &str) -> u8 {
     }
 }
 
-fn diagnostic(p: &Problem, count: usize, sources: &SourceMap, site: &Site, strict: bool) -> Diagnostic {
+/// One diagnostic per occurrence. A link written in content is named by its .md file, line
+/// and column (the same link printed on two pages, a case and a compilation, is one
+/// diagnostic); one made by a template by the output page and its line. All diagnostics of
+/// one broken target share a group, so the terminal can list them under one message.
+fn diagnostic(p: &Problem, located: &Occurrences, sources: &SourceMap, site: &Site, strict: bool) -> Diagnostic {
     let page_url = site.url(p.page.strip_suffix("index.html").unwrap_or(&p.page));
-    let also = if count > 1 { format!(" (and {} more links to it)", count - 1) } else { String::new() };
-    let (code, message, hint) = match &p.kind {
-        ProblemKind::Missing(path) => (
-            "broken-link",
-            format!("{page_url} links to `{}`, which is not in the output (`{path}`){also}", p.url),
-            "check the path and the slug; relative paths are relative to the .md file; use @/cases/x.md for links to content",
-        ),
+    let in_content = p.from_content && sources.get(&p.page).is_some();
+    // A content link is named by its file; the page it is seen on adds nothing.
+    let on = if in_content { String::new() } else { format!("{page_url} ") };
+    let (code, message, hint, group) = match &p.kind {
+        ProblemKind::Missing(path) => {
+            let hint = match site.links.closest_page(p.url.split(['#', '?']).next().unwrap_or("")) {
+                Some(page) if in_content => format!(
+                    "no page has this address; the closest page is `{page}`: write the link as [文字]({page}) so it follows the page if it moves"
+                ),
+                _ => "check the path and the slug; use @/cases/x.md for links to content (relative links are resolved from the page's address, as a browser does)".to_string(),
+            };
+            ("broken-link", format!("{on}links to `{}`, which is not in the output (`{path}`)", p.url), hint, path.clone())
+        }
         ProblemKind::Anchor { target, fragment } => (
             "broken-anchor",
-            format!("{page_url} links to `{}`, but `{target}` has no element with id `{fragment}`{also}", p.url),
-            "heading ids keep Chinese text: `## 背景` gets id `背景`; check the heading's text or its {#id}",
+            format!("{on}links to `{}`, but `{target}` has no element with id `{fragment}`", p.url),
+            "heading ids keep Chinese text: `## 背景` gets id `背景`; check the heading's text or its {#id}".to_string(),
+            format!("{target}#{fragment}"),
         ),
         ProblemKind::Escape => (
             "link-escapes-base",
-            format!("{page_url} links to `{}`, which is outside the site's base path `{}/`{also}", p.url, site.base_path),
-            "write links from the site root (`/cases/x/`) or relative ones: xianfeng adds the base path; in templates use url() and asset()",
+            format!("{on}links to `{}`, which is outside the site's base path `{}/`", p.url, site.base_path),
+            "write links from the site root (`/cases/x/`) or relative ones: xianfeng adds the base path; in templates use url() and asset()".to_string(),
+            p.url.clone(),
         ),
         ProblemKind::Unsafe(why) => (
             "unsafe-url",
-            format!("{page_url} carries the URL `{}`: {why}{also}", p.url),
-            "a template prints a URL that did not pass the sanitiser: print URLs taken from data through `| safe_url`",
+            format!("{on}carries the URL `{}`: {why}", p.url),
+            "a template prints a URL that did not pass the sanitiser: print URLs taken from data through `| safe_url`".to_string(),
+            p.url.clone(),
         ),
     };
+    let hint = hint.as_str();
     // An unsafe URL in a page is never only a warning.
     let strict = strict || matches!(p.kind, ProblemKind::Unsafe(_));
     match sources.get(&p.page).filter(|_| p.from_content) {
@@ -435,8 +476,8 @@ fn diagnostic(p: &Problem, count: usize, sources: &SourceMap, site: &Site, stric
                 ProblemKind::Anchor { fragment, .. } => format!("#{fragment}"),
                 _ => last_segment(&p.url),
             };
-            let d = Diagnostic::error(code, source.rel, message).hint(hint);
-            match sources.position(&p.page, &needle) {
+            let d = Diagnostic::error(code, source.rel, message).hint(hint).group(group);
+            match sources.position(&p.page, &needle, located.next(&p.page, &needle)) {
                 Some((l, c)) => d.at(l, c),
                 None => d,
             }
@@ -446,7 +487,7 @@ fn diagnostic(p: &Problem, count: usize, sources: &SourceMap, site: &Site, stric
             let file = format!("(output) {}", p.page);
             let d =
                 if strict { Diagnostic::error(code, file, message) } else { Diagnostic::warning(code, file, message) };
-            d.at(l, c).hint(format!(
+            d.at(l, c).group(group).hint(format!(
                 "{hint}; this link comes from the theme's templates: override the template in your site's templates/ or add the page it links to"
             ))
         }
@@ -478,25 +519,38 @@ impl Source<'_> {
 struct SourceMap<'a> {
     root: &'a Path,
     pages: HashMap<String, Source<'a>>,
+    /// (page, target page, anchor) of every `@/` link with an anchor in content.
+    checked_anchors: HashSet<(String, String, String)>,
 }
 
 impl<'a> SourceMap<'a> {
     fn new(site: &'a Site, root: &'a Path) -> SourceMap<'a> {
         let mut pages = HashMap::new();
-        let mut add = |out_dir: &str, rel: &'a Path, body: &'a str| {
-            let key = format!("{}/index.html", out_dir.trim_matches('/'));
-            pages.insert(key.trim_start_matches('/').to_string(), Source { rel, body });
+        let mut checked_anchors = HashSet::new();
+        let mut add = |out_dir: &str, rel: &'a Path, rendered: &'a crate::markdown::Rendered| {
+            let key = crate::site::paths::index_of(out_dir);
+            pages.insert(key.clone(), Source { rel, body: &rendered.html });
+            for link in &rendered.internal_links {
+                let (Some(anchor), Some(url)) = (&link.anchor, site.links.urls.get(&link.target)) else { continue };
+                checked_anchors.insert((key.clone(), index_path(site, url), anchor.clone()));
+            }
         };
         for c in &site.cases {
-            add(&c.out_dir, &c.rel_path, &c.rendered.html);
+            add(&c.out_dir, &c.rel_path, &c.rendered);
         }
         for c in &site.compilations {
-            add(&c.out_dir, &c.rel_path, &c.rendered.html);
+            add(&c.out_dir, &c.rel_path, &c.rendered);
         }
         for p in &site.pages {
-            add(&p.out_dir, &p.rel_path, &p.rendered.html);
+            add(&p.out_dir, &p.rel_path, &p.rendered);
         }
-        SourceMap { root, pages }
+        SourceMap { root, pages, checked_anchors }
+    }
+
+    /// Whether the site stage already checked (and reported) this anchor of a `@/` link on
+    /// `page`, with the headings the target has.
+    fn anchor_checked(&self, page: &str, target: &str, fragment: &str) -> bool {
+        self.checked_anchors.contains(&(page.to_string(), target.to_string(), fragment.to_string()))
     }
 
     /// The file to name for a problem on `page`.
@@ -508,11 +562,16 @@ impl<'a> SourceMap<'a> {
         self.pages.get(page)
     }
 
-    /// Line and column of the first `needle` in `page`'s .md file (read only on this error path).
-    fn position(&self, page: &str, needle: &str) -> Option<(usize, usize)> {
+    /// Line and column of the `nth` (0-based) `needle` in `page`'s .md file, or of its last
+    /// one (read only on this error path).
+    fn position(&self, page: &str, needle: &str, nth: usize) -> Option<(usize, usize)> {
+        if needle.is_empty() {
+            return None;
+        }
         let text = std::fs::read_to_string(self.root.join(self.get(page)?.rel)).ok()?;
-        let at = text.find(needle).filter(|_| !needle.is_empty())?;
-        Some(line_col(&text, at))
+        let found: Vec<usize> = text.match_indices(needle).map(|(at, _)| at).collect();
+        let at = found.get(nth).or(found.last())?;
+        Some(line_col(&text, *at))
     }
 }
 
@@ -537,7 +596,7 @@ fn check_covers(output: &Output, site: &Site, sources: &SourceMap) -> (Vec<Diagn
         )
         .field("cover.src")
         .hint("cover.src is relative to the case file (put the image beside it in a folder case `cases/<slug>/index.md`), or absolute from the site root (`/images/x.jpg` for static/images/x.jpg)");
-        if let Some((l, c)) = sources.position(&page, &cover.src) {
+        if let Some((l, c)) = sources.position(&page, &cover.src, 0) {
             d = d.at(l, c);
         }
         diags.push(d);

@@ -343,13 +343,18 @@ impl<'p> Pass<'p> {
             }
             Err(message) => {
                 let (line, column) = self.location(at);
-                let mut d = Diagnostic::error("broken-link", self.file, message).at(line, column);
-                if let Some(path) = dest.strip_prefix("@/") {
-                    let path = path.split('#').next().unwrap_or(path);
-                    d = d.hint(format!("no page at content/{path}; check the file name"));
-                }
+                let target = dest.strip_prefix("@/").unwrap_or(dest);
+                let path = target.split('#').next().unwrap_or(target);
+                let d = Diagnostic::error("broken-link", self.file, message)
+                    .at(line, column)
+                    .group(format!("content/{path}"))
+                    .hint(format!(
+                        "no page at content/{path}; check the file name, or write the link as @/cases/<file>.md"
+                    ));
                 self.out.diagnostics.push(d);
-                dest.to_owned()
+                // Reported here, with its place in the .md: the page's link checker need not
+                // find the same link again.
+                String::new()
             }
         }
     }

@@ -32,8 +32,13 @@ fn build_policy() -> Builder<'static> {
     b.filter_style_properties(HashSet::from(["text-align"]));
     // Our links carry no rel; raw `<a target>` is not allowed, so no opener risk.
     b.link_rel(None);
-    // The one allow-list of `urls`, for raw HTML too.
+    // The one URL sanitiser of `urls`, for raw HTML too: its schemes, and every URL
+    // attribute through its check (a URL it refuses loses the attribute).
     b.url_schemes(crate::urls::ALLOWED_SCHEMES.into_iter().collect());
+    b.attribute_filter(|_element, attribute, value| {
+        let is_url = matches!(attribute, "href" | "src" | "cite" | "action" | "formaction" | "poster" | "srcset");
+        (!is_url || crate::urls::is_safe_url(value)).then(|| value.into())
+    });
     b
 }
 

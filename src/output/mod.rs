@@ -83,6 +83,9 @@ pub fn is_contained(path: &str) -> bool {
 pub enum PageSink<'a> {
     Memory,
     Dir(&'a Writer),
+    /// A build that has already failed: pages are rendered and checked for more errors, and
+    /// only their paths are kept.
+    Discard,
 }
 
 impl PageSink<'_> {
@@ -90,6 +93,7 @@ impl PageSink<'_> {
         match self {
             PageSink::Memory => Ok(Entry::Bytes(contents.into())),
             PageSink::Dir(writer) => writer.put(path, &contents).map(Entry::Written),
+            PageSink::Discard => Ok(Entry::Bytes(bytes::Bytes::new())),
         }
     }
 }

@@ -283,6 +283,9 @@ pub fn case_view(site: &Site, shared: &Shared, index: usize) -> Value {
     obj.insert("metrics".into(), json!(m.metrics));
     obj.insert("sources".into(), json!(m.sources));
     obj.insert("related".into(), Value::Array(case.related.iter().map(|&r| Shared::case_ref(r)).collect()));
+    let related_compilations =
+        case.related_compilations.iter().map(|&c| compilation_summary(site, &site.compilations[c])).collect();
+    obj.insert("related_compilations".into(), Value::Array(related_compilations));
     let compilations: Vec<Value> = case
         .compilations
         .iter()

@@ -122,12 +122,13 @@ impl State {
 
 /// Runs the server until Ctrl-C. Exit 1 when the site folder or the port is unusable.
 pub fn run(opts: ServeOptions) -> ExitCode {
-    let root = match std::fs::canonicalize(&opts.site) {
-        Ok(r) if r.is_dir() => r,
-        _ => {
-            eprintln!("error: the site folder {} does not exist", opts.site.display());
-            return ExitCode::from(1);
-        }
+    if let Err(d) = crate::pipeline::check_site_folder(&opts.site) {
+        eprintln!("{d}");
+        return ExitCode::from(2);
+    }
+    let Ok(root) = std::fs::canonicalize(&opts.site) else {
+        eprintln!("error: cannot read the site folder {}", opts.site.display());
+        return ExitCode::from(2);
     };
     let listener = match bind(opts.bind, opts.port) {
         Ok(l) => l,

@@ -17,7 +17,7 @@ use crate::content::Loaded;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{MarkdownOptions, Rendered};
 use chrono::NaiveDate;
-use links::FileLinks;
+use links::{FileLinks, LinkContext};
 use markdown_memo::render_markdown;
 pub use markdown_memo::MarkdownMemo;
 use rayon::prelude::*;
@@ -47,8 +47,8 @@ pub struct Site {
     pub taxonomies: Vec<Taxonomy>,
     /// Files copied as they are: (source on disk, output path relative to the output root).
     pub assets: Vec<(PathBuf, String)>,
-    /// Content path as `@/` links name it (`cases/x.md`) → URL, for resolving links.
-    pub content_urls: HashMap<String, String>,
+    /// The content files and their URLs, for resolving links (see `links`).
+    pub links: LinkContext,
     /// Redirect pages (`aliases:`), in the order of the files and their aliases.
     pub redirects: Vec<Redirect>,
 }
@@ -80,6 +80,8 @@ pub struct Case {
     /// `description:`, or the first sentences of the text when the file gives none.
     pub description: String,
     pub related: Vec<usize>,
+    /// Compilations `related:` names (an editor relating a case to the 汇编 it appears in).
+    pub related_compilations: Vec<usize>,
     /// Previous / next case of the same organisation, by date.
     pub previous: Option<usize>,
     pub next: Option<usize>,
@@ -150,12 +152,23 @@ pub fn build_model(
     let mut diagnostics = Vec::new();
     let base_path = config.base_path();
     let today = today(opts.today, &config);
-    let mut published: Vec<SourceFile> =
-        loaded.files.into_iter().filter(|f| is_published(f, opts.drafts, today)).collect();
+    let mut link_context = LinkContext { base_path: base_path.clone(), ..LinkContext::default() };
+    link_context.files.extend(loaded.assets.iter().map(|a| a.to_string_lossy().replace('\\', "/")));
+    link_context.files.extend(loaded.files.iter().map(|f| content_key(&f.rel_path)));
+    for rel in &loaded.failed {
+        let key = content_key(rel);
+        link_context.files.insert(key.clone());
+        link_context
+            .failed
+            .insert(key.clone(), format!("{base_path}/{}/", key.trim_end_matches(".md").trim_end_matches("/index")));
+    }
+    let (mut published, unpublished): (Vec<SourceFile>, Vec<SourceFile>) =
+        loaded.files.into_iter().partition(|f| is_published(f, opts.drafts, today));
+    link_context.unpublished.extend(unpublished.iter().map(|f| content_key(&f.rel_path)));
 
     let placed = place_files(&published, &base_path, &mut diagnostics);
-    let urls: HashMap<String, String> =
-        placed.iter().map(|p| (content_key(&published[p.file].rel_path), p.url.clone())).collect();
+    link_context.urls = placed.iter().map(|p| (content_key(&published[p.file].rel_path), p.url.clone())).collect();
+    let links = &link_context;
     let md_options = MarkdownOptions { allow_html: config.markdown.allow_html };
     // Each body is dropped once rendered (a large site never holds all the Markdown and all
     // the HTML at once); the case's script is read from its opening while it is at hand.
@@ -166,7 +179,7 @@ pub fn build_model(
         .map(|p| {
             let file = &published[p.file];
             let body = std::mem::take(&mut *bodies[p.file].lock().unwrap_or_else(|e| e.into_inner()));
-            let resolver = FileLinks { urls: &urls, base_path: &base_path, dir_url: p.dir_url.clone() };
+            let resolver = p.links(links, &file.rel_path);
             let html = render_markdown(&body, &md_options, &resolver, &file.rel_path, file.body_line, memo);
             let lang = match &file.meta {
                 Meta::Case(meta) => Some(case_lang(meta, &body)),
@@ -186,7 +199,7 @@ pub fn build_model(
         sections: BTreeMap::new(),
         taxonomies: Vec::new(),
         assets: Vec::new(),
-        content_urls: HashMap::new(),
+        links: LinkContext::default(),
         redirects: Vec::new(),
         config,
     };
@@ -200,8 +213,8 @@ pub fn build_model(
             Meta::Case(mut meta) => {
                 let lang = lang.unwrap_or(meta.lang);
                 diagnostics.extend(refuse_unsafe_urls(&mut meta, &file.rel_path, &file.positions));
-                let links = FileLinks { urls: &urls, base_path: &base_path, dir_url: p.dir_url.clone() };
-                site.cases.push(new_case(*meta, file.rel_path.clone(), p, rendered, lang, &links));
+                let file_links = p.links(links, &file.rel_path);
+                site.cases.push(new_case(*meta, file.rel_path.clone(), p, rendered, lang, &file_links));
             }
             Meta::Compilation(meta) => {
                 site.compilations.push(Compilation {
@@ -231,12 +244,13 @@ pub fn build_model(
     site.pages.sort_by(|a, b| (a.meta.weight, &a.url).cmp(&(b.meta.weight, &b.url)));
 
     check_anchors(&site, &mut diagnostics);
-    link_related(&mut site, &published, &mut diagnostics);
-    link_compilations(&mut site, &mut diagnostics);
+    let slugs = Slugs::new(&site, &unpublished, &loaded.failed);
+    link_related(&mut site, &published, &slugs, &mut diagnostics);
+    link_compilations(&mut site, &slugs, &mut diagnostics);
     link_org_neighbours(&mut site);
     site.taxonomies = taxonomy::build_taxonomies(&site);
     site.assets = place_assets(&loaded.assets, &site, site_root);
-    site.content_urls = urls;
+    site.links = link_context;
     site.redirects = redirects(&site);
     (site, diagnostics)
 }
@@ -275,7 +289,7 @@ pub fn remade_case(
     let unsafe_urls = refuse_unsafe_urls(&mut meta, &file.rel_path, &file.positions);
     let dir_url = own_dir_url(&content_key(&file.rel_path), &format!("/cases/{}/", old.slug));
     let place = Placed { file: 0, slug: old.slug.clone(), out_dir: old.out_dir.clone(), url: old.url.clone(), dir_url };
-    let links = FileLinks { urls: &site.content_urls, base_path: &site.base_path, dir_url: place.dir_url.clone() };
+    let links = place.links(&site.links, &file.rel_path);
     let md_options = MarkdownOptions { allow_html: site.config.markdown.allow_html };
     let rendered = render_markdown(&file.body, &md_options, &links, &file.rel_path, file.body_line, memo);
     let lang = case_lang(&meta, &file.body);
@@ -285,6 +299,7 @@ pub fn remade_case(
     // Relations come from the other cases, which the edit did not move.
     case.compilations.clone_from(&old.compilations);
     case.related.clone_from(&old.related);
+    case.related_compilations.clone_from(&old.related_compilations);
     (case.previous, case.next) = (old.previous, old.next);
     Some((case, diagnostics))
 }
@@ -311,6 +326,7 @@ fn new_case(
         lang,
         compilations: Vec::new(),
         related: Vec::new(),
+        related_compilations: Vec::new(),
         previous: None,
         next: None,
     }
@@ -399,6 +415,14 @@ struct Placed {
     url: String,
     /// URL folder that relative links in the file are relative to (no base path).
     dir_url: String,
+}
+
+impl Placed {
+    /// The link resolver of `file`, placed here.
+    fn links<'a>(&self, context: &'a LinkContext, rel_path: &Path) -> FileLinks<'a> {
+        let page_url = if self.out_dir.is_empty() { "/".to_string() } else { format!("/{}/", self.out_dir) };
+        context.for_file(&content_key(rel_path), &self.dir_url, &page_url)
+    }
 }
 
 /// `cases/x.md` / `cases/x/index.md` as written in `@/` links.
@@ -540,32 +564,134 @@ fn check_anchors(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
-fn link_related(site: &mut Site, files: &[SourceFile], diagnostics: &mut Vec<Diagnostic>) {
-    let by_slug: HashMap<String, usize> = site.cases.iter().enumerate().map(|(i, c)| (c.slug.clone(), i)).collect();
+/// Every slug the content folder names, of every kind, published or not: so a name that is
+/// not a published case is told apart from one of a compilation or a page, a draft, or a
+/// file that failed to parse (whose own error is the one to fix, so nothing more is said).
+struct Slugs {
+    cases: HashMap<String, usize>,
+    compilations: HashMap<String, usize>,
+    pages: HashMap<String, PathBuf>,
+    unpublished: HashMap<String, PathBuf>,
+    failed: HashMap<String, PathBuf>,
+}
+
+/// What a slug names.
+enum Named<'a> {
+    Case(usize),
+    Compilation(usize),
+    Page(&'a Path),
+    Unpublished(&'a Path),
+    Failed,
+    Nothing,
+}
+
+impl Slugs {
+    fn new(site: &Site, unpublished: &[SourceFile], failed: &[PathBuf]) -> Slugs {
+        let stem = |p: &Path| file_stem_slug(&content_key(p));
+        let slug_of = |f: &SourceFile| {
+            let declared = match &f.meta {
+                Meta::Case(m) => m.slug.clone(),
+                Meta::Compilation(m) => m.slug.clone(),
+                Meta::Page(m) => m.slug.clone(),
+            };
+            declared.unwrap_or_else(|| stem(&f.rel_path))
+        };
+        Slugs {
+            cases: site.cases.iter().enumerate().map(|(i, c)| (c.slug.clone(), i)).collect(),
+            compilations: site.compilations.iter().enumerate().map(|(i, c)| (c.slug.clone(), i)).collect(),
+            pages: site.pages.iter().map(|p| (stem(&p.rel_path), p.rel_path.clone())).collect(),
+            unpublished: unpublished.iter().map(|f| (slug_of(f), f.rel_path.clone())).collect(),
+            failed: failed.iter().map(|p| (stem(p), p.clone())).collect(),
+        }
+    }
+
+    /// What `slug` names, a published case first.
+    fn find(&self, slug: &str) -> Named<'_> {
+        if let Some(&i) = self.cases.get(slug) {
+            Named::Case(i)
+        } else if let Some(&i) = self.compilations.get(slug) {
+            Named::Compilation(i)
+        } else if self.failed.contains_key(slug) {
+            Named::Failed
+        } else if let Some(p) = self.unpublished.get(slug) {
+            Named::Unpublished(p)
+        } else if let Some(p) = self.pages.get(slug) {
+            Named::Page(p)
+        } else {
+            Named::Nothing
+        }
+    }
+
+    /// "did you mean": the closest slug of any kind.
+    fn suggestion(&self, slug: &str) -> String {
+        let all = self.cases.keys().chain(self.compilations.keys()).chain(self.pages.keys());
+        let best = all
+            .map(|k| (strsim::jaro_winkler(slug, k), k))
+            .filter(|(s, _)| *s > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)));
+        match best {
+            Some((_, k)) => format!("did you mean `{k}`?"),
+            None => "check the slug against the file names in content/cases/ and content/compilations/ (drafts and future-dated cases are left out unless --drafts)".into(),
+        }
+    }
+}
+
+/// A relation to a draft is left out until the draft is published.
+fn unpublished_warning(
+    file: &Path,
+    field: String,
+    (line, column): (usize, usize),
+    slug: &str,
+    draft: &Path,
+    what: &str,
+) -> Diagnostic {
+    Diagnostic::warning(
+        "unpublished-case",
+        file,
+        format!("`{slug}` is a draft or future-dated ({}): {what} until it is published", draft.display()),
+    )
+    .at(line, column)
+    .field(field)
+    .hint("build with --drafts to see it, or publish it (draft: false, a date not in the future)")
+}
+
+fn link_related(site: &mut Site, files: &[SourceFile], slugs: &Slugs, diagnostics: &mut Vec<Diagnostic>) {
     for i in 0..site.cases.len() {
-        let mut related = Vec::new();
-        for (k, slug) in site.cases[i].meta.related.iter().enumerate() {
-            match by_slug.get(slug) {
-                Some(&j) if j != i => related.push(j),
-                Some(_) => {}
-                None => {
-                    let case = &site.cases[i];
-                    let (line, column) = positions_of(files, &case.rel_path, &format!("related[{k}]"));
-                    diagnostics.push(
-                        Diagnostic::error(
-                            "missing-case",
-                            &case.rel_path,
-                            format!("`related` names `{slug}`, but no published case has that slug"),
-                        )
-                        .at(line, column)
-                        .field(format!("related[{k}]"))
-                        .expected("the slug of an existing case (its file name without .md, or its `slug:`)")
-                        .hint(suggest_slug(slug, &by_slug)),
-                    );
+        let (mut related, mut compilations) = (Vec::new(), Vec::new());
+        let case = &site.cases[i];
+        for (k, slug) in case.meta.related.iter().enumerate() {
+            let field = format!("related[{k}]");
+            let at = positions_of(files, &case.rel_path, &field);
+            let error = |message: String, hint: String| {
+                Diagnostic::error("missing-case", &case.rel_path, message)
+                    .at(at.0, at.1)
+                    .field(field.clone())
+                    .expected("the slug of a case or a compilation (its file name without .md, or its `slug:`)")
+                    .hint(hint)
+            };
+            match slugs.find(slug) {
+                Named::Case(j) if j != i => related.push(j),
+                Named::Case(_) | Named::Failed => {}
+                Named::Compilation(c) => compilations.push(c),
+                Named::Unpublished(draft) => {
+                    let what = "it is left out of 相关";
+                    diagnostics.push(unpublished_warning(&case.rel_path, field.clone(), at, slug, draft, what));
                 }
+                Named::Page(page) => diagnostics.push(error(
+                    format!(
+                        "`related` names `{slug}`, which is a page ({}), not a case or a compilation",
+                        page.display()
+                    ),
+                    "link to a page from the text instead, e.g. [关于本站](@/about.md)".into(),
+                )),
+                Named::Nothing => diagnostics.push(error(
+                    format!("`related` names `{slug}`, but no case or compilation has that slug"),
+                    slugs.suggestion(slug),
+                )),
             }
         }
         site.cases[i].related = related;
+        site.cases[i].related_compilations = compilations;
     }
 }
 
@@ -573,21 +699,9 @@ fn positions_of(files: &[SourceFile], rel_path: &Path, field: &str) -> (usize, u
     files.iter().find(|f| f.rel_path == rel_path).map_or((1, 1), |f| f.positions.get(field))
 }
 
-fn suggest_slug(slug: &str, by_slug: &HashMap<String, usize>) -> String {
-    let best = by_slug
-        .keys()
-        .map(|k| (strsim::jaro_winkler(slug, k), k))
-        .filter(|(s, _)| *s > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)));
-    match best {
-        Some((_, k)) => format!("did you mean `{k}`?"),
-        None => "check the slug against the file names in content/cases/ (drafts and future-dated cases are left out unless --drafts)".into(),
-    }
-}
-
-fn link_compilations(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
-    let by_slug: HashMap<String, usize> = site.cases.iter().enumerate().map(|(i, c)| (c.slug.clone(), i)).collect();
+fn link_compilations(site: &mut Site, slugs: &Slugs, diagnostics: &mut Vec<Diagnostic>) {
     let mut memberships: Vec<Vec<(usize, Option<String>)>> = vec![Vec::new(); site.cases.len()];
+    let compilation_files: Vec<PathBuf> = site.compilations.iter().map(|c| c.rel_path.clone()).collect();
     for (ci, comp) in site.compilations.iter_mut().enumerate() {
         let mut number = 0;
         let mut chapters = Vec::new();
@@ -616,22 +730,48 @@ fn link_compilations(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
                     continue;
                 }
                 listed.insert(&entry.slug, (entry.line, entry.column));
-                let Some(&case) = by_slug.get(&entry.slug) else {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            "missing-case",
-                            &comp.rel_path,
-                            format!(
-                                "compilation `{}` lists the case `{}`, which does not exist",
-                                comp.slug, entry.slug
-                            ),
-                        )
-                        .at(entry.line.max(1), entry.column.max(1))
-                        .field(format!("chapters[{index}].cases"))
+                let field = format!("chapters[{index}].cases");
+                let at = (entry.line.max(1), entry.column.max(1));
+                let error = |message: String, hint: String| {
+                    Diagnostic::error("missing-case", &comp.rel_path, message)
+                        .at(at.0, at.1)
+                        .field(field.clone())
                         .expected("the slug of a published case")
-                        .hint(suggest_slug(&entry.slug, &by_slug)),
-                    );
-                    continue;
+                        .hint(hint)
+                };
+                let (slug, title) = (&entry.slug, &comp.slug);
+                let problem = match slugs.find(slug) {
+                    Named::Case(case) => Ok(case),
+                    Named::Failed => continue,
+                    Named::Unpublished(draft) => {
+                        let what = "the compilation leaves it out";
+                        Err(unpublished_warning(&comp.rel_path, field.clone(), at, slug, draft, what))
+                    }
+                    Named::Compilation(c) => Err(error(
+                        format!(
+                            "compilation `{title}` lists `{slug}`, which is a compilation ({}), not a case",
+                            compilation_files[c].display()
+                        ),
+                        "a compilation lists cases; name the cases of the other compilation instead".into(),
+                    )),
+                    Named::Page(page) => Err(error(
+                        format!(
+                            "compilation `{title}` lists `{slug}`, which is a page ({}), not a case",
+                            page.display()
+                        ),
+                        "a compilation lists cases by their slug (the file name in content/cases/ without .md)".into(),
+                    )),
+                    Named::Nothing => Err(error(
+                        format!("compilation `{title}` lists the case `{slug}`, which does not exist"),
+                        slugs.suggestion(slug),
+                    )),
+                };
+                let case = match problem {
+                    Ok(case) => case,
+                    Err(d) => {
+                        diagnostics.push(d);
+                        continue;
+                    }
                 };
                 let numbered = entry.numbered.then(|| {
                     number += 1;

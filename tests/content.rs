@@ -1,0 +1,232 @@
+//! Real content as editors write it: relations to compilations, links written as the page URLs
+//! they see in the browser, folder cases, and errors that point at the cause, every
+//! occurrence named, all in one run, knock-ons left out.
+
+mod common;
+use common::*;
+
+fn check_json(site: &TestSite) -> (i32, Vec<serde_json::Value>) {
+    let out = xianfeng().arg("check").arg(site.root()).args(["--format", "json"]).output().unwrap();
+    let objects = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|o| o.get("summary").is_none())
+        .collect();
+    (out.status.code().unwrap_or(-1), objects)
+}
+
+fn errors(objects: &[serde_json::Value]) -> Vec<(String, String, u64)> {
+    objects
+        .iter()
+        .filter(|o| o["severity"] == "error")
+        .map(|o| {
+            (o["code"].as_str().unwrap().into(), o["file"].as_str().unwrap().into(), o["line"].as_u64().unwrap_or(0))
+        })
+        .collect()
+}
+
+const COMPILATION: &str =
+    "---\ntitle: 珠海市典型案例汇编\ndate: 2022-06-01\nchapters:\n  - title: 第一部分\n    cases: [a]\n---\n前言\n";
+
+#[test]
+fn related_may_name_a_compilation_and_the_case_page_lists_it() {
+    let site = TestSite::new(&[
+        ("content/cases/a.md", &case("甲案例", "甲", "珠海市财政局", "2021-05-01", "related: [huibian, b]\n", "正文")),
+        ("content/cases/b.md", &case("乙案例", "乙", "珠海市税务局", "2021-06-01", "", "正文")),
+        ("content/compilations/huibian.md", COMPILATION),
+    ]);
+    site.build_ok(&[]);
+    let html = site.read("cases/a/index.html");
+    let list = &html[html.find("related-compilations").expect("a list of related compilations")..];
+    assert!(list.contains("href=\"/compilations/huibian/\"") && list.contains("《珠海市典型案例汇编》"), "{list}");
+    assert!(html.contains("相关案例与汇编"), "the section names both");
+}
+
+#[test]
+fn a_did_you_mean_looks_at_every_kind_of_content_first() {
+    let site = TestSite::new(&[
+        (
+            "content/cases/a.md",
+            &case("甲案例", "甲", "珠海市财政局", "2021-05-01", "related: [about, huibian-2]\n", "正文"),
+        ),
+        ("content/about.md", "---\ntitle: 关于\n---\n关于本站\n"),
+        ("content/compilations/huibian.md", COMPILATION),
+        (
+            "content/compilations/other.md",
+            "---\ntitle: 另一汇编\ndate: 2022-06-01\nchapters:\n  - title: 一\n    cases: [huibian]\n---\n",
+        ),
+    ]);
+    let (code, objects) = check_json(&site);
+    assert_eq!(code, 1);
+    let messages: Vec<String> = objects.iter().map(|o| format!("{} | {}", o["message"], o["hint"])).collect();
+    assert!(messages.iter().any(|m| m.contains("`about`, which is a page (content/about.md)")), "{messages:#?}");
+    assert!(
+        messages.iter().any(|m| m.contains("`huibian-2`") && m.contains("did you mean `huibian`")),
+        "{messages:#?}"
+    );
+    assert!(messages.iter().any(|m| m.contains("`huibian`, which is a compilation")), "{messages:#?}");
+}
+
+#[test]
+fn links_written_as_page_urls_resolve_as_in_the_browser() {
+    let site = TestSite::new(&[
+        (
+            "content/cases/a.md",
+            &case(
+                "甲案例",
+                "甲",
+                "珠海市财政局",
+                "2021-05-01",
+                "",
+                "[乙](../b/)、[乙的做法](../b/#做法)、[文件](b.md)、[图](tu.png)、[首页](/)",
+            ),
+        ),
+        ("content/cases/b.md", &case("乙案例", "乙", "珠海市税务局", "2021-06-01", "", "## 做法\n\n正文")),
+    ]);
+    site.write_bytes("content/cases/tu.png", b"\x89PNG");
+    site.build_ok(&[]);
+    let html = site.read("cases/a/index.html");
+    for href in ["href=\"/cases/b/\"", "href=\"/cases/b/#%E5%81%9A%E6%B3%95\"", "href=\"/cases/tu.png\"", "href=\"/\""]
+    {
+        assert!(html.contains(href), "{href} in {html}");
+    }
+    assert_eq!(html.matches("href=\"/cases/b/\"").count(), 2, "../b/ and b.md are one page");
+}
+
+#[test]
+fn a_broken_url_style_link_names_the_closest_page_in_its_at_form() {
+    let site = TestSite::new(&[
+        ("content/cases/a.md", &case("甲案例", "甲", "珠海市财政局", "2021-05-01", "", "见[乙](../bb/)。")),
+        ("content/cases/b.md", &case("乙案例", "乙", "珠海市税务局", "2021-06-01", "", "正文")),
+    ]);
+    let (code, objects) = check_json(&site);
+    assert_eq!(code, 1);
+    let broken = objects.iter().find(|o| o["code"] == "broken-link").expect("a broken link");
+    assert_eq!((broken["file"].as_str(), broken["line"].as_u64()), (Some("content/cases/a.md"), Some(8)));
+    assert!(broken["hint"].as_str().unwrap().contains("@/cases/b.md"), "{broken}");
+}
+
+#[test]
+fn at_links_keep_working_when_a_case_becomes_a_folder_case() {
+    let site = TestSite::new(&[
+        (
+            "content/cases/a.md",
+            &case(
+                "甲案例",
+                "甲",
+                "珠海市财政局",
+                "2021-05-01",
+                "",
+                "见[乙](@/cases/b.md#做法)，[乙](@/cases/b/index.md)。",
+            ),
+        ),
+        ("content/cases/b/index.md", &case("乙案例", "乙", "珠海市税务局", "2021-06-01", "", "## 做法\n\n正文")),
+    ]);
+    site.build_ok(&[]);
+    let html = site.read("cases/a/index.html");
+    assert!(html.contains("href=\"/cases/b/#%E5%81%9A%E6%B3%95\"") && html.contains("href=\"/cases/b/\""), "{html}");
+    // The anchor is still checked against the folder case's headings.
+    site.write(
+        "content/cases/a.md",
+        &case("甲案例", "甲", "珠海市财政局", "2021-05-01", "", "见[乙](@/cases/b.md#没有)。"),
+    );
+    let (code, objects) = check_json(&site);
+    assert_eq!(code, 1);
+    assert_eq!(errors(&objects), [("broken-anchor".to_string(), "content/cases/a.md".to_string(), 8)]);
+}
+
+#[test]
+fn every_link_to_a_missing_page_is_named_with_its_place() {
+    let mut files = Vec::new();
+    for i in 0..5 {
+        let body = "第一处[缺](@/cases/missing.md)。\n\n第二处[缺](@/cases/missing.md)。";
+        files.push((
+            format!("content/cases/c{i}.md"),
+            case(&format!("案例{i}"), &format!("品牌{i}"), "某局", "2021-05-01", "", body),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let site = TestSite::new(&refs);
+    let (code, objects) = check_json(&site);
+    assert_eq!(code, 1);
+    let mut got = errors(&objects);
+    got.sort();
+    let mut expected: Vec<(String, String, u64)> = (0..5)
+        .flat_map(|i| [8, 10].map(|line| ("broken-link".to_string(), format!("content/cases/c{i}.md"), line)))
+        .collect();
+    expected.sort();
+    assert_eq!(got, expected, "one JSON object per link");
+
+    let (ok, stderr) = site.build(&[]);
+    assert!(!ok);
+    assert_eq!(stderr.matches("error[broken-link]").count(), 1, "the text groups them:\n{stderr}");
+    assert_eq!(stderr.matches("also at: content/cases/c").count(), 9, "and names every other place:\n{stderr}");
+}
+
+#[test]
+fn a_file_that_fails_to_parse_is_the_only_error_not_its_knock_ons() {
+    let site = TestSite::new(&[
+        (
+            "content/cases/a.md",
+            "---\ntitle: 珠海市财政局: 让我先来\nbrand: 让我先来\norg: 某局\ndate: 2021-05-01\n---\n## 做法\n正文\n",
+        ),
+        (
+            "content/cases/b.md",
+            &case("乙", "乙", "某局", "2021-05-01", "related: [a]\n", "见[甲](@/cases/a.md#做法)和[甲](../a/)。"),
+        ),
+        ("content/compilations/c.md", COMPILATION),
+    ]);
+    let (code, objects) = check_json(&site);
+    assert_eq!(code, 1);
+    assert_eq!(errors(&objects), [("yaml-unquoted-colon".to_string(), "content/cases/a.md".to_string(), 2)]);
+}
+
+#[test]
+fn every_error_of_every_file_comes_in_one_run_root_cause_first() {
+    let site = TestSite::new(&[
+        (
+            "content/cases/a.md",
+            "---\ntitle: 珠海市财政局: 让我先来\nbrand: 让我先来\norg: 某局\ndate: 2024-13-01\n---\n正文\n",
+        ),
+        ("content/cases/b.md", &case("乙", "乙", "某局", "2021-5-1", "", "正文")),
+        ("content/cases/c.md", &case("丙", "丙", "某局", "2021-05-01", "", "见[缺](@/cases/missing.md)。")),
+        ("content/cases/d.md", &case("丁", "丁", "某局", "2021-05-01", "cover: {src: missing.jpg}\n", "正文")),
+    ]);
+    let (code, objects) = check_json(&site);
+    assert_eq!(code, 1);
+    assert_eq!(
+        errors(&objects),
+        [
+            ("yaml-unquoted-colon".to_string(), "content/cases/a.md".to_string(), 2),
+            ("invalid-date".to_string(), "content/cases/a.md".to_string(), 5),
+            ("invalid-date".to_string(), "content/cases/b.md".to_string(), 5),
+            ("broken-link".to_string(), "content/cases/c.md".to_string(), 8),
+            ("missing-cover".to_string(), "content/cases/d.md".to_string(), 6),
+        ]
+    );
+}
+
+#[test]
+fn a_relation_to_a_draft_is_a_warning_and_the_case_still_builds() {
+    let site = TestSite::new(&[
+        ("content/cases/a.md", &case("甲", "甲", "某局", "2021-05-01", "related: [b]\n", "正文")),
+        ("content/cases/b.md", &case("乙", "乙", "某局", "2021-05-01", "draft: true\n", "正文")),
+    ]);
+    let stderr = site.build_ok(&[]);
+    assert!(stderr.contains("warning[unpublished-case]") && stderr.contains("content/cases/a.md:6:"), "{stderr}");
+}
+
+#[test]
+fn a_folder_that_is_not_a_site_is_one_message_and_exit_2() {
+    for args in [vec!["build", "/nonexistent-xianfeng-site"], vec!["check", "/nonexistent-xianfeng-site"]] {
+        let out = xianfeng().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.matches("error[").count(), 1, "{stderr}");
+        assert!(!stderr.contains("previous output") && !stderr.contains("failed:"), "{stderr}");
+    }
+    let empty = tempfile::tempdir().unwrap();
+    let out = xianfeng().arg("build").arg(empty.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("neither site.yaml nor content/"));
+}
