@@ -3,6 +3,7 @@
 //! One type for content errors, template errors and warnings. The same value is printed for the
 //! terminal, as JSON for `check --format json`, and as the browser overlay of `serve`.
 
+pub use crate::lang::{Lang, Text};
 use serde::Serialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -35,7 +36,7 @@ pub enum Severity {
 }
 
 /// One problem, located in a source file (1-based line and column, counted in characters).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// Stable machine-readable code, e.g. `missing-field`, `invalid-date`, `yaml-syntax`.
@@ -46,18 +47,17 @@ pub struct Diagnostic {
     pub column: usize,
     /// The front-matter field concerned (`org`, `honours[1].year`), if any.
     pub field: Option<String>,
-    pub message: String,
+    pub message: Text,
     /// What would have been accepted.
-    pub expected: Option<String>,
-    pub hint: Option<String>,
+    pub expected: Option<Text>,
+    pub hint: Option<Text>,
     /// Diagnostics of one cause share a group (every link to one missing page), so the
     /// terminal lists their places under one message; JSON keeps one object each.
-    #[serde(skip)]
     pub group: Option<String>,
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub fn error(code: &'static str, file: impl Into<PathBuf>, message: impl Into<Text>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -72,7 +72,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub fn warning(code: &'static str, file: impl Into<PathBuf>, message: impl Into<Text>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, file, message) }
     }
 
@@ -87,12 +87,12 @@ impl Diagnostic {
         self
     }
 
-    pub fn expected(mut self, expected: impl Into<String>) -> Self {
+    pub fn expected(mut self, expected: impl Into<Text>) -> Self {
         self.expected = Some(expected.into());
         self
     }
 
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+    pub fn hint(mut self, hint: impl Into<Text>) -> Self {
         self.hint = Some(hint.into());
         self
     }
@@ -146,9 +146,9 @@ impl Diagnostic {
             "severity": self.severity,
             "code": self.code,
             "field": self.field,
-            "message": self.message,
-            "expected": self.expected,
-            "hint": self.hint,
+            "message": self.message.zh,
+            "expected": self.expected.as_ref().map(|t| &t.zh),
+            "hint": self.hint.as_ref().map(|t| &t.zh),
         })
         .to_string()
     }

@@ -224,7 +224,7 @@ fn merge_unknown_fields(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
         if files.len() > 1 {
             let shown: Vec<&str> = files.iter().take(10).map(String::as_str).collect();
             let more = if files.len() > 10 { format!(" and {} more", files.len() - 10) } else { String::new() };
-            first.message = format!("{} (in {} files: {}{more})", first.message, files.len(), shown.join(", "));
+            first.message = format!("{} (in {} files: {}{more})", first.message, files.len(), shown.join(", ")).into();
         }
         out.push(first);
     }

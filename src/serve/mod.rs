@@ -50,6 +50,8 @@ pub struct Snapshot {
     pub search: Arc<Output>,
     /// Errors of the latest build; empty when it succeeded.
     pub errors: Vec<Diagnostic>,
+    /// The overlay of those errors, rendered once (empty when the build succeeded).
+    pub overlay: Arc<str>,
     /// Increases with every finished build, good or bad; pages carry it to know they are stale.
     pub version: u64,
 }
@@ -110,6 +112,7 @@ impl State {
             output: current.output.clone(),
             search,
             errors: current.errors.clone(),
+            overlay: current.overlay.clone(),
             version: current.version,
         };
         *current = Arc::new(next);

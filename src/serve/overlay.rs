@@ -6,6 +6,7 @@
 
 use crate::diagnostics::Diagnostic;
 use std::fmt::Write;
+use std::path::Path;
 
 pub const INJECT_START: &str = "<!--xianfeng-serve-->";
 pub const INJECT_END: &str = "<!--/xianfeng-serve-->";
@@ -13,10 +14,10 @@ pub const INJECT_END: &str = "<!--/xianfeng-serve-->";
 /// More errors than this are summarised: a broken shared template can fail every page.
 const MAX_SHOWN: usize = 50;
 
-/// Adds the overlay (when there are errors) after `<body…>` and the reload script before
-/// `</body>`; either goes at the end when the tag is missing.
-pub fn inject(html: &[u8], errors: &[Diagnostic], script: &str) -> Vec<u8> {
-    let overlay = if errors.is_empty() { String::new() } else { wrap(&render(errors)) };
+/// Adds the overlay markup (empty when the build is good) after `<body…>` and the reload
+/// script before `</body>`; either goes at the end when the tag is missing.
+pub fn inject(html: &[u8], overlay: &str, script: &str) -> Vec<u8> {
+    let overlay = if overlay.is_empty() { String::new() } else { wrap(overlay) };
     let script = wrap(script);
     let mut out = Vec::with_capacity(html.len() + overlay.len() + script.len());
     let body_open = find_ci(html, b"<body").and_then(|i| html[i..].iter().position(|&b| b == b'>').map(|j| i + j + 1));
@@ -65,50 +66,101 @@ fn wrap(markup: &str) -> String {
     format!("{INJECT_START}{markup}{INJECT_END}")
 }
 
-/// The overlay's markup: every error with location, field, expectation and hint, escaped.
-pub fn render(errors: &[Diagnostic]) -> String {
+/// The site's Chinese sans-serif faces (the default theme's stack), for a theme that sets no
+/// `--sans` of its own.
+const FONT: &str = "var(--sans,\"PingFang SC\",\"Hiragino Sans GB\",\"Microsoft YaHei\",\"Noto Sans CJK SC\",\"Source Han Sans SC\",system-ui,sans-serif)";
+
+/// The overlay's markup, rendered once per failed build: every error (root causes first, as
+/// the diagnostics are sorted) with its place, field, expectation and hint, and the lines of
+/// the source file around it read from `site_root`. Opaque, so the stale page under it is not
+/// mistaken for the fix; everything escaped.
+pub fn render(errors: &[Diagnostic], site_root: &Path) -> String {
     let count = errors.len();
-    let mut html = String::with_capacity(512 + count * 256);
-    html.push_str(
-        "<div id=\"xianfeng-overlay\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;\
-         background:rgba(24,8,8,.94);color:#f5f5f5;font:14px/1.6 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;\
-         padding:2em;text-align:left\">",
+    let mut html = String::with_capacity(1024 + count * 512);
+    let _ = write!(
+        html,
+        "<div id=\"xianfeng-overlay\" role=\"alert\" lang=\"zh-CN\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;\
+         background:#1d0d0d;color:#f5f0eb;font:15px/1.7 {FONT};padding:2em;text-align:left\">"
     );
     let _ = write!(
         html,
-        "<button type=\"button\" onclick=\"this.parentNode.remove()\" aria-label=\"关闭 close\" \
-         style=\"float:right;font:inherit;background:none;color:inherit;border:1px solid #888;cursor:pointer\">×</button>\
-         <h2 style=\"margin:0 0 1em;color:#ff6b6b;font-size:18px\">构建失败 Build failed: {count} error{s}</h2>\
-         <p style=\"margin:0 0 1em;color:#bbb\">Until this is fixed, the last good build (if any) is served. Fix the file and save: this page reloads by itself.</p><ol style=\"padding-left:1.5em\">",
-        s = if count == 1 { "" } else { "s" }
+        "<button type=\"button\" onclick=\"this.parentNode.remove()\" aria-label=\"关闭\" \
+         style=\"float:right;font:inherit;min-width:44px;min-height:44px;background:none;color:inherit;border:1px solid #888;cursor:pointer\">×</button>\
+         <h2 style=\"margin:0 0 .5em;color:#ff8a80;font-size:20px\">构建失败：{count} 个错误</h2>\
+         <p style=\"margin:0 0 1.2em;color:#d9cfc7\">改正后保存文件，本页会自动刷新。在此之前，看到的是上一次构建成功的页面。</p><ol style=\"padding-left:1.5em\">"
     );
     for d in errors.iter().take(MAX_SHOWN) {
-        render_one(&mut html, d);
+        render_one(&mut html, d, site_root);
     }
     html.push_str("</ol>");
     if count > MAX_SHOWN {
-        let _ = write!(html, "<p>… and {} more (see the terminal)</p>", count - MAX_SHOWN);
+        let _ = write!(html, "<p>另有 {} 个错误，见终端输出。</p>", count - MAX_SHOWN);
     }
     html.push_str("</div>");
     html
 }
 
-fn render_one(html: &mut String, d: &Diagnostic) {
+fn render_one(html: &mut String, d: &Diagnostic, site_root: &Path) {
     let _ = write!(
         html,
-        "<li class=\"xianfeng-error\" style=\"margin-bottom:1.2em\"><div><strong style=\"color:#ffd166\">{}</strong> \
-         <span style=\"color:#999\">[{}]</span></div><div style=\"white-space:pre-wrap\">{}</div>",
+        "<li class=\"xianfeng-error\" style=\"margin-bottom:1.6em\"><div><strong style=\"color:#ffd166;font-family:ui-monospace,Menlo,Consolas,monospace\">{}</strong> \
+         <span style=\"color:#aaa\">[{}]</span></div><div style=\"white-space:pre-wrap;font-size:16px\">{}</div>",
         escape(&d.location()),
         escape(d.code),
         escape(&d.message)
     );
-    let extras = [("field", &d.field), ("expected", &d.expected), ("hint", &d.hint)];
+    let text = |t: &Option<crate::lang::Text>| t.as_ref().map(|t| t.to_string());
+    let extras = [("字段", d.field.clone()), ("应为", text(&d.expected)), ("提示", text(&d.hint))];
     for (label, value) in extras {
         if let Some(v) = value {
-            let _ = write!(html, "<div style=\"color:#bbb;white-space:pre-wrap\">{label}: {}</div>", escape(v));
+            let _ = write!(html, "<div style=\"color:#d9cfc7;white-space:pre-wrap\">{label}：{}</div>", escape(&v));
         }
     }
+    if let Some(excerpt) = source_excerpt(d, site_root) {
+        html.push_str(&excerpt);
+    }
     html.push_str("</li>");
+}
+
+/// Lines around the error in its file (two before, two after), its line marked and a caret
+/// under its column; None when the diagnostic has no line or names no file of the site.
+fn source_excerpt(d: &Diagnostic, site_root: &Path) -> Option<String> {
+    if d.line == 0 || d.file.is_absolute() || d.file.components().any(|c| c.as_os_str() == "..") {
+        return None;
+    }
+    let text = std::fs::read_to_string(site_root.join(&d.file)).ok()?;
+    let lines: Vec<&str> = text.lines().collect();
+    let first = d.line.saturating_sub(2).max(1);
+    let last = (d.line + 2).min(lines.len());
+    if first > last {
+        return None;
+    }
+    let width = last.to_string().len();
+    let mut out = String::from(
+        "<pre style=\"margin:.6em 0 0;padding:.6em .8em;background:#2b1616;border-radius:4px;overflow:auto;font:13px/1.6 ui-monospace,Menlo,Consolas,monospace\">",
+    );
+    for n in first..=last {
+        let line = lines[n - 1];
+        let mark = if n == d.line {
+            "style=\"color:#fff;background:#4a1f1f;display:block\""
+        } else {
+            "style=\"color:#bbb;display:block\""
+        };
+        let _ = write!(out, "<span {mark}>{n:>width$} │ {}</span>", escape(line));
+        if n == d.line && d.column > 0 {
+            // Columns count characters; a Chinese character is two columns wide on screen.
+            let before: usize =
+                line.chars().take(d.column - 1).map(|c| if crate::markdown::is_cjk(c) { 2 } else { 1 }).sum();
+            let _ = write!(
+                out,
+                "<span style=\"color:#ff8a80;display:block\">{} │ {}^</span>",
+                " ".repeat(width),
+                " ".repeat(before)
+            );
+        }
+    }
+    out.push_str("</pre>");
+    Some(out)
 }
 
 /// Escapes text for HTML content and attribute values (the renderer's own escaper).
@@ -136,33 +188,47 @@ mod tests {
     #[test]
     fn overlay_goes_after_body_and_script_before_its_end() {
         let page = b"<!DOCTYPE html><html><head></head><BODY class=\"x\"><p>hi</p></Body></html>";
-        let out = String::from_utf8(inject(page, &[error()], "<script>r()</script>")).unwrap();
+        let overlay = render(&[error()], Path::new("/nonexistent"));
+        let out = String::from_utf8(inject(page, &overlay, "<script>r()</script>")).unwrap();
         let overlay = out.find("xianfeng-overlay").unwrap();
         assert!(out.find("<BODY class=\"x\">").unwrap() < overlay);
         assert!(overlay < out.find("<p>hi</p>").unwrap());
         assert!(out.find("<script>r()</script>").unwrap() < out.find("</Body>").unwrap());
         assert!(out.contains("content/cases/a.md:3:7"));
-        assert!(out.contains("field: org"));
+        assert!(out.contains("字段：org"));
     }
 
     #[test]
     fn messages_are_escaped() {
-        let html = render(&[error()]);
+        let html = render(&[error()], Path::new("/nonexistent"));
         assert!(!html.contains("<script>alert"), "{html}");
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"));
         assert!(html.contains("&quot;x&quot;"));
     }
 
     #[test]
+    fn the_source_lines_around_the_error_are_shown_with_a_caret() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content/cases")).unwrap();
+        std::fs::write(dir.path().join("content/cases/a.md"), "---\ntitle: 甲\norg: <b>某局</b>\ndate: x\n---\n正文\n")
+            .unwrap();
+        let d = Diagnostic::error("invalid-date", "content/cases/a.md", "bad date").at(4, 7);
+        let html = render(&[d], dir.path());
+        assert!(html.contains("2 │ title: 甲") && html.contains("6 │ 正文"), "{html}");
+        assert!(html.contains("&lt;b&gt;某局"), "the source is escaped");
+        assert!(html.contains("  │       ^"), "{html}");
+    }
+
+    #[test]
     fn no_errors_no_overlay_and_pages_without_body_still_get_the_script() {
-        let out = String::from_utf8(inject(b"<p>bare</p>", &[], "S")).unwrap();
+        let out = String::from_utf8(inject(b"<p>bare</p>", "", "S")).unwrap();
         assert_eq!(out, format!("<p>bare</p>{INJECT_START}S{INJECT_END}"));
     }
 
     #[test]
     fn stripping_the_markers_gives_back_the_page() {
         let page = "<html><body><p>x</p></body></html>";
-        let out = String::from_utf8(inject(page.as_bytes(), &[error()], "S")).unwrap();
+        let out = String::from_utf8(inject(page.as_bytes(), &render(&[error()], Path::new("/x")), "S")).unwrap();
         let mut stripped = out.clone();
         while let (Some(a), Some(b)) = (stripped.find(INJECT_START), stripped.find(INJECT_END)) {
             stripped.replace_range(a..b + INJECT_END.len(), "");

@@ -9,7 +9,7 @@
 
 use super::patch::{self, Patched};
 use super::watcher::{relevant_paths, Watch};
-use super::{Snapshot, State};
+use super::{overlay, Snapshot, State};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::Output;
 use crate::pipeline::{build_output, search_output, BuildMemo, BuildOptions, Built, Kept};
@@ -40,17 +40,20 @@ pub fn initial(opts: &BuildOptions) -> (Snapshot, Session) {
             print_all(&built.warnings);
             eprintln!("{}", built.summary());
             let search = Arc::new(search_output(&built.search_docs));
-            let snapshot = Snapshot { output: Arc::new(built.output), search, errors: Vec::new(), version: 1 };
+            let snapshot =
+                Snapshot { output: Arc::new(built.output), search, errors: Vec::new(), overlay: "".into(), version: 1 };
             let session = Session { memo, kept: built.kept, search_docs: built.search_docs, warnings: built.warnings };
             (snapshot, session)
         }
         Err(diagnostics) => {
             print_all(&diagnostics.0);
             eprintln!("build failed: {}; fix and save, the server keeps watching", count(&diagnostics));
+            let errors: Vec<Diagnostic> = diagnostics.errors().cloned().collect();
             let snapshot = Snapshot {
                 output: Arc::new(Output::default()),
                 search: Arc::new(Output::default()),
-                errors: diagnostics.errors().cloned().collect(),
+                overlay: overlay::render(&errors, &opts.site_root).into(),
+                errors,
                 version: 1,
             };
             (snapshot, Session { memo, ..Session::default() })
@@ -173,10 +176,11 @@ fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, session: &mut Sess
         Err(diagnostics) => {
             print_all(&diagnostics.0);
             session.kept = None;
-            let errors = diagnostics.errors().cloned().collect();
+            let errors: Vec<Diagnostic> = diagnostics.errors().cloned().collect();
+            let overlay = overlay::render(&errors, &opts.site_root).into();
             let (output, search) = (previous.output.clone(), previous.search.clone());
             drop(previous);
-            state.publish(Snapshot { output, search, errors, version }, false);
+            state.publish(Snapshot { output, search, errors, overlay, version }, false);
             eprintln!("{} {what} → build failed: {}; serving the last good pages", clock(), count(&diagnostics));
         }
     }
@@ -199,6 +203,7 @@ fn publish_good(state: &State, session: &mut Session, indexer: &Indexer, previou
         output: Arc::new(output),
         search: previous.search.clone(),
         errors: Vec::new(),
+        overlay: "".into(),
         version: previous.version + 1,
     };
     drop(previous);

@@ -92,7 +92,7 @@ fn file(state: &State, snapshot: &Snapshot, key: &str, status: StatusCode) -> Re
 }
 
 fn page(state: &State, snapshot: &Snapshot, html: &[u8]) -> Vec<u8> {
-    inject(html, &snapshot.errors, &reload::script(state.server_id, snapshot.version))
+    inject(html, &snapshot.overlay, &reload::script(state.server_id, snapshot.version))
 }
 
 /// The site's own 404.html with status 404, or a stand-in (which still carries the overlay and
@@ -102,9 +102,9 @@ fn not_found(state: &State, snapshot: &Snapshot) -> Response {
         return file(state, snapshot, "404.html", StatusCode::NOT_FOUND);
     }
     let stand_in = if snapshot.output.is_empty() && !snapshot.errors.is_empty() {
-        fallback_page("构建失败 Build failed", "The site has not built yet; see the errors.")
+        fallback_page("构建失败", "网站还没有构建成功，请看上面列出的错误。")
     } else {
-        fallback_page("404 页面不存在 Not found", "No page at this address.")
+        fallback_page("404 页面不存在", "这个地址没有页面。")
     };
     respond(StatusCode::NOT_FOUND, "text/html; charset=utf-8", page(state, snapshot, &stand_in))
 }

@@ -184,7 +184,7 @@ impl<'v> Fields<'v> {
             if self.get(key).is_some() {
                 // Present but blank (`title: ""`): say so rather than "missing".
                 if let Some(d) = ctx.diags.last_mut() {
-                    d.message = format!("required field `{key}` is empty");
+                    d.message = format!("required field `{key}` is empty").into();
                 }
             }
         }
@@ -256,8 +256,8 @@ impl<'v> Fields<'v> {
 fn missing(ctx: &mut Ctx, path: &str, expected: &str, example: &str) {
     let key = v::last_key(path);
     let d = ctx.error("missing-field", path, format!("missing required field `{key}`"));
-    d.expected = Some(expected.to_string());
-    d.hint = Some(format!("add it to the front matter, e.g. `{example}`"));
+    d.expected = Some(expected.into());
+    d.hint = Some(format!("add it to the front matter, e.g. `{example}`").into());
 }
 
 fn unknown_key(ctx: &mut Ctx, path: &str, key: &str, known: &[&'static str], keeps: bool) {

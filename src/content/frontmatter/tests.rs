@@ -212,7 +212,7 @@ fn wrong_types_are_errors_at_the_value() {
     );
     let year = &d[1];
     assert_eq!(year.expected.as_deref(), Some("an integer year like 2021"));
-    assert_eq!(year.message, "`year` should be an integer year like 2021, found the text `二〇二一`");
+    assert_eq!(&*year.message, "`year` should be an integer year like 2021, found the text `二〇二一`");
     assert_eq!(year.hint.as_deref(), Some("write the year as four digits: `year: 2021`"));
     assert_eq!(d[0].expected.as_deref(), Some("a string or a list of strings"));
 }
@@ -388,7 +388,7 @@ fn duplicate_key_and_empty_required_value() {
     assert_eq!(e.hint.as_deref(), Some("`title` is given twice; keep one of the two `title:` lines"), "{e}");
     let (_, d) = parse(Kind::Case, "---\ntitle: \"\"\nbrand: b\norg: o\ndate: 2021-05-01\n---\n");
     let e = only(&d);
-    assert_eq!((e.code, e.message.as_str(), e.line), ("missing-field", "required field `title` is empty", 2));
+    assert_eq!((e.code, &*e.message, e.line), ("missing-field", "required field `title` is empty", 2));
 }
 
 /// (front matter, expected line, expected field, expected start of hint)

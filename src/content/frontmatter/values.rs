@@ -6,7 +6,7 @@
 
 use super::positions::Scanned;
 use crate::content::model::Extra;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Text};
 use chrono::{Datelike, NaiveDate};
 use serde_yaml::{Mapping, Value};
 use std::path::Path;
@@ -38,7 +38,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// An error at `path`'s position, naming the field.
-    pub fn error(&mut self, code: &'static str, path: &str, message: impl Into<String>) -> &mut Diagnostic {
+    pub fn error(&mut self, code: &'static str, path: &str, message: impl Into<Text>) -> &mut Diagnostic {
         let (line, col) = self.pos(path);
         let d = Diagnostic::error(code, self.file, message).at(line, col).field(path);
         self.diags.push(d);
@@ -49,8 +49,8 @@ impl<'a> Ctx<'a> {
     pub fn invalid_type(&mut self, path: &str, expected: &str, found: &Value, hint: impl Into<String>) {
         let found = describe(found);
         let d = self.error("invalid-type", path, format!("`{path}` should be {expected}, found {found}"));
-        d.expected = Some(expected.to_string());
-        d.hint = Some(hint.into());
+        d.expected = Some(expected.into());
+        d.hint = Some(hint.into().into());
     }
 
     /// A plain scalar's text as written in the file (`1.50`, `007`), if it was plain.
@@ -240,7 +240,7 @@ pub fn date(ctx: &mut Ctx, v: &Value, path: &str) -> Option<NaiveDate> {
         Err(hint) => {
             let d = ctx.error("invalid-date", path, format!("`{path}` is not a date: `{}`", clip(&written)));
             d.expected = Some("YYYY-MM-DD".into());
-            d.hint = Some(hint);
+            d.hint = Some(hint.into());
             None
         }
     }

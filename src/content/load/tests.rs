@@ -113,10 +113,10 @@ fn unknown_field_warned_once_listing_files() {
     let loaded = load_content(dir.path(), None);
     let d = &loaded.diagnostics;
     assert_eq!(d.len(), 2, "{d:#?}");
-    assert_eq!(d[0].message, "unknown field `orgs` (in 2 files: content/cases/a.md, content/cases/b.md)");
+    assert_eq!(&*d[0].message, "unknown field `orgs` (in 2 files: content/cases/a.md, content/cases/b.md)");
     assert_eq!((d[0].file.to_str(), d[0].line), (Some("content/cases/a.md"), 5));
     assert!(d[0].hint.as_deref().unwrap().starts_with("did you mean `org`?"));
-    assert_eq!(d[1].message, "unknown field `brnad`");
+    assert_eq!(&*d[1].message, "unknown field `brnad`");
     assert!(d[1].hint.as_deref().unwrap().starts_with("did you mean `brand`?"));
     assert!(loaded.files.iter().all(|f| matches!(&f.meta, Meta::Case(_))), "warnings never drop a file");
 }
