@@ -420,3 +420,34 @@ fn an_empty_value_is_reported_at_its_own_line_and_unknown_lines_are_null() {
     }
     assert!(objects.iter().any(|o| o["code"] == "missing-content-dir" && o["line"].is_null()), "{objects:#?}");
 }
+
+#[test]
+fn a_template_that_calls_itself_is_a_template_error_and_the_old_output_stays() {
+    let site = two_cases();
+    site.build_ok(&[]);
+    let before = tree(&site.public());
+    let include_itself = "<h1>{{ case.title }}</h1>\n{% include \"case.html\" %}\n";
+    let call_a_macro = "{% import \"again.html\" as k %}\n{{ k::again(n=1) }}\n";
+    let again = "\n{% macro again(n) %}{{ self::again(n=n + 1) }}{% endmacro again %}\n";
+    for (case_html, file, line) in [(include_itself, "case.html", 2), (call_a_macro, "again.html", 2)] {
+        site.write("templates/case.html", case_html);
+        if file == "again.html" {
+            site.write("templates/again.html", again);
+        }
+        let (code, stderr) = build(&site, &[]);
+        assert_eq!(code, 1, "an error, not an abort: {stderr}");
+        assert!(
+            stderr.contains("template-recursion") && stderr.contains(&format!("templates/{file}:{line}:")),
+            "{stderr}"
+        );
+        assert_eq!(tree(&site.public()), before, "the live output, byte for byte");
+        let (code, objects) = check_json(&site);
+        assert_eq!(code, 1);
+        let errors = errors_of(&objects);
+        assert_eq!(errors.len(), 1, "{objects:?}");
+        assert_eq!((errors[0]["code"].as_str(), errors[0]["line"].as_u64()), (Some("template-recursion"), Some(line)));
+        let names: Vec<String> =
+            fs::read_dir(site.root()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        assert!(!names.iter().any(|n| n.contains(".xianfeng-")), "debris left: {names:?}");
+    }
+}

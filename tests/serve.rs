@@ -348,6 +348,19 @@ fn a_broken_file_shows_the_overlay_keeps_the_last_pages_and_recovers() {
 }
 
 #[test]
+fn a_template_that_includes_itself_shows_the_overlay_and_the_server_keeps_serving() {
+    let site = site();
+    let server = Server::start(&site, &[]);
+    site.write("templates/case.html", "<html><body>{{ case.title }}\n{% include \"case.html\" %}</body></html>\n");
+    let r = server.wait_for("/cases/a/", "the overlay", |r| r.text().contains("xianfeng-overlay"));
+    assert!(r.text().contains("templates/case.html:2:"), "{}", r.text());
+    site.write("templates/case.html", "<html><body>fixed {{ case.title }}</body></html>\n");
+    server.wait_for("/cases/a/", "the fix", |r| {
+        r.text().contains("fixed 让我先来") && !r.text().contains("xianfeng-overlay")
+    });
+}
+
+#[test]
 fn a_template_error_shows_the_overlay_escaped() {
     let site = site();
     let server = Server::start(&site, &[]);

@@ -95,7 +95,8 @@ impl Staging {
             remove_debris(&dir);
         }
         fs::create_dir(&dir)?;
-        create_new(&dir.join(MARKER), format!("{STAGING_HEADER}\n").as_bytes())?;
+        let started = process_start(std::process::id()).map(|t| format!("started: {t}\n")).unwrap_or_default();
+        create_new(&dir.join(MARKER), format!("{STAGING_HEADER}\n{started}").as_bytes())?;
         let writer = Writer::new(dir, reuse, record);
         Ok(Staging { writer, target, committed: false })
     }
@@ -197,7 +198,8 @@ fn folder_name(target: &Path) -> String {
 
 /// What a marker says about its folder.
 enum Marker {
-    Staging,
+    /// A build in progress, with its process's start time where the system tells it.
+    Staging { started: Option<u64> },
     /// A finished output, with the files xianfeng wrote there.
     Output(BTreeSet<String>),
 }
@@ -211,7 +213,10 @@ fn read_marker(dir: &Path) -> Option<Marker> {
     let text = fs::read_to_string(path).ok()?;
     let mut lines = text.lines();
     match lines.next()? {
-        STAGING_HEADER => Some(Marker::Staging),
+        STAGING_HEADER => {
+            let started = lines.next().and_then(|l| l.strip_prefix("started: ")).and_then(|t| t.parse().ok());
+            Some(Marker::Staging { started })
+        }
         OUTPUT_HEADER if lines.next() == Some(OUTPUT_HEADER_2) => {
             Some(Marker::Output(lines.filter(|l| !l.is_empty()).map(String::from).collect()))
         }
@@ -274,7 +279,7 @@ fn remove_dead_builds_debris(parent: &Path, name: &str) {
         let file_name = entry.file_name().to_string_lossy().into_owned();
         let Some(rest) = file_name.strip_prefix(&prefix) else { continue };
         let pid = rest.strip_prefix("new-").or_else(|| rest.strip_prefix("old-")).and_then(|p| p.parse::<u32>().ok());
-        if pid.is_some_and(|p| p != std::process::id() && !is_running(p)) {
+        if pid.is_some_and(|p| p != std::process::id() && !still_running(p, &entry.path())) {
             remove_debris(&entry.path());
         }
     }
@@ -287,7 +292,7 @@ fn remove_debris(dir: &Path) {
         return;
     }
     match read_marker(dir) {
-        Some(Marker::Staging) => {
+        Some(Marker::Staging { .. }) => {
             let _ = fs::remove_dir_all(dir);
         }
         Some(Marker::Output(_)) => {
@@ -296,6 +301,28 @@ fn remove_debris(dir: &Path) {
         // Folders only (what a removal cut short leaves): removing them deletes nothing.
         None => remove_empty_folders(dir, true),
     }
+}
+
+/// Whether the build that made `dir` runs: its process exists and, where the marker recorded
+/// when that process started, is the same process (process ids are reused: a machine running
+/// many short processes hands a dead build's id to another within minutes).
+fn still_running(pid: u32, dir: &Path) -> bool {
+    if !is_running(pid) {
+        return false;
+    }
+    match (read_marker(dir), process_start(pid)) {
+        (Some(Marker::Staging { started: Some(then) }), Some(now)) => then == now,
+        _ => true,
+    }
+}
+
+/// When process `pid` started, in clock ticks since boot (field 22 of `/proc/PID/stat`);
+/// None where there is no /proc.
+fn process_start(pid: u32) -> Option<u64> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) is in parentheses and may hold spaces: count after it.
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    after_name.split_whitespace().nth(19)?.parse().ok()
 }
 
 #[cfg(unix)]
@@ -492,5 +519,25 @@ mod tests {
         assert!(!dead.exists() && !empty_dead.exists());
         assert!(unmarked.join("note.txt").exists(), "a folder without a marker is not xianfeng's to remove");
         assert!(alive.exists(), "a running build's folder is kept");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_dead_builds_folder_goes_even_when_its_process_id_is_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        // A live process (this test's parent) now holds the id; the marker says the build
+        // started at another time, so that build is dead.
+        let parent_pid = std::os::unix::process::parent_id();
+        let started = process_start(parent_pid).expect("linux has /proc");
+        let reused = dir.path().join(format!(".public.xianfeng-new-{parent_pid}"));
+        fs::create_dir(&reused).unwrap();
+        fs::write(reused.join(MARKER), format!("{STAGING_HEADER}\nstarted: {}\n", started + 1)).unwrap();
+        let alive = dir.path().join(format!(".site.xianfeng-new-{parent_pid}"));
+        fs::create_dir(&alive).unwrap();
+        fs::write(alive.join(MARKER), format!("{STAGING_HEADER}\nstarted: {started}\n")).unwrap();
+        write_atomically(&output_of(&[("index.html", "x")]), &dir.path().join("public")).unwrap();
+        write_atomically(&output_of(&[("index.html", "x")]), &dir.path().join("site")).unwrap();
+        assert!(!reused.exists(), "the id is another process's now");
+        assert!(alive.exists(), "the same process: still building");
     }
 }

@@ -5,6 +5,7 @@
 //! lists, never the whole site.
 
 pub mod context;
+mod recursion;
 mod templates;
 
 use crate::diagnostics::Diagnostic;

@@ -72,6 +72,10 @@ impl TemplateSet {
             }
         }
         if errors.is_empty() {
+            // Before any page: a template that calls itself without end would abort the process.
+            errors.extend(super::recursion::check(&tera, &sources));
+        }
+        if errors.is_empty() {
             let sizes = sources.keys().map(|name| (name.clone(), Default::default())).collect();
             Ok(TemplateSet { tera, sources, fingerprints, sizes })
         } else {
