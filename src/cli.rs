@@ -77,6 +77,15 @@ enum Command {
         site: PathBuf,
         #[arg(long)]
         compilation: bool,
+        /// 标题 (asked for on a terminal when left out)
+        #[arg(long)]
+        title: Option<String>,
+        /// 品牌名称
+        #[arg(long)]
+        brand: Option<String>,
+        /// 单位
+        #[arg(long)]
+        org: Option<String>,
     },
     /// Create a new site that builds as it is
     Init { dir: PathBuf },
@@ -100,9 +109,40 @@ pub fn run() -> ExitCode {
             crate::serve::run(crate::serve::ServeOptions { site, port, bind, open, drafts })
         }
         Command::Check { site, format, external, drafts } => check(&site, format, external, drafts),
-        Command::New { slug, site, compilation } => report(crate::scaffold::new_content(&site, &slug, compilation)),
+        Command::New { slug, site, compilation, title, brand, org } => {
+            let fields = ask_missing(crate::scaffold::NewFields { title, brand, org }, compilation);
+            report(crate::scaffold::new_content(&site, &slug, compilation, &fields))
+        }
         Command::Init { dir } => report(crate::scaffold::init_site(&dir)),
     }
+}
+
+/// On a terminal, asks for what `new` was not given (Enter leaves the template's placeholder);
+/// in scripts and CI nothing is asked.
+fn ask_missing(mut fields: crate::scaffold::NewFields, compilation: bool) -> crate::scaffold::NewFields {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !std::io::stdin().is_terminal() {
+        return fields;
+    }
+    let ask = |slot: &mut Option<String>, label: &str| {
+        if slot.is_some() {
+            return;
+        }
+        eprint!("{label}（回车跳过）：");
+        let _ = std::io::stderr().flush();
+        let mut line = String::new();
+        if std::io::stdin().lock().read_line(&mut line).is_ok() && !line.trim().is_empty() {
+            *slot = Some(line.trim().to_string());
+        }
+    };
+    if compilation {
+        ask(&mut fields.title, "汇编标题");
+    } else {
+        ask(&mut fields.title, "案例标题");
+        ask(&mut fields.brand, "品牌名称");
+        ask(&mut fields.org, "单位");
+    }
+    fields
 }
 
 fn build(opts: &BuildOptions) -> ExitCode {

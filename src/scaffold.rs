@@ -8,9 +8,10 @@ use std::path::Path;
 const CASE_TEMPLATE: &str = r#"---
 # 必填 required ------------------------------------------------------------
 title: "{title}"            # 案例标题
-brand: "{title}"            # 品牌名称
-org: 某某市某某局            # 单位（可写列表：[市财政局, 市税务局]）
+brand: "{brand}"            # 品牌名称
+org: "{org}"            # 单位（可写列表：[市财政局, 市税务局]）
 date: {date}            # 发布日期，格式 YYYY-MM-DD
+draft: true                 # 草稿不发布；写完后删去这一行（xianfeng build --drafts 可预览）
 # 选填 optional ------------------------------------------------------------
 # subtitle: 副标题
 # description: 一句话简介，显示在卡片和搜索结果里
@@ -30,7 +31,6 @@ date: {date}            # 发布日期，格式 YYYY-MM-DD
 #      credits: {editor: 编辑姓名, responsible_editor: 责任编辑姓名}}
 # related: [another-case-slug]
 # featured: false
-# draft: true               # 草稿不发布（xianfeng build --drafts 可预览）
 ---
 
 ## 背景
@@ -55,9 +55,7 @@ chapters:
   - title: 党建工作法
     intro: 本部分收录……
     cases:
-      - a-case-slug
-      # - {slug: another-slug, numbered: false, note: 存目}
----
+{cases}---
 
 在此写前言。
 "#;
@@ -66,8 +64,70 @@ fn today() -> String {
     chrono::Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive().to_string()
 }
 
-fn fill(template: &str, title: &str) -> String {
-    template.replace("{title}", title).replace("{date}", &today())
+/// What `xianfeng new` puts into a case; a value not given is asked for on a terminal and
+/// otherwise left as the template's placeholder (which `check` points at).
+#[derive(Debug, Default, Clone)]
+pub struct NewFields {
+    pub title: Option<String>,
+    pub brand: Option<String>,
+    pub org: Option<String>,
+}
+
+/// Quotes a value for a double-quoted YAML string.
+fn yaml_quoted(value: &str) -> String {
+    let value: String = value.trim().chars().filter(|c| !c.is_control()).collect();
+    value.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+fn fill_case(slug: &str, fields: &NewFields) -> String {
+    let title = fields.title.as_deref().unwrap_or(slug);
+    CASE_TEMPLATE
+        .replace("{title}", &yaml_quoted(title))
+        .replace("{brand}", &yaml_quoted(fields.brand.as_deref().unwrap_or(title)))
+        .replace("{org}", &yaml_quoted(fields.org.as_deref().unwrap_or("某某市某某局")))
+        .replace("{date}", &today())
+}
+
+/// A compilation whose one chapter lists the site's cases (so it builds at once), or none
+/// with a comment saying how to add them.
+fn fill_compilation(slug: &str, title: Option<&str>, cases: &[String]) -> String {
+    let listed: String = if cases.is_empty() {
+        "      []  # 还没有案例：用 xianfeng new <slug> 写一个，再把它的 slug 列在这里\n".to_string()
+    } else {
+        cases.iter().map(|c| format!("      - {c}\n")).collect::<String>()
+            + "      # - {slug: another-slug, numbered: false, note: 存目}\n"
+    };
+    COMPILATION_TEMPLATE
+        .replace("{title}", &yaml_quoted(title.unwrap_or(slug)))
+        .replace("{date}", &today())
+        .replace("{cases}", &listed)
+}
+
+/// A case marked `draft: true` (a compilation lists published cases only).
+fn is_draft(path: &Path) -> bool {
+    let text = fs::read_to_string(path).unwrap_or_default();
+    let front = text.strip_prefix("---").and_then(|t| t.split("\n---").next()).unwrap_or("");
+    front.lines().any(|l| l.split('#').next().unwrap_or("").trim().replace(' ', "") == "draft:true")
+}
+
+/// Slugs of the site's published cases (`cases/x.md` and `cases/x/index.md`), in name order.
+fn existing_cases(site: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(site.join("content/cases")) else { return Vec::new() };
+    let mut slugs: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let path = e.path();
+            match name.strip_suffix(".md") {
+                Some(stem) if path.is_file() && stem != "_index" && !is_draft(&path) => Some(stem.to_string()),
+                None if path.join("index.md").is_file() && !is_draft(&path.join("index.md")) => Some(name),
+                _ => None,
+            }
+        })
+        .filter(|slug| valid_slug(slug))
+        .collect();
+    slugs.sort();
+    slugs
 }
 
 fn valid_slug(slug: &str) -> bool {
@@ -78,20 +138,24 @@ fn valid_slug(slug: &str) -> bool {
 }
 
 /// Writes `content/cases/<slug>.md` (or `content/compilations/<slug>.md`).
-pub fn new_content(site: &Path, slug: &str, compilation: bool) -> Result<String, Diagnostic> {
+pub fn new_content(site: &Path, slug: &str, compilation: bool, fields: &NewFields) -> Result<String, Diagnostic> {
     if !valid_slug(slug) {
         return Err(Diagnostic::error("invalid-slug", slug, format!("`{slug}` cannot be a slug"))
             .expected("a file name without spaces, `/`, `\\` or `..`, e.g. zhuhai-caizheng-rang-wo-xian-lai")
             .hint("slugs become URLs: /cases/<slug>/"));
     }
-    let (folder, template) =
-        if compilation { ("compilations", COMPILATION_TEMPLATE) } else { ("cases", CASE_TEMPLATE) };
+    let folder = if compilation { "compilations" } else { "cases" };
     let path = site.join("content").join(folder).join(format!("{slug}.md"));
     if path.exists() || site.join("content").join(folder).join(slug).join("index.md").exists() {
         return Err(Diagnostic::error("exists", &path, "a file with this slug already exists; nothing was written")
             .hint("choose another slug, or edit the existing file"));
     }
-    write_new(&path, &fill(template, slug))?;
+    let text = if compilation {
+        fill_compilation(slug, fields.title.as_deref(), &existing_cases(site))
+    } else {
+        fill_case(slug, fields)
+    };
+    write_new(&path, &text)?;
     Ok(format!("created {}", path.display()))
 }
 
@@ -186,7 +250,7 @@ pub fn init_site(dir: &Path) -> Result<String, Diagnostic> {
     }
     let files = [
         ("site.yaml", SITE_YAML),
-        ("content/_index.md", "---\ntitle: 首页\n---\n\n欢迎访问机关党建品牌展示。\n"),
+        ("content/_index.md", "---\ntitle: 机关党建品牌展示\n---\n\n欢迎访问机关党建品牌展示。\n"),
         ("content/about.md", "---\ntitle: 关于本站\n---\n\n本站展示各单位党建品牌与工作法。\n"),
         ("content/cases/xianfeng-shili.md", SAMPLE_CASE),
         ("content/compilations/shili-huibian.md", SAMPLE_COMPILATION),

@@ -230,3 +230,65 @@ fn a_folder_that_is_not_a_site_is_one_message_and_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("neither site.yaml nor content/"));
 }
+
+#[test]
+fn new_writes_a_draft_with_the_given_fields_and_a_compilation_that_builds_at_once() {
+    let site = TestSite::new(&[("content/cases/a.md", &case("甲", "甲品牌", "甲局", "2021-05-01", "", "正文"))]);
+    site.write("content/cases/b.md", &case("乙", "乙品牌", "乙局", "2021-05-01", "draft: true\n", "正文"));
+    let new = |args: &[&str]| xianfeng().arg("new").args(args).arg("--site").arg(site.root()).output().unwrap();
+    assert!(new(&[
+        "rang-wo-xian-lai",
+        "--title",
+        "珠海市财政局“让我先来”工作法",
+        "--brand",
+        "让我先来",
+        "--org",
+        "珠海市财政局"
+    ])
+    .status
+    .success());
+    let text = std::fs::read_to_string(site.root().join("content/cases/rang-wo-xian-lai.md")).unwrap();
+    for line in
+        ["title: \"珠海市财政局“让我先来”工作法\"", "brand: \"让我先来\"", "org: \"珠海市财政局\"", "draft: true"]
+    {
+        assert!(text.lines().any(|l| l.starts_with(line)), "{line} in\n{text}");
+    }
+    assert!(new(&["huibian", "--compilation"]).status.success());
+    let compilation = std::fs::read_to_string(site.root().join("content/compilations/huibian.md")).unwrap();
+    assert!(
+        compilation.contains("      - a\n") && !compilation.contains("      - b\n"),
+        "published cases only:\n{compilation}"
+    );
+    assert!(!compilation.contains("a-case-slug"));
+    site.build_ok(&[]);
+    assert!(site.read("compilations/huibian/index.html").contains("甲"));
+}
+
+#[test]
+fn an_empty_site_gets_a_compilation_that_builds_and_placeholders_are_warned_about_outside_drafts() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("s");
+    assert!(xianfeng().arg("init").arg(&root).output().unwrap().status.success());
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    assert!(yaml.ends_with('\n'));
+    std::fs::remove_dir_all(root.join("content/cases")).unwrap();
+    std::fs::remove_file(root.join("content/compilations/shili-huibian.md")).unwrap();
+    let new = |args: &[&str]| xianfeng().arg("new").args(args).arg("--site").arg(&root).output().unwrap();
+    assert!(new(&["kong", "--compilation"]).status.success());
+    assert!(new(&["weixie"]).status.success());
+    let check = |root: &std::path::Path| {
+        let out = xianfeng().arg("check").arg(root).args(["--format", "json"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).lines().filter(|l| l.contains("\"placeholder\"")).count()
+    };
+    assert_eq!(check(&root), 0, "a draft is not checked for placeholders");
+    let path = root.join("content/cases/weixie.md");
+    let text = std::fs::read_to_string(&path).unwrap().replace("draft: true", "draft: false");
+    std::fs::write(&path, text).unwrap();
+    assert_eq!(check(&root), 2, "the org and the body's placeholder");
+    let out = xianfeng().arg("build").arg(&root).output().unwrap();
+    assert!(out.status.success());
+    let home = std::fs::read_to_string(root.join("public/index.html")).unwrap();
+    let title = yaml.lines().find_map(|l| l.strip_prefix("title: ")).unwrap().trim();
+    assert!(home.contains(&format!(">{title}<")), "the headline is the site title");
+}

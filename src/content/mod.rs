@@ -3,5 +3,6 @@
 pub mod frontmatter;
 pub mod load;
 pub mod model;
+pub mod placeholders;
 
 pub use load::{load_content, load_one, Loaded, ParseMemo};

@@ -13,6 +13,7 @@ pub mod taxonomy;
 use crate::chinese;
 use crate::config::SiteConfig;
 use crate::content::model::{CaseMeta, CompilationMeta, FieldPositions, Kind, Lang, Meta, PageMeta, SourceFile};
+use crate::content::placeholders::placeholders_left;
 use crate::content::Loaded;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{MarkdownOptions, Rendered};
@@ -172,6 +173,11 @@ pub fn build_model(
     let md_options = MarkdownOptions { allow_html: config.markdown.allow_html };
     // Each body is dropped once rendered (a large site never holds all the Markdown and all
     // the HTML at once); the case's script is read from its opening while it is at hand.
+    for file in published.iter() {
+        if let Meta::Case(meta) = &file.meta {
+            diagnostics.extend(placeholders_left(meta, file));
+        }
+    }
     let bodies: Vec<std::sync::Mutex<String>> =
         published.iter_mut().map(|f| std::sync::Mutex::new(std::mem::take(&mut f.body))).collect();
     let rendered: Vec<(Rendered, Option<Lang>)> = placed
@@ -285,8 +291,11 @@ pub fn remade_case(
     memo: Option<&MarkdownMemo>,
 ) -> Option<(Case, Vec<Diagnostic>)> {
     let old = &site.cases[index];
+    let Meta::Case(meta) = &file.meta else { return None };
+    let placeholders = placeholders_left(meta, &file);
     let Meta::Case(mut meta) = file.meta else { return None };
-    let unsafe_urls = refuse_unsafe_urls(&mut meta, &file.rel_path, &file.positions);
+    let mut unsafe_urls = refuse_unsafe_urls(&mut meta, &file.rel_path, &file.positions);
+    unsafe_urls.extend(placeholders);
     let dir_url = own_dir_url(&content_key(&file.rel_path), &format!("/cases/{}/", old.slug));
     let place = Placed { file: 0, slug: old.slug.clone(), out_dir: old.out_dir.clone(), url: old.url.clone(), dir_url };
     let links = place.links(&site.links, &file.rel_path);
