@@ -29,6 +29,18 @@ draft: true                 # 草稿不发布；写完后删去这一行（xianf
 # sources:
 #   - {title: 原文标题, publication: 机关党建杂志, issue: 2021年第5期, published: 2021-05-20,
 #      credits: {editor: 编辑姓名, responsible_editor: 责任编辑姓名}}
+# 品牌“五有”：名称、标识、内涵、载体、影响 brand identity ----------------------
+# slogan: 党员先上、困难先扛          # 品牌口号
+# logo: {src: logo.png, meaning: 标识释义}   # 标识（图片放在案例文件夹 cases/<slug>/ 里）
+# meaning: 品牌内涵释义
+# framework:                       # 理念体系
+#   - {name: 思想上先学, text: 说明}
+# carriers: [财政月讲堂, {name: 先锋岗, text: 说明}]   # 载体、平台
+# highlights:                      # 子品牌、支部工作法
+#   - {name: 子品牌名称, org: 某某党支部, text: 一句话介绍}
+# people:                          # 人物
+#   - {name: 姓名, role: 党支部书记}
+# status: 存目                     # 或 资料不全；完整的案例不写
 # related: [another-case-slug]
 # featured: false
 ---

@@ -292,3 +292,85 @@ fn an_empty_site_gets_a_compilation_that_builds_and_placeholders_are_warned_abou
     let title = yaml.lines().find_map(|l| l.strip_prefix("title: ")).unwrap().trim();
     assert!(home.contains(&format!(">{title}<")), "the headline is the site title");
 }
+
+/// A case written the way real showcases describe a brand (五有), as a folder case with its logo.
+const IDENTITY_CASE: &str = r#"---
+title: 市财政局“让我先来”党建工作法
+brand: 让我先来
+org: 珠海市财政局
+date: 2021-05-01
+slogan: 党员先上、困难先扛
+logo: {src: logo.svg, meaning: 红色火炬象征党员先锋作用}
+meaning: 以“让我先来”激发党员主动担当
+framework:
+  - {name: 思想上先学, text: 理论学习走在前}
+  - 行动上先干
+carriers:
+  - {name: 财政月讲堂, text: 每月一期}
+highlights:
+  - {name: 红色账本, org: 预算科党支部, text: 把党建写进预算管理}
+people:
+  - {name: 张三, role: 党支部书记}
+  - 李四
+---
+正文。
+"#;
+
+#[test]
+fn brand_identity_fields_are_read_without_warnings_and_shown_on_the_case_page() {
+    let site = TestSite::new(&[("content/cases/rang-wo-xian-lai/index.md", IDENTITY_CASE)]);
+    site.write("content/cases/rang-wo-xian-lai/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    site.write(
+        "content/cases/cunmu.md",
+        &case("某单位存目案例", "存目品牌", "某局", "2021-06-01", "status: 存目\n", "待补。"),
+    );
+    site.write(
+        "content/compilations/hb.md",
+        "---\ntitle: 案例彙編\ndate: 2022-01-01\nlang: zh-Hant\nchapters:\n  - {title: 第一部分, cases: [rang-wo-xian-lai]}\n---\n前言。\n",
+    );
+    let (code, objects) = check_json(&site);
+    assert_eq!(code, 0, "{objects:?}");
+    let warnings: Vec<_> = objects.iter().filter(|o| o["severity"] == "warning").collect();
+    assert!(warnings.is_empty(), "identity fields and compilation lang are known: {warnings:?}");
+    site.build_ok(&[]);
+    let page = site.read("cases/rang-wo-xian-lai/index.html");
+    for shown in [
+        "党员先上、困难先扛",
+        "红色火炬象征党员先锋作用",
+        "以“让我先来”激发党员主动担当",
+        "思想上先学",
+        "理论学习走在前",
+        "行动上先干",
+        "财政月讲堂",
+        "红色账本",
+        "预算科党支部",
+        "党支部书记",
+        "李四",
+    ] {
+        assert!(page.contains(shown), "{shown} on the case page");
+    }
+    assert!(page.contains("src=\"/cases/rang-wo-xian-lai/logo.svg\""), "the logo is published beside the case");
+    assert!(site.read("cases/cunmu/index.html").contains("class=\"case-status\">存目<"));
+    let home = site.read("index.html");
+    assert!(home.contains(">1</span><span class=\"stat-label\">个案例（另有 1 个存目或资料不全）"), "{home}");
+    assert!(site.read("compilations/hb/index.html").contains("<html lang=\"zh-Hant\">"));
+}
+
+#[test]
+fn a_bad_identity_field_is_a_typed_error_at_its_line() {
+    let text =
+        IDENTITY_CASE.replace("  - 行动上先干\n", "  - {text: 没有名称}\n").replace("people:", "status: 待定\npeople:");
+    let site = TestSite::new(&[("content/cases/a.md", &text)]);
+    let (code, objects) = check_json(&site);
+    assert_eq!(code, 1);
+    let field_of =
+        |code: &str| objects.iter().find(|o| o["code"] == code).map(|o| (o["field"].clone(), o["line"].clone()));
+    assert_eq!(field_of("missing-field"), Some(("framework[1].name".into(), 11.into())), "{objects:?}");
+    assert_eq!(field_of("invalid-value"), Some(("status".into(), 16.into())), "{objects:?}");
+    assert_eq!(
+        field_of("missing-logo"),
+        Some(("logo.src".into(), 7.into())),
+        "a logo not beside the case: {objects:?}"
+    );
+    assert_eq!(errors(&objects).len(), 3, "{objects:?}");
+}

@@ -63,7 +63,85 @@ pub struct CaseMeta {
     pub weight: i64,
     pub draft: bool,
     pub aliases: Vec<String>,
+    /// The brand's identity by the 五有 standard (名称、标识、内涵、载体、影响).
+    pub identity: Identity,
+    pub status: CaseStatus,
     pub extra: Extra,
+}
+
+/// What makes a brand a brand: its slogan, logo, meaning, framework, carriers, the
+/// sub-brands or branch methods it gathers, and its people.
+#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+pub struct Identity {
+    /// 口号
+    pub slogan: Option<String>,
+    /// 标识, with its 释义
+    pub logo: Option<Logo>,
+    /// 内涵释义
+    pub meaning: Option<String>,
+    /// 理念体系: named parts with their text
+    pub framework: Vec<NamedText>,
+    /// 载体、平台
+    pub carriers: Vec<NamedText>,
+    /// 子品牌、支部工作法
+    pub highlights: Vec<Highlight>,
+    /// 人物
+    pub people: Vec<Person>,
+}
+
+impl Identity {
+    pub fn is_empty(&self) -> bool {
+        self == &Identity::default()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+pub struct Logo {
+    pub src: String,
+    pub alt: Option<String>,
+    /// 标识释义
+    pub meaning: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+pub struct NamedText {
+    pub name: String,
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+pub struct Highlight {
+    pub name: String,
+    pub org: Option<String>,
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+pub struct Person {
+    pub name: String,
+    pub role: Option<String>,
+}
+
+/// Whether a case is written out in full, or only listed (存目) or still short of material
+/// (资料不全): such cases are shown as such and not counted among the full cases.
+#[derive(Debug, Clone, Copy, Serialize, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum CaseStatus {
+    #[default]
+    Full,
+    Listed,
+    Incomplete,
+}
+
+impl CaseStatus {
+    /// The label a reader sees, none for a full case.
+    pub fn label(self) -> Option<&'static str> {
+        match self {
+            CaseStatus::Full => None,
+            CaseStatus::Listed => Some("存目"),
+            CaseStatus::Incomplete => Some("资料不全"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Default, PartialEq)]
@@ -128,6 +206,8 @@ pub struct CompilationMeta {
     pub subtitle: Option<String>,
     pub edition: Option<String>,
     pub numbering: Numbering,
+    /// The script the compilation's own text is written in (its cases keep theirs).
+    pub lang: Lang,
     pub chapters: Vec<Chapter>,
     pub draft: bool,
     pub weight: i64,

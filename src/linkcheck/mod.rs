@@ -583,26 +583,41 @@ fn check_covers(output: &Output, site: &Site, sources: &SourceMap) -> (Vec<Diagn
     let mut diags = Vec::new();
     let mut missing = HashSet::new();
     for case in &site.cases {
-        let (Some(url), Some(cover)) = (&case.cover_url, &case.meta.cover) else { continue };
-        let page = format!("{}/index.html", case.out_dir);
-        let Target::Internal { path, .. } = classify(url, &page, &site.base_path, base_url) else { continue };
-        if output.get(&path).is_some() {
-            continue;
+        let cover = case.cover_url.as_ref().zip(case.meta.cover.as_ref()).map(|(u, c)| (u, &c.src, "cover"));
+        let logo = case.logo_url.as_ref().zip(case.meta.identity.logo.as_ref()).map(|(u, l)| (u, &l.src, "logo"));
+        for (url, src, field) in cover.into_iter().chain(logo) {
+            let page = format!("{}/index.html", case.out_dir);
+            let Target::Internal { path, .. } = classify(url, &page, &site.base_path, base_url) else { continue };
+            if output.get(&path).is_some() {
+                continue;
+            }
+            diags.push(missing_image(case, src, field, &path, sources.position(&page, src, 0)));
+            missing.insert(path);
         }
-        let mut d = Diagnostic::error(
-            "missing-cover",
-            &case.rel_path,
-            format!("cover image `{}` does not exist (looked for `{path}` in the output)", cover.src),
-        )
-        .field("cover.src")
-        .hint("cover.src is relative to the case file (put the image beside it in a folder case `cases/<slug>/index.md`), or absolute from the site root (`/images/x.jpg` for static/images/x.jpg)");
-        if let Some((l, c)) = sources.position(&page, &cover.src, 0) {
-            d = d.at(l, c);
-        }
-        diags.push(d);
-        missing.insert(path);
     }
     (diags, missing)
+}
+
+/// A `cover.src` or `logo.src` that names no file of the output.
+fn missing_image(
+    case: &crate::site::Case,
+    src: &str,
+    field: &str,
+    path: &str,
+    at: Option<(usize, usize)>,
+) -> Diagnostic {
+    let what = if field == "cover" { "cover image" } else { "logo image" };
+    let mut d = Diagnostic::error(
+        if field == "cover" { "missing-cover" } else { "missing-logo" },
+        &case.rel_path,
+        format!("{what} `{src}` does not exist (looked for `{path}` in the output)"),
+    )
+    .field(format!("{field}.src"))
+    .hint(format!("{field}.src is relative to the case file (put the image beside it in a folder case `cases/<slug>/index.md`), or absolute from the site root (`/images/x.jpg` for static/images/x.jpg)"));
+    if let Some((l, c)) = at {
+        d = d.at(l, c);
+    }
+    d
 }
 
 #[cfg(test)]

@@ -240,6 +240,7 @@ pub fn case_summary(site: &Site, case: &Case) -> Value {
         "honours": m.honours.iter().map(|h| h.name.as_str()).collect::<Vec<_>>(),
         "cover": cover_value(case),
         "featured": m.featured,
+        "status": m.status.label(),
         "lang": case.lang.html_lang(),
         "permalink": site.permalink(&case.url),
     })
@@ -297,10 +298,30 @@ pub fn case_view(site: &Site, shared: &Shared, index: usize) -> Value {
     obj.insert("compilations".into(), Value::Array(compilations));
     obj.insert("previous".into(), case.previous.map_or(Value::Null, Shared::case_ref));
     obj.insert("next".into(), case.next.map_or(Value::Null, Shared::case_ref));
+    obj.insert("identity".into(), identity_value(case));
     obj.insert("extra".into(), json!(m.extra));
     obj.insert("extra_items".into(), extra_items(&m.extra));
     obj.insert("draft".into(), json!(m.draft));
     obj.insert("scheduled".into(), json!(m.date > site.today));
+    v
+}
+
+/// The brand identity for the page: null when the case gives none, so a theme writes
+/// `{% if case.identity %}`; the logo with its URL in the output.
+fn identity_value(case: &Case) -> Value {
+    let identity = &case.meta.identity;
+    if identity.is_empty() {
+        return Value::Null;
+    }
+    let mut v = json!(identity);
+    v["logo"] = match (&identity.logo, &case.logo_url) {
+        (Some(l), Some(url)) => json!({
+            "url": url,
+            "alt": l.alt.clone().unwrap_or_else(|| format!("{}标识", case.meta.brand)),
+            "meaning": l.meaning,
+        }),
+        _ => Value::Null,
+    };
     v
 }
 

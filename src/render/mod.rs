@@ -8,6 +8,7 @@ pub mod context;
 mod recursion;
 mod templates;
 
+use crate::content::model::CaseStatus;
 use crate::diagnostics::Diagnostic;
 use crate::linkcheck::{LinkChecker, PageLinks};
 use crate::output::{Entry, Output, PageSink};
@@ -500,7 +501,9 @@ fn render_job(
                 "latest": summaries(&all[..all.len().min(10)]),
                 "counts": counts,
                 "compilations": site.compilations.iter().map(|c| compilation_summary(site, c)).collect::<Vec<_>>(),
-                "total_cases": site.cases.len(),
+                // 存目 and 资料不全 cases are listed but not counted among the full cases.
+                "total_cases": site.cases.iter().filter(|c| c.meta.status == CaseStatus::Full).count(),
+                "other_cases": site.cases.iter().filter(|c| c.meta.status != CaseStatus::Full).count(),
                 "total_orgs": site.taxonomy("org").map_or(0, |t| t.terms.len()),
                 "section": section,
             });
@@ -567,7 +570,7 @@ fn render_job(
         }
         Job::Compilation(ci) => {
             let vars = object("compilation", compilation_view(site, shared, *ci));
-            ("compilation.html", vars, "zh-CN")
+            ("compilation.html", vars, site.compilations[*ci].meta.lang.html_lang())
         }
         Job::Page(pi) => {
             let p = &site.pages[*pi];

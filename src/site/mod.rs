@@ -76,6 +76,8 @@ pub struct Case {
     pub rendered: Rendered,
     pub lang: Lang,
     pub cover_url: Option<String>,
+    /// `logo.src` as a URL of the output, like `cover_url`.
+    pub logo_url: Option<String>,
     /// Compilations holding this case, with the case's number there (`三`), if numbered.
     pub compilations: Vec<(usize, Option<String>)>,
     /// `description:`, or the first sentences of the text when the file gives none.
@@ -326,6 +328,7 @@ fn new_case(
     Case {
         description: case_description(&meta, &rendered),
         cover_url: meta.cover.as_ref().map(|c| links.rewrite(&c.src)),
+        logo_url: meta.identity.logo.as_ref().map(|l| links.rewrite(&l.src)),
         meta,
         rel_path,
         slug: place.slug,
@@ -364,6 +367,9 @@ fn refuse_unsafe_urls(meta: &mut CaseMeta, rel_path: &Path, positions: &FieldPos
     }
     if meta.cover.as_ref().is_some_and(|c| refuse("cover.src".into(), &c.src)) {
         meta.cover = None;
+    }
+    if meta.identity.logo.as_ref().is_some_and(|l| refuse("logo.src".into(), &l.src)) {
+        meta.identity.logo = None;
     }
     warnings
 }

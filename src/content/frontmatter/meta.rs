@@ -38,6 +38,14 @@ const CASE_KEYS: &[&str] = &[
     "weight",
     "draft",
     "aliases",
+    "slogan",
+    "logo",
+    "meaning",
+    "framework",
+    "carriers",
+    "highlights",
+    "people",
+    "status",
     "extra",
 ];
 const COMPILATION_KEYS: &[&str] = &[
@@ -49,6 +57,7 @@ const COMPILATION_KEYS: &[&str] = &[
     "edition",
     "numbering",
     "chapters",
+    "lang",
     "draft",
     "weight",
     "aliases",
@@ -62,6 +71,10 @@ const CREDIT_KEYS: &[&str] = &["editor", "responsible_editor"];
 const COVER_KEYS: &[&str] = &["src", "alt", "caption"];
 const CHAPTER_KEYS: &[&str] = &["title", "intro", "cases"];
 const ENTRY_KEYS: &[&str] = &["slug", "note", "numbered"];
+const LOGO_KEYS: &[&str] = &["src", "alt", "meaning"];
+const NAMED_TEXT_KEYS: &[&str] = &["name", "text"];
+const HIGHLIGHT_KEYS: &[&str] = &["name", "org", "text"];
+const PERSON_KEYS: &[&str] = &["name", "role"];
 
 /// Names editors reach for, mapped to the key they mean (checked before edit distance).
 const ALIASES: &[(&str, &str)] = &[
@@ -81,6 +94,16 @@ const ALIASES: &[(&str, &str)] = &[
     ("简介", "description"),
     ("摘要", "description"),
     ("副标题", "subtitle"),
+    ("口号", "slogan"),
+    ("标识", "logo"),
+    ("内涵", "meaning"),
+    ("内涵释义", "meaning"),
+    ("理念体系", "framework"),
+    ("载体", "carriers"),
+    ("平台", "carriers"),
+    ("亮点", "highlights"),
+    ("人物", "people"),
+    ("状态", "status"),
     ("honors", "honours"),
     ("honor", "honours"),
     ("category", "type"),
@@ -383,6 +406,8 @@ pub fn case(ctx: &mut Ctx, map: &Mapping) -> Option<CaseMeta> {
         weight: f.int(ctx, "weight").unwrap_or(0),
         draft: f.bool(ctx, "draft").unwrap_or(false),
         aliases: f.aliases(ctx),
+        identity: identity(ctx, &f),
+        status: status(ctx, &f),
         extra: f.extra.clone(),
     };
     let (title, brand, date) = (title?, brand?, date?);
@@ -390,6 +415,120 @@ pub fn case(ctx: &mut Ctx, map: &Mapping) -> Option<CaseMeta> {
         return None;
     }
     Some(CaseMeta { title, brand, org, date, year: year.unwrap_or_else(|| v::year_of(date)), ..meta })
+}
+
+/// The brand identity fields of a case.
+fn identity(ctx: &mut Ctx, f: &Fields) -> crate::content::model::Identity {
+    use crate::content::model::{Highlight, Identity, NamedText, Person};
+    let named = |ctx: &mut Ctx, key: &str, example: &str| -> Vec<NamedText> {
+        f.items(key)
+            .into_iter()
+            .filter_map(|(val, p)| {
+                let g = named_item(ctx, val, &p, NAMED_TEXT_KEYS, example)?;
+                let text = g.text(ctx, "text");
+                Some(NamedText { name: g.name, text })
+            })
+            .collect()
+    };
+    Identity {
+        slogan: f.text(ctx, "slogan"),
+        logo: f.get("logo").and_then(|(val, p)| logo(ctx, val, &p)),
+        meaning: f.text(ctx, "meaning"),
+        framework: named(ctx, "framework", "- {name: 让我先来, text: 党员先锋的精神内核}"),
+        carriers: named(ctx, "carriers", "- {name: 财政月讲堂, text: 每月一期}"),
+        highlights: f
+            .items("highlights")
+            .into_iter()
+            .filter_map(|(val, p)| {
+                let g = named_item(ctx, val, &p, HIGHLIGHT_KEYS, "- {name: 红色账本, org: 预算科党支部, text: …}")?;
+                let (org, text) = (g.text(ctx, "org"), g.text(ctx, "text"));
+                Some(Highlight { name: g.name, org, text })
+            })
+            .collect(),
+        people: f
+            .items("people")
+            .into_iter()
+            .filter_map(|(val, p)| {
+                let g = named_item(ctx, val, &p, PERSON_KEYS, "- {name: 张三, role: 党支部书记}")?;
+                let role = g.text(ctx, "role");
+                Some(Person { name: g.name, role })
+            })
+            .collect(),
+    }
+}
+
+/// An item with a required `name`: a plain string is its name alone.
+struct NamedItem<'v> {
+    name: String,
+    fields: Option<Fields<'v>>,
+}
+
+impl NamedItem<'_> {
+    fn text(&self, ctx: &mut Ctx, key: &str) -> Option<String> {
+        self.fields.as_ref().and_then(|f| f.text(ctx, key))
+    }
+}
+
+fn named_item<'v>(
+    ctx: &mut Ctx,
+    val: &'v Value,
+    path: &str,
+    keys: &[&'static str],
+    example: &str,
+) -> Option<NamedItem<'v>> {
+    if !matches!(val, Value::Mapping(_) | Value::Sequence(_) | Value::Tagged(_)) {
+        return v::nonempty_text(ctx, val, path).map(|name| NamedItem { name, fields: None });
+    }
+    let map = as_map(ctx, val, path, example)?;
+    let f = Fields::read(ctx, map, path, keys, false);
+    let name = f.required_text(ctx, "name", "名称", "name: 让我先来");
+    Some(NamedItem { name: name?, fields: Some(f) })
+}
+
+fn logo(ctx: &mut Ctx, val: &Value, path: &str) -> Option<crate::content::model::Logo> {
+    use crate::content::model::Logo;
+    if !matches!(val, Value::Mapping(_) | Value::Sequence(_)) {
+        return v::nonempty_text(ctx, val, path).map(|src| Logo { src, ..Logo::default() });
+    }
+    let map = as_map(ctx, val, path, "logo: {src: logo.png, meaning: 标识由党徽和……组成}")?;
+    let f = Fields::read(ctx, map, path, LOGO_KEYS, false);
+    let src = f.required_text(ctx, "src", "the image path", "src: logo.png");
+    Some(Logo { src: src?, alt: f.text(ctx, "alt"), meaning: f.text(ctx, "meaning") })
+}
+
+/// `status`: 存目 (listed only) or 资料不全 (material incomplete); absent for a full case.
+fn status(ctx: &mut Ctx, f: &Fields) -> crate::content::model::CaseStatus {
+    use crate::content::model::CaseStatus;
+    let Some(text) = f.text(ctx, "status") else {
+        return CaseStatus::Full;
+    };
+    match text.trim().to_ascii_lowercase().as_str() {
+        "存目" | "listed" => CaseStatus::Listed,
+        "资料不全" | "資料不全" | "incomplete" => CaseStatus::Incomplete,
+        "完整" | "full" => CaseStatus::Full,
+        _ => {
+            let d = ctx.error(
+                "invalid-value",
+                "status",
+                (format!("不认识的状态“{text}”"), format!("unknown status `{text}`")),
+            );
+            d.expected = Some(
+                (
+                    "存目 或 资料不全（完整的案例不写 status）",
+                    "存目 (listed) or 资料不全 (incomplete); leave it out for a full case",
+                )
+                    .into(),
+            );
+            d.hint = Some(
+                (
+                    "只收录标题、正文待补的案例写 `status: 存目`；材料还不全的写 `status: 资料不全`",
+                    "`status: 存目` for a case listed by title only; `status: 资料不全` while material is missing",
+                )
+                    .into(),
+            );
+            CaseStatus::Full
+        }
+    }
 }
 
 fn honour(ctx: &mut Ctx, val: &Value, path: &str) -> Option<Honour> {
@@ -487,6 +626,7 @@ pub fn compilation(ctx: &mut Ctx, map: &Mapping) -> Option<CompilationMeta> {
         subtitle: f.text(ctx, "subtitle"),
         edition: f.text(ctx, "edition"),
         numbering: numbering(ctx, &f),
+        lang: lang(ctx, &f),
         chapters: f.items("chapters").into_iter().filter_map(|(val, p)| chapter(ctx, val, &p)).collect(),
         draft: f.bool(ctx, "draft").unwrap_or(false),
         weight: f.int(ctx, "weight").unwrap_or(0),
