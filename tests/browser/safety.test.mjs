@@ -55,7 +55,18 @@ for (const [name, path] of [['case page', 'cases/xss/'], ['compilation', 'compil
     // Clicks must not leave the page: every navigation is stopped at the network.
     await context.route('**/*', (route) => (route.request().isNavigationRequest() && route.request().url() !== server.url + path
       ? route.abort() : route.continue()));
-    await page.goto(server.url + path, { waitUntil: 'networkidle' });
+    // A click's navigation is aborted by the route above; one still on its way when the page is
+    // loaded again aborts that load too (net::ERR_ABORTED), so the load is tried again.
+    const load = async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await page.goto(server.url + path, { waitUntil: 'networkidle' });
+        } catch (e) {
+          if (attempt === 3 || !String(e).includes('ERR_ABORTED')) throw e;
+        }
+      }
+    };
+    await load();
     const urls = await page.evaluate(() => [...document.querySelectorAll('[href], [src], [action], [formaction]')]
       .map((el) => ({ tag: el.tagName, url: el.href || el.src || el.action || el.formAction }))
       .filter((x) => typeof x.url === 'string' && x.url !== ''));
@@ -68,7 +79,8 @@ for (const [name, path] of [['case page', 'cases/xss/'], ['compilation', 'compil
     const links = await page.locator('main a').count();
     for (let i = 0; i < links; i++) {
       await page.locator('main a').nth(i).click({ noWaitAfter: true, timeout: 2000 }).catch(() => {});
-      if (page.url() !== server.url + path) await page.goto(server.url + path, { waitUntil: 'networkidle' });
+      await page.waitForLoadState('networkidle').catch(() => {});
+      if (page.url().split('#')[0] !== server.url + path) await load();
     }
     await page.waitForTimeout(200);
     assert.deepEqual(dialogs, [], `no script ran on the ${name}`);
