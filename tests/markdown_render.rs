@@ -264,3 +264,12 @@ fn email_autolinks_are_not_resolved() {
     let r = md("联系 <dangjian@example.com>。\n");
     assert!(r.html.contains("href=\"mailto:dangjian@example.com\""), "{}", r.html);
 }
+
+#[test]
+fn a_line_break_between_chinese_lines_is_no_space_and_next_to_latin_it_stays() {
+    let html = |src: &str| md(src).html;
+    assert_eq!(html("这是第一行\n这是第二行"), "<p>这是第一行这是第二行</p>\n");
+    assert_eq!(html("**一是明确理念。**\n党员带头"), "<p><strong>一是明确理念。</strong>党员带头</p>\n");
+    assert_eq!(html("珠海市\nZhuhai city"), "<p>珠海市\nZhuhai city</p>\n");
+    assert_eq!(html("Party\nbuilding"), "<p>Party\nbuilding</p>\n");
+}

@@ -142,6 +142,7 @@ pub fn render(
     } else {
         pass.transform(parsed, &mut events);
     }
+    join_chinese_lines(&mut events);
     let mut html = String::with_capacity(markdown.len() * 3 / 2 + 64);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if pass.has_raw_html && !opts.allow_html {
@@ -375,6 +376,51 @@ impl<'p> Pass<'p> {
         let original = self.prepared.original_offset(offset);
         let (line, column) = line_col(self.markdown, original);
         (line + self.first_line.max(1) - 1, column)
+    }
+}
+
+/// Drops the line break between two Chinese lines (`第一行⏎第二行`): a browser shows it as a
+/// space, which Chinese text never has (pandoc's `east_asian_line_breaks`). A break next to
+/// Latin text stays, as the space it means there.
+fn join_chinese_lines(events: &mut Vec<Event<'_>>) {
+    let side = |events: &[Event<'_>], i: usize, last: bool| {
+        let found = if last {
+            events[..i].iter().rev().map(|e| edge_char(e, true)).find(|e| !matches!(e, Edge::Through))
+        } else {
+            events[i + 1..].iter().map(|e| edge_char(e, false)).find(|e| !matches!(e, Edge::Through))
+        };
+        match found {
+            Some(Edge::Char(c)) => is_cjk(c),
+            _ => false,
+        }
+    };
+    let dropped: Vec<bool> = (0..events.len())
+        .map(|i| matches!(events[i], Event::SoftBreak) && side(events, i, true) && side(events, i, false))
+        .collect();
+    let mut i = 0;
+    events.retain(|_| {
+        i += 1;
+        !dropped[i - 1]
+    });
+}
+
+/// What a line break's neighbour event shows at the side next to the break.
+enum Edge {
+    Char(char),
+    /// Inline markup with no text of its own (`**`, a link's start): look further.
+    Through,
+    Stop,
+}
+
+fn edge_char(event: &Event<'_>, last: bool) -> Edge {
+    match event {
+        Event::Text(t) | Event::Code(t) => {
+            let c = if last { t.chars().next_back() } else { t.chars().next() };
+            c.map_or(Edge::Through, Edge::Char)
+        }
+        Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
+        | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link) => Edge::Through,
+        _ => Edge::Stop,
     }
 }
 
