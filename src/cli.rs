@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 content or template errors, 2 usage errors (clap's own).
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::lang::Lang;
 use crate::linkcheck::external::ExternalOptions;
 use crate::pipeline::{self, BuildOptions};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -18,6 +19,24 @@ const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("XIANFENG_CO
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Language of messages: zh (default for a zh-* site) or en; also XIANFENG_LANG
+    #[arg(long, global = true, value_enum)]
+    lang: Option<LangArg>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Zh,
+    En,
+}
+
+impl LangArg {
+    fn tag(self) -> &'static str {
+        match self {
+            LangArg::Zh => "zh",
+            LangArg::En => "en",
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -99,22 +118,47 @@ enum Format {
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    let asked = cli.lang.map(LangArg::tag);
     match cli.command {
         Command::Build { site, output, base_url, drafts, no_cache } => {
-            let opts =
-                BuildOptions { site_root: site, output_dir: output, base_url, drafts, no_cache, ..Default::default() };
+            let lang = run_lang(asked, Some(&site));
+            let opts = BuildOptions {
+                site_root: site,
+                output_dir: output,
+                base_url,
+                drafts,
+                no_cache,
+                lang,
+                ..Default::default()
+            };
             build(&opts)
         }
         Command::Serve { site, port, bind, open, drafts } => {
-            crate::serve::run(crate::serve::ServeOptions { site, port, bind, open, drafts })
+            let lang = run_lang(asked, Some(&site));
+            crate::serve::run(crate::serve::ServeOptions { site, port, bind, open, drafts, lang })
         }
-        Command::Check { site, format, external, drafts } => check(&site, format, external, drafts),
+        Command::Check { site, format, external, drafts } => {
+            let lang = run_lang(asked, Some(&site));
+            check(&site, format, external, drafts, lang)
+        }
         Command::New { slug, site, compilation, title, brand, org } => {
+            let lang = run_lang(asked, Some(&site));
             let fields = ask_missing(crate::scaffold::NewFields { title, brand, org }, compilation);
-            report(crate::scaffold::new_content(&site, &slug, compilation, &fields))
+            report(crate::scaffold::new_content(&site, &slug, compilation, &fields), lang)
         }
-        Command::Init { dir } => report(crate::scaffold::init_site(&dir)),
+        Command::Init { dir } => report(crate::scaffold::init_site(&dir), run_lang(asked, None)),
     }
+}
+
+/// The language of this run: `--lang`, else `XIANFENG_LANG`, else the `language` of the
+/// site's site.yaml (read on its own: the build reads it again, with its diagnostics).
+fn run_lang(asked: Option<&str>, site: Option<&Path>) -> Lang {
+    let env = std::env::var("XIANFENG_LANG").ok();
+    if let Some(lang) = asked.or(env.as_deref()).and_then(Lang::parse) {
+        return lang;
+    }
+    let site_language = site.filter(|s| s.is_dir()).map(|s| crate::config::load_config(s).0.language);
+    Lang::choose(None, None, site_language.as_deref())
 }
 
 /// On a terminal, asks for what `new` was not given (Enter leaves the template's placeholder);
@@ -146,60 +190,75 @@ fn ask_missing(mut fields: crate::scaffold::NewFields, compilation: bool) -> cra
 }
 
 fn build(opts: &BuildOptions) -> ExitCode {
-    let spinner = progress("构建中 building");
+    let spinner = progress(opts.lang.pick("构建中……", "building…"));
     let result = pipeline::build(opts);
     if let Some(s) = spinner {
         s.finish_and_clear();
     }
     match result {
         Ok(built) => {
-            print_diagnostics(&built.warnings);
+            print_diagnostics(&built.warnings, opts.lang);
             for w in &built.cached_warnings {
                 eprintln!("{w}\n");
             }
-            eprintln!("{} → {}", built.summary(), opts.output_dir().display());
+            eprintln!("{} → {}", built.summary(opts.lang), opts.output_dir().display());
             ExitCode::SUCCESS
         }
         Err(diagnostics) => {
             // A refused output folder or option: nothing was built, nothing touched.
             let had_output = opts.output_dir().is_dir();
-            let consequence = if had_output { "the previous output was left unchanged" } else { "nothing was written" };
-            fail(&diagnostics, consequence)
+            let consequence = match (opts.lang, had_output) {
+                (Lang::Zh, true) => "上次的输出保持不变",
+                (Lang::Zh, false) => "没有写入任何文件",
+                (Lang::En, true) => "the previous output was left unchanged",
+                (Lang::En, false) => "nothing was written",
+            };
+            fail(&diagnostics, consequence, opts.lang)
         }
     }
 }
 
-fn check(site: &Path, format: Format, external: bool, drafts: bool) -> ExitCode {
-    let opts = BuildOptions { site_root: site.to_path_buf(), drafts, strict_links: true, ..Default::default() };
+fn check(site: &Path, format: Format, external: bool, drafts: bool, lang: Lang) -> ExitCode {
+    let opts = BuildOptions { site_root: site.to_path_buf(), drafts, strict_links: true, lang, ..Default::default() };
     let external = external.then(ExternalOptions::default);
     let diagnostics = pipeline::check(&opts, external.as_ref());
     match format {
         Format::Json => {
             for d in &diagnostics.0 {
-                println!("{}", d.to_json());
+                println!("{}", d.to_json(lang));
             }
+            // The last line: what a script needs to know without counting the others.
+            let summary = serde_json::json!({
+                "summary": { "errors": diagnostics.errors().count(), "warnings": diagnostics.warnings().count() }
+            });
+            println!("{summary}");
         }
-        Format::Text => print_diagnostics(&diagnostics.0),
+        Format::Text => print_diagnostics(&diagnostics.0, lang),
     }
     let errors = diagnostics.errors().count();
+    let counts = diagnostics.count_summary(lang);
     if errors > 0 {
         if format == Format::Text && !is_usage_error(&diagnostics) {
-            eprintln!("check failed: {}", count_summary(&diagnostics));
+            eprintln!("{}{counts}", lang.pick("检查未通过：", "check failed: "));
         }
         exit_code(&diagnostics)
     } else {
         if format == Format::Text {
-            eprintln!("check passed: {}", count_summary(&diagnostics));
+            eprintln!("{}{counts}", lang.pick("检查通过：", "check passed: "));
         }
         ExitCode::SUCCESS
     }
 }
 
-fn fail(diagnostics: &Diagnostics, consequence: &str) -> ExitCode {
-    print_diagnostics(&diagnostics.0);
+fn fail(diagnostics: &Diagnostics, consequence: &str, lang: Lang) -> ExitCode {
+    print_diagnostics(&diagnostics.0, lang);
     // A usage error is one message: nothing was built to sum up.
     if !is_usage_error(diagnostics) {
-        eprintln!("build failed: {}; {consequence}", count_summary(diagnostics));
+        let counts = diagnostics.count_summary(lang);
+        match lang {
+            Lang::Zh => eprintln!("构建失败：{counts}；{consequence}"),
+            Lang::En => eprintln!("build failed: {counts}; {consequence}"),
+        }
     }
     exit_code(diagnostics)
 }
@@ -217,47 +276,33 @@ fn exit_code(diagnostics: &Diagnostics) -> ExitCode {
     }
 }
 
-fn count_summary(d: &Diagnostics) -> String {
-    let errors = d.errors().count();
-    let warnings = d.warnings().count();
-    format!("{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings))
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
-
 /// Every diagnostic, one block each; diagnostics of one group (every link to one missing
 /// page) as one block listing each place.
-fn print_diagnostics(diagnostics: &[Diagnostic]) {
-    for block in crate::diagnostics::grouped(diagnostics) {
+fn print_diagnostics(diagnostics: &[Diagnostic], lang: Lang) {
+    for block in crate::diagnostics::grouped(diagnostics, lang) {
         eprintln!("{block}\n");
     }
 }
 
-fn report(result: Result<String, Diagnostic>) -> ExitCode {
+fn report(result: Result<String, Diagnostic>, lang: Lang) -> ExitCode {
     match result {
         Ok(message) => {
             eprintln!("{message}");
             ExitCode::SUCCESS
         }
         Err(d) => {
-            eprintln!("{d}");
+            eprintln!("{}", d.display(lang));
             ExitCode::from(1)
         }
     }
 }
 
 /// A spinner on a terminal; nothing in CI or when output is piped.
-fn progress(message: &'static str) -> Option<indicatif::ProgressBar> {
+fn progress(message: &str) -> Option<indicatif::ProgressBar> {
     if !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
         return None;
     }
-    let bar = indicatif::ProgressBar::new_spinner().with_message(message);
+    let bar = indicatif::ProgressBar::new_spinner().with_message(message.to_string());
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     Some(bar)
 }

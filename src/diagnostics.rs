@@ -137,7 +137,7 @@ impl Diagnostic {
 
     /// One JSON object, as printed by `check --format json`. A line or column that is not
     /// known (a problem of a whole file) is `null`, never 0.
-    pub fn to_json(&self) -> String {
+    pub fn to_json(&self, lang: Lang) -> String {
         let known = |n: usize| (n > 0).then_some(n);
         serde_json::json!({
             "file": self.file.to_string_lossy(),
@@ -146,33 +146,79 @@ impl Diagnostic {
             "severity": self.severity,
             "code": self.code,
             "field": self.field,
-            "message": self.message.zh,
-            "expected": self.expected.as_ref().map(|t| &t.zh),
-            "hint": self.hint.as_ref().map(|t| &t.zh),
+            "message": self.message.get(lang),
+            "expected": self.expected.as_ref().map(|t| t.get(lang)),
+            "hint": self.hint.as_ref().map(|t| t.get(lang)),
         })
         .to_string()
     }
 }
 
-impl fmt::Display for Diagnostic {
-    /// The terminal block: `error[code]: message`, then location, field, expectation and hint.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Diagnostic {
+    /// The terminal block in `lang`: `错误[code]：message` (`error[code]: message`), then
+    /// location, field, expectation and hint.
+    pub fn display(&self, lang: Lang) -> String {
+        let labels = Labels::of(lang);
         let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+            Severity::Error => labels.error,
+            Severity::Warning => labels.warning,
         };
-        writeln!(f, "{label}[{}]: {}", self.code, self.message)?;
-        write!(f, "  --> {}", self.location())?;
+        let sep = labels.colon;
+        let mut out = format!("{label}[{}]{sep}{}\n  --> {}", self.code, self.message.get(lang), self.location());
         if let Some(field) = &self.field {
-            write!(f, "\n  field: {field}")?;
+            out.push_str(&format!("\n  {}{sep}{field}", labels.field));
         }
         if let Some(expected) = &self.expected {
-            write!(f, "\n  expected: {expected}")?;
+            out.push_str(&format!("\n  {}{sep}{}", labels.expected, expected.get(lang)));
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+            out.push_str(&format!("\n  {}{sep}{}", labels.hint, hint.get(lang)));
         }
-        Ok(())
+        out
+    }
+}
+
+/// The words around a diagnostic's own, in each language.
+struct Labels {
+    error: &'static str,
+    warning: &'static str,
+    field: &'static str,
+    expected: &'static str,
+    hint: &'static str,
+    also_at: &'static str,
+    colon: &'static str,
+}
+
+impl Labels {
+    fn of(lang: Lang) -> Labels {
+        match lang {
+            Lang::Zh => Labels {
+                error: "错误",
+                warning: "警告",
+                field: "字段",
+                expected: "应为",
+                hint: "提示",
+                also_at: "另见",
+                colon: "：",
+            },
+            Lang::En => Labels {
+                error: "error",
+                warning: "warning",
+                field: "field",
+                expected: "expected",
+                hint: "hint",
+                also_at: "also at",
+                colon: ": ",
+            },
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// The terminal block in Chinese, the default language; printers that know the run's
+    /// language use [`Diagnostic::display`].
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display(Lang::Zh))
     }
 }
 
@@ -227,12 +273,25 @@ impl Diagnostics {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// `2 个错误，1 个警告` (`2 errors, 1 warning`), as the summary lines print it.
+    pub fn count_summary(&self, lang: Lang) -> String {
+        let (errors, warnings) = (self.errors().count(), self.warnings().count());
+        match lang {
+            Lang::Zh => format!("{errors} 个错误，{warnings} 个警告"),
+            Lang::En => {
+                let plural = |n: usize| if n == 1 { "" } else { "s" };
+                format!("{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings))
+            }
+        }
+    }
 }
 
 /// The terminal's blocks: one per diagnostic, except that a group (see
 /// [`Diagnostic::group`]) is one block, its first diagnostic in full and every further
-/// place on an `also at` line, in the order the diagnostics come.
-pub fn grouped(diagnostics: &[Diagnostic]) -> Vec<String> {
+/// place on an `另见` (`also at`) line, in the order the diagnostics come.
+pub fn grouped(diagnostics: &[Diagnostic], lang: Lang) -> Vec<String> {
+    let labels = Labels::of(lang);
     let mut blocks: Vec<(&Diagnostic, Vec<String>)> = Vec::new();
     let mut index: std::collections::HashMap<(&str, &str), usize> = std::collections::HashMap::new();
     for d in diagnostics {
@@ -250,13 +309,13 @@ pub fn grouped(diagnostics: &[Diagnostic]) -> Vec<String> {
     blocks
         .into_iter()
         .map(|(d, also)| {
-            let text = d.to_string();
+            let text = d.display(lang);
             // The further places go right under the first one (`  --> file:line:col`).
             let (head, rest) = match text.match_indices('\n').nth(1) {
                 Some((at, _)) => text.split_at(at),
                 None => (text.as_str(), ""),
             };
-            let places: String = also.iter().map(|l| format!("\n  also at: {l}")).collect();
+            let places: String = also.iter().map(|l| format!("\n  {}{}{l}", labels.also_at, labels.colon)).collect();
             format!("{head}{places}{rest}")
         })
         .collect()
@@ -304,35 +363,52 @@ mod tests {
     #[test]
     fn a_group_is_one_block_naming_every_place() {
         let d = |file: &str, line| {
-            Diagnostic::error("broken-link", file, "links to `/x/`").at(line, 3).hint("h").group("x")
+            Diagnostic::error("broken-link", file, ("链接到 `/x/`", "links to `/x/`"))
+                .at(line, 3)
+                .hint(("提示", "h"))
+                .group("x")
         };
-        let other = Diagnostic::error("missing-field", "content/cases/c.md", "missing `org`").at(1, 1);
-        let blocks = grouped(&[d("content/cases/a.md", 4), other, d("content/cases/b.md", 9)]);
+        let other = Diagnostic::error("missing-field", "content/cases/c.md", ("缺少 `org`", "missing `org`")).at(1, 1);
+        let all = [d("content/cases/a.md", 4), other, d("content/cases/b.md", 9)];
+        let blocks = grouped(&all, Lang::En);
         assert_eq!(blocks.len(), 2);
         assert_eq!(
             blocks[0],
             "error[broken-link]: links to `/x/`\n  --> content/cases/a.md:4:3\n  also at: content/cases/b.md:9:3\n  hint: h"
         );
+        assert_eq!(
+            grouped(&all, Lang::Zh)[0],
+            "错误[broken-link]：链接到 `/x/`\n  --> content/cases/a.md:4:3\n  另见：content/cases/b.md:9:3\n  提示：提示"
+        );
     }
 
     #[test]
     fn an_unknown_location_is_null_in_json() {
-        let d = Diagnostic::error("read-error", "content/cases/a.md", "cannot read");
-        let json: serde_json::Value = serde_json::from_str(&d.to_json()).unwrap();
+        let d = Diagnostic::error("read-error", "content/cases/a.md", ("无法读取", "cannot read"));
+        let json: serde_json::Value = serde_json::from_str(&d.to_json(Lang::Zh)).unwrap();
         assert!(json["line"].is_null() && json["column"].is_null(), "{json}");
-        let json: serde_json::Value = serde_json::from_str(&d.at(3, 0).to_json()).unwrap();
+        assert_eq!(json["message"], "无法读取");
+        let json: serde_json::Value = serde_json::from_str(&d.at(3, 0).to_json(Lang::En)).unwrap();
+        assert_eq!(json["message"], "cannot read");
         assert_eq!((json["line"].as_u64(), json["column"].as_u64()), (Some(3), None));
     }
 
     #[test]
     fn display_names_location_field_and_hint() {
-        let d = Diagnostic::error("missing-field", "content/cases/a.md", "missing required field `org`")
-            .at(1, 1)
-            .field("org")
-            .hint("add `org: 珠海市财政局`");
-        let s = d.to_string();
+        let d = Diagnostic::error(
+            "missing-field",
+            "content/cases/a.md",
+            ("缺少必填字段 `org`", "missing required field `org`"),
+        )
+        .at(1, 1)
+        .field("org")
+        .hint(("在前言中加上 `org: 珠海市财政局`", "add `org: 珠海市财政局`"));
+        let s = d.display(Lang::En);
         assert!(s.contains("content/cases/a.md:1:1"), "{s}");
         assert!(s.contains("field: org"), "{s}");
         assert!(s.contains("hint: add"), "{s}");
+        let s = d.display(Lang::Zh);
+        assert!(s.starts_with("错误[missing-field]：缺少必填字段 `org`"), "{s}");
+        assert!(s.contains("字段：org") && s.contains("提示：在前言中加上"), "{s}");
     }
 }

@@ -27,6 +27,8 @@ pub struct BuildOptions {
     pub defer_search: bool,
     /// Hand back what `serve` needs to patch the build after an edit, in `Built::kept`.
     pub keep_state: bool,
+    /// The language of the run's messages (summaries and progress lines).
+    pub lang: crate::lang::Lang,
 }
 
 impl BuildOptions {

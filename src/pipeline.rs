@@ -7,6 +7,7 @@ use crate::cache::BuildCache;
 use crate::config::load_config;
 use crate::content::{load_content, ParseMemo};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::lang::Lang;
 use crate::linkcheck::external::{check_external, ExternalOptions};
 use crate::linkcheck::PageLinks;
 use crate::linkcheck::{LinkChecker, LinkMemo};
@@ -44,10 +45,18 @@ pub struct Built {
 }
 
 impl Built {
-    /// `built N pages (M cases, K files) in T ms`, as build and serve print it.
-    pub fn summary(&self) -> String {
-        let what = if self.up_to_date { "nothing changed:" } else { "built" };
-        format!("{what} {} pages ({} cases, {} files) in {} ms", self.pages, self.cases, self.files, self.millis)
+    /// `构建完成：N 个页面（M 个案例，K 个文件），用时 T 毫秒` (`built N pages (M cases, K files)
+    /// in T ms`), as build and serve print it.
+    pub fn summary(&self, lang: Lang) -> String {
+        let (pages, cases, files, ms) = (self.pages, self.cases, self.files, self.millis);
+        match (lang, self.up_to_date) {
+            (Lang::Zh, false) => format!("构建完成：{pages} 个页面（{cases} 个案例，{files} 个文件），用时 {ms} 毫秒"),
+            (Lang::Zh, true) => {
+                format!("没有改动：{pages} 个页面（{cases} 个案例，{files} 个文件）保持不变，用时 {ms} 毫秒")
+            }
+            (Lang::En, false) => format!("built {pages} pages ({cases} cases, {files} files) in {ms} ms"),
+            (Lang::En, true) => format!("nothing changed: {pages} pages ({cases} cases, {files} files) in {ms} ms"),
+        }
     }
 }
 
@@ -338,7 +347,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     let written = staging.commit(&built.output, cache.replaced_outputs().as_deref());
     stage.lap("write");
     let files = written.map_err(|e| write_error(&target, e))?;
-    let warnings = built.warnings.iter().map(ToString::to_string).collect();
+    let warnings = crate::diagnostics::grouped(&built.warnings, opts.lang);
     cache.save(built.cases, built.pages, warnings, files);
     Ok(built)
 }

@@ -76,6 +76,7 @@ impl Server {
             .args(["--port", "0"])
             .args(extra)
             .env_remove("CI")
+            .env("XIANFENG_LANG", "en")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

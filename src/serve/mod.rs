@@ -39,6 +39,8 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     pub open: bool,
     pub drafts: bool,
+    /// The language of the terminal's lines and of the overlay.
+    pub lang: crate::lang::Lang,
 }
 
 /// One state of the served site: the last good output, and the errors of the last build if it
@@ -126,7 +128,7 @@ impl State {
 /// Runs the server until Ctrl-C. Exit 1 when the site folder or the port is unusable.
 pub fn run(opts: ServeOptions) -> ExitCode {
     if let Err(d) = crate::pipeline::check_site_folder(&opts.site) {
-        eprintln!("{d}");
+        eprintln!("{}", d.display(opts.lang));
         return ExitCode::from(2);
     }
     let Ok(root) = std::fs::canonicalize(&opts.site) else {
@@ -154,6 +156,7 @@ pub fn run(opts: ServeOptions) -> ExitCode {
         no_fingerprint: true,
         defer_search: true,
         keep_state: true,
+        lang: opts.lang,
         ..Default::default()
     };
     // Rebuilds reuse unchanged Markdown and pages; `build` never turns this on.

@@ -5,6 +5,7 @@
 //! response, between `INJECT_START` and `INJECT_END` markers so tests can strip it.
 
 use crate::diagnostics::Diagnostic;
+use crate::lang::Lang;
 use std::fmt::Write;
 use std::path::Path;
 
@@ -74,46 +75,94 @@ const FONT: &str = "var(--sans,\"PingFang SC\",\"Hiragino Sans GB\",\"Microsoft 
 /// the diagnostics are sorted) with its place, field, expectation and hint, and the lines of
 /// the source file around it read from `site_root`. Opaque, so the stale page under it is not
 /// mistaken for the fix; everything escaped.
-pub fn render(errors: &[Diagnostic], site_root: &Path) -> String {
+pub fn render(errors: &[Diagnostic], site_root: &Path, lang: Lang) -> String {
     let count = errors.len();
+    let words = Words::of(lang);
+    let (html_lang, close) = (words.html_lang, words.close);
     let mut html = String::with_capacity(1024 + count * 512);
     let _ = write!(
         html,
-        "<div id=\"xianfeng-overlay\" role=\"alert\" lang=\"zh-CN\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;\
+        "<div id=\"xianfeng-overlay\" role=\"alert\" lang=\"{html_lang}\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;\
          background:#1d0d0d;color:#f5f0eb;font:15px/1.7 {FONT};padding:2em;text-align:left\">"
     );
     let _ = write!(
         html,
-        "<button type=\"button\" onclick=\"this.parentNode.remove()\" aria-label=\"关闭\" \
+        "<button type=\"button\" onclick=\"this.parentNode.remove()\" aria-label=\"{close}\" \
          style=\"float:right;font:inherit;min-width:44px;min-height:44px;background:none;color:inherit;border:1px solid #888;cursor:pointer\">×</button>\
-         <h2 style=\"margin:0 0 .5em;color:#ff8a80;font-size:20px\">构建失败：{count} 个错误</h2>\
-         <p style=\"margin:0 0 1.2em;color:#d9cfc7\">改正后保存文件，本页会自动刷新。在此之前，看到的是上一次构建成功的页面。</p><ol style=\"padding-left:1.5em\">"
+         <h2 style=\"margin:0 0 .5em;color:#ff8a80;font-size:20px\">{title}</h2>\
+         <p style=\"margin:0 0 1.2em;color:#d9cfc7\">{advice}</p><ol style=\"padding-left:1.5em\">",
+        title = (words.title)(count),
+        advice = words.advice,
     );
     for d in errors.iter().take(MAX_SHOWN) {
-        render_one(&mut html, d, site_root);
+        render_one(&mut html, d, site_root, lang, &words);
     }
     html.push_str("</ol>");
     if count > MAX_SHOWN {
-        let _ = write!(html, "<p>另有 {} 个错误，见终端输出。</p>", count - MAX_SHOWN);
+        let _ = write!(html, "<p>{}</p>", (words.more)(count - MAX_SHOWN));
     }
     html.push_str("</div>");
     html
 }
 
-fn render_one(html: &mut String, d: &Diagnostic, site_root: &Path) {
+/// The overlay's own words in each language.
+struct Words {
+    html_lang: &'static str,
+    close: &'static str,
+    title: fn(usize) -> String,
+    advice: &'static str,
+    more: fn(usize) -> String,
+    field: &'static str,
+    expected: &'static str,
+    hint: &'static str,
+    colon: &'static str,
+}
+
+impl Words {
+    fn of(lang: Lang) -> Words {
+        match lang {
+            Lang::Zh => Words {
+                html_lang: "zh-CN",
+                close: "关闭",
+                title: |n| format!("构建失败：{n} 个错误"),
+                advice: "改正后保存文件，本页会自动刷新。在此之前，看到的是上一次构建成功的页面。",
+                more: |n| format!("另有 {n} 个错误，见终端输出。"),
+                field: "字段",
+                expected: "应为",
+                hint: "提示",
+                colon: "：",
+            },
+            Lang::En => Words {
+                html_lang: "en",
+                close: "Close",
+                title: |n| format!("Build failed: {n} error{}", if n == 1 { "" } else { "s" }),
+                advice: "Fix and save the file; this page reloads by itself. Until then you see the last good build.",
+                more: |n| format!("{n} more error{}: see the terminal.", if n == 1 { "" } else { "s" }),
+                field: "field",
+                expected: "expected",
+                hint: "hint",
+                colon: ": ",
+            },
+        }
+    }
+}
+
+fn render_one(html: &mut String, d: &Diagnostic, site_root: &Path, lang: Lang, words: &Words) {
     let _ = write!(
         html,
         "<li class=\"xianfeng-error\" style=\"margin-bottom:1.6em\"><div><strong style=\"color:#ffd166;font-family:ui-monospace,Menlo,Consolas,monospace\">{}</strong> \
          <span style=\"color:#aaa\">[{}]</span></div><div style=\"white-space:pre-wrap;font-size:16px\">{}</div>",
         escape(&d.location()),
         escape(d.code),
-        escape(&d.message)
+        escape(d.message.get(lang))
     );
-    let text = |t: &Option<crate::lang::Text>| t.as_ref().map(|t| t.to_string());
-    let extras = [("字段", d.field.clone()), ("应为", text(&d.expected)), ("提示", text(&d.hint))];
+    let text = |t: &Option<crate::lang::Text>| t.as_ref().map(|t| t.get(lang).to_string());
+    let extras = [(words.field, d.field.clone()), (words.expected, text(&d.expected)), (words.hint, text(&d.hint))];
+    let colon = words.colon;
     for (label, value) in extras {
         if let Some(v) = value {
-            let _ = write!(html, "<div style=\"color:#d9cfc7;white-space:pre-wrap\">{label}：{}</div>", escape(&v));
+            let _ =
+                write!(html, "<div style=\"color:#d9cfc7;white-space:pre-wrap\">{label}{colon}{}</div>", escape(&v));
         }
     }
     if let Some(excerpt) = source_excerpt(d, site_root) {
@@ -179,28 +228,35 @@ mod tests {
     use super::*;
 
     fn error() -> Diagnostic {
-        Diagnostic::error("yaml-syntax", "content/cases/a.md", "bad <script>alert(1)</script> & co")
-            .at(3, 7)
-            .field("org")
-            .hint("quote the value: \"x\"")
+        Diagnostic::error(
+            "yaml-syntax",
+            "content/cases/a.md",
+            ("坏 <script>alert(1)</script> & co", "bad <script>alert(1)</script> & co"),
+        )
+        .at(3, 7)
+        .field("org")
+        .hint(("给值加引号：\"x\"", "quote the value: \"x\""))
     }
 
     #[test]
     fn overlay_goes_after_body_and_script_before_its_end() {
         let page = b"<!DOCTYPE html><html><head></head><BODY class=\"x\"><p>hi</p></Body></html>";
-        let overlay = render(&[error()], Path::new("/nonexistent"));
+        let overlay = render(&[error()], Path::new("/nonexistent"), Lang::Zh);
         let out = String::from_utf8(inject(page, &overlay, "<script>r()</script>")).unwrap();
         let overlay = out.find("xianfeng-overlay").unwrap();
         assert!(out.find("<BODY class=\"x\">").unwrap() < overlay);
         assert!(overlay < out.find("<p>hi</p>").unwrap());
         assert!(out.find("<script>r()</script>").unwrap() < out.find("</Body>").unwrap());
         assert!(out.contains("content/cases/a.md:3:7"));
-        assert!(out.contains("字段：org"));
+        assert!(out.contains("字段：org") && out.contains("构建失败：1 个错误"));
+        let english = render(&[error()], Path::new("/nonexistent"), Lang::En);
+        assert!(english.contains("field: org") && english.contains("Build failed: 1 error<"), "{english}");
+        assert!(english.contains("hint: quote the value"), "{english}");
     }
 
     #[test]
     fn messages_are_escaped() {
-        let html = render(&[error()], Path::new("/nonexistent"));
+        let html = render(&[error()], Path::new("/nonexistent"), Lang::En);
         assert!(!html.contains("<script>alert"), "{html}");
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"));
         assert!(html.contains("&quot;x&quot;"));
@@ -212,8 +268,8 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("content/cases")).unwrap();
         std::fs::write(dir.path().join("content/cases/a.md"), "---\ntitle: 甲\norg: <b>某局</b>\ndate: x\n---\n正文\n")
             .unwrap();
-        let d = Diagnostic::error("invalid-date", "content/cases/a.md", "bad date").at(4, 7);
-        let html = render(&[d], dir.path());
+        let d = Diagnostic::error("invalid-date", "content/cases/a.md", ("日期不对", "bad date")).at(4, 7);
+        let html = render(&[d], dir.path(), Lang::Zh);
         assert!(html.contains("2 │ title: 甲") && html.contains("6 │ 正文"), "{html}");
         assert!(html.contains("&lt;b&gt;某局"), "the source is escaped");
         assert!(html.contains("  │       ^"), "{html}");
@@ -228,7 +284,8 @@ mod tests {
     #[test]
     fn stripping_the_markers_gives_back_the_page() {
         let page = "<html><body><p>x</p></body></html>";
-        let out = String::from_utf8(inject(page.as_bytes(), &render(&[error()], Path::new("/x")), "S")).unwrap();
+        let out =
+            String::from_utf8(inject(page.as_bytes(), &render(&[error()], Path::new("/x"), Lang::Zh), "S")).unwrap();
         let mut stripped = out.clone();
         while let (Some(a), Some(b)) = (stripped.find(INJECT_START), stripped.find(INJECT_END)) {
             stripped.replace_range(a..b + INJECT_END.len(), "");

@@ -10,7 +10,8 @@
 use super::patch::{self, Patched};
 use super::watcher::{relevant_paths, Watch};
 use super::{overlay, Snapshot, State};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::Diagnostic;
+use crate::lang::Lang;
 use crate::output::Output;
 use crate::pipeline::{build_output, search_output, BuildMemo, BuildOptions, Built, Kept};
 use crate::search::SearchDoc;
@@ -37,8 +38,8 @@ pub fn initial(opts: &BuildOptions) -> (Snapshot, Session) {
         Ok(built) => {
             memo.finish_build();
             crate::incremental::finish_build();
-            print_all(&built.warnings);
-            eprintln!("{}", built.summary());
+            print_all(&built.warnings, opts.lang);
+            eprintln!("{}", built.summary(opts.lang));
             let search = Arc::new(search_output(&built.search_docs));
             let snapshot =
                 Snapshot { output: Arc::new(built.output), search, errors: Vec::new(), overlay: "".into(), version: 1 };
@@ -46,13 +47,17 @@ pub fn initial(opts: &BuildOptions) -> (Snapshot, Session) {
             (snapshot, session)
         }
         Err(diagnostics) => {
-            print_all(&diagnostics.0);
-            eprintln!("build failed: {}; fix and save, the server keeps watching", count(&diagnostics));
+            print_all(&diagnostics.0, opts.lang);
+            let counts = diagnostics.count_summary(opts.lang);
+            match opts.lang {
+                Lang::Zh => eprintln!("构建失败：{counts}；改正后保存文件，服务器继续监视改动"),
+                Lang::En => eprintln!("build failed: {counts}; fix and save, the server keeps watching"),
+            }
             let errors: Vec<Diagnostic> = diagnostics.errors().cloned().collect();
             let snapshot = Snapshot {
                 output: Arc::new(Output::default()),
                 search: Arc::new(Output::default()),
-                overlay: overlay::render(&errors, &opts.site_root).into(),
+                overlay: overlay::render(&errors, &opts.site_root, opts.lang).into(),
                 errors,
                 version: 1,
             };
@@ -63,10 +68,14 @@ pub fn initial(opts: &BuildOptions) -> (Snapshot, Session) {
 
 /// Starts the rebuild thread; it ends with the process.
 pub fn spawn(state: Arc<State>, opts: BuildOptions, watch: Watch, session: Session) {
+    let opts_lang = opts.lang;
     let spawned =
         std::thread::Builder::new().name("xianfeng-rebuild".into()).spawn(move || run(&state, &opts, watch, session));
     if let Err(e) = spawned {
-        eprintln!("warning: cannot start the rebuild thread ({e}); changes will not be picked up");
+        match opts_lang {
+            Lang::Zh => eprintln!("警告：无法启动重新构建的线程（{e}），改动不会生效"),
+            Lang::En => eprintln!("warning: cannot start the rebuild thread ({e}); changes will not be picked up"),
+        }
     }
 }
 
@@ -152,10 +161,24 @@ fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, session: &mut Sess
     crate::incremental::take_rendered();
     if let Some(patched) = try_patch(session, batch, opts, &previous) {
         let Patched { output, search_docs, warnings, rendered } = patched;
-        publish_good(state, session, indexer, previous, Good { output, search_docs, warnings, css_only: false });
+        publish_good(
+            state,
+            session,
+            indexer,
+            previous,
+            Good { output, search_docs, warnings, css_only: false, lang: opts.lang },
+        );
         let ms = started.elapsed().as_millis();
         let reused = rendered as u64 - crate::incremental::take_rendered().min(rendered as u64);
-        eprintln!("{} {what} → patched: {rendered} pages showing it ({reused} unchanged) in {ms} ms", clock());
+        match opts.lang {
+            Lang::Zh => eprintln!(
+                "{} {what} → 已局部更新：{rendered} 个页面显示它（{reused} 个没有变化），用时 {ms} 毫秒",
+                clock()
+            ),
+            Lang::En => {
+                eprintln!("{} {what} → patched: {rendered} pages showing it ({reused} unchanged) in {ms} ms", clock())
+            }
+        }
         return;
     }
     crate::incremental::take_rendered();
@@ -167,21 +190,45 @@ fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, session: &mut Sess
                 previous.errors.is_empty() && only_css(&batch.changed) && same_paths(&previous.output, &built.output);
             let Built { output, pages, search_docs, kept, warnings, .. } = built;
             session.kept = kept;
-            publish_good(state, session, indexer, previous, Good { output, search_docs, warnings, css_only });
-            let how = if css_only { ", styles swapped" } else { "" };
+            publish_good(
+                state,
+                session,
+                indexer,
+                previous,
+                Good { output, search_docs, warnings, css_only, lang: opts.lang },
+            );
             let rendered = crate::incremental::take_rendered();
             let ms = started.elapsed().as_millis();
-            eprintln!("{} {what} → {pages} pages ({rendered} rendered, the rest unchanged) in {ms} ms{how}", clock());
+            match opts.lang {
+                Lang::Zh => {
+                    let how = if css_only { "，已替换样式" } else { "" };
+                    eprintln!(
+                        "{} {what} → {pages} 个页面（重新生成 {rendered} 个，其余不变），用时 {ms} 毫秒{how}",
+                        clock()
+                    )
+                }
+                Lang::En => {
+                    let how = if css_only { ", styles swapped" } else { "" };
+                    eprintln!(
+                        "{} {what} → {pages} pages ({rendered} rendered, the rest unchanged) in {ms} ms{how}",
+                        clock()
+                    )
+                }
+            }
         }
         Err(diagnostics) => {
-            print_all(&diagnostics.0);
+            print_all(&diagnostics.0, opts.lang);
             session.kept = None;
             let errors: Vec<Diagnostic> = diagnostics.errors().cloned().collect();
-            let overlay = overlay::render(&errors, &opts.site_root).into();
+            let overlay = overlay::render(&errors, &opts.site_root, opts.lang).into();
             let (output, search) = (previous.output.clone(), previous.search.clone());
             drop(previous);
             state.publish(Snapshot { output, search, errors, overlay, version }, false);
-            eprintln!("{} {what} → build failed: {}; serving the last good pages", clock(), count(&diagnostics));
+            let counts = diagnostics.count_summary(opts.lang);
+            match opts.lang {
+                Lang::Zh => eprintln!("{} {what} → 构建失败：{counts}；继续提供上次构建成功的页面", clock()),
+                Lang::En => eprintln!("{} {what} → build failed: {counts}; serving the last good pages", clock()),
+            }
         }
     }
 }
@@ -192,13 +239,14 @@ struct Good {
     search_docs: Vec<Arc<SearchDoc>>,
     warnings: Vec<Diagnostic>,
     css_only: bool,
+    lang: Lang,
 }
 
 /// Prints the build's warnings if they changed, swaps its pages in (with the current search
 /// index) and queues its index: an edited page is served without waiting for the index.
 fn publish_good(state: &State, session: &mut Session, indexer: &Indexer, previous: Arc<Snapshot>, good: Good) {
-    let Good { output, search_docs, warnings, css_only } = good;
-    show_warnings(session, warnings);
+    let Good { output, search_docs, warnings, css_only, lang } = good;
+    show_warnings(session, warnings, lang);
     let snapshot = Snapshot {
         output: Arc::new(output),
         search: previous.search.clone(),
@@ -225,9 +273,9 @@ fn try_patch(session: &mut Session, batch: &Batch, opts: &BuildOptions, previous
 }
 
 /// Prints the warnings of a build when they differ from the last ones printed.
-fn show_warnings(session: &mut Session, warnings: Vec<Diagnostic>) {
+fn show_warnings(session: &mut Session, warnings: Vec<Diagnostic>, lang: Lang) {
     if warnings != session.warnings {
-        print_all(&warnings);
+        print_all(&warnings, lang);
         session.warnings = warnings;
     }
 }
@@ -261,15 +309,10 @@ fn same_paths(a: &Output, b: &Output) -> bool {
     a.files.len() == b.files.len() && a.files.keys().eq(b.files.keys())
 }
 
-fn print_all(diagnostics: &[Diagnostic]) {
-    for d in diagnostics {
-        eprintln!("{d}\n");
+fn print_all(diagnostics: &[Diagnostic], lang: Lang) {
+    for block in crate::diagnostics::grouped(diagnostics, lang) {
+        eprintln!("{block}\n");
     }
-}
-
-fn count(d: &Diagnostics) -> String {
-    let (e, w) = (d.errors().count(), d.warnings().count());
-    format!("{e} error{}, {w} warning{}", if e == 1 { "" } else { "s" }, if w == 1 { "" } else { "s" })
 }
 
 fn clock() -> String {

@@ -61,9 +61,18 @@ impl TestSite {
     }
 }
 
+/// The binary, speaking English (`XIANFENG_LANG=en`): most tests read its English words;
+/// the tests of the Chinese messages use [`xianfeng_zh`].
 pub fn xianfeng() -> Command {
     let mut cmd = Command::cargo_bin("xianfeng").unwrap();
-    cmd.env_remove("CI");
+    cmd.env_remove("CI").env("XIANFENG_LANG", "en");
+    cmd
+}
+
+/// The binary as a user runs it: no `XIANFENG_LANG`, so the site's language decides.
+pub fn xianfeng_zh() -> Command {
+    let mut cmd = Command::cargo_bin("xianfeng").unwrap();
+    cmd.env_remove("CI").env_remove("XIANFENG_LANG");
     cmd
 }
 
