@@ -274,7 +274,11 @@ mod tests {
         let (_, ds) = parse_config("title: x\nbase_ur: https://a.cn\n", Path::new("site.yaml"));
         assert_eq!(ds.len(), 1);
         assert_eq!((ds[0].line, ds[0].field.as_deref()), (2, Some("base_ur")));
-        assert!(ds[0].hint.as_deref().unwrap().contains("did you mean `base_url`"), "{:?}", ds[0].hint);
+        assert!(
+            ds[0].hint.as_ref().map(|t| t.en.as_str()).unwrap().contains("did you mean `base_url`"),
+            "{:?}",
+            ds[0].hint
+        );
     }
 
     #[test]

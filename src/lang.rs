@@ -90,14 +90,6 @@ impl From<&String> for Text {
     }
 }
 
-/// Transitional, like `From<String>`: lets code that reads a message as a string keep working.
-impl std::ops::Deref for Text {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.zh
-    }
-}
-
 impl fmt::Display for Text {
     /// The Chinese words: the default language. Printers that know the run's language use
     /// [`Text::get`].

@@ -477,8 +477,10 @@ fn output_claims(
     let mut claims = plan.claims(site);
     for (path, origin) in statics {
         let owner = match origin {
-            Origin::Disk(p) => Owner::file(rel(p), None, "a static file"),
-            Origin::Embedded(_) => Owner::generated(format!("the default theme's `{path}`")),
+            Origin::Disk(p) => Owner::file(rel(p), None, ("一个静态文件", "a static file")),
+            Origin::Embedded(_) => {
+                Owner::generated((format!("默认主题的 `{path}`"), format!("the default theme's `{path}`")))
+            }
         };
         if let Some(copy) = asset_plan.get(path) {
             claims.push(Claim { path: copy.clone(), folder: false, owner: owner.clone() });
@@ -489,19 +491,20 @@ fn output_claims(
         claims.push(Claim {
             path: out.clone(),
             folder: false,
-            owner: Owner::file(rel(src), None, "a file beside the content"),
+            owner: Owner::file(rel(src), None, ("内容旁边的一个文件", "a file beside the content")),
         });
     }
     let mut generated = vec![
-        (BRANDS_JSON, false, "the gallery's brands.json"),
-        ("atom.xml", false, "the Atom feed"),
-        ("robots.txt", false, "robots.txt"),
-        ("sitemap.xml", false, "the sitemap"),
-        (MARKER, false, "xianfeng's marker of its output folder"),
+        (BRANDS_JSON, false, ("品牌墙的 brands.json", "the gallery's brands.json")),
+        ("atom.xml", false, ("Atom 订阅", "the Atom feed")),
+        ("robots.txt", false, ("robots.txt", "robots.txt")),
+        ("sitemap.xml", false, ("站点地图", "the sitemap")),
+        (MARKER, false, ("xianfeng 给输出文件夹做的标记", "xianfeng's marker of its output folder")),
     ];
     if site.config.search {
-        generated.push((search::MANIFEST, false, "the search index"));
-        generated.extend(search::FOLDERS.iter().map(|f| (*f, true, "the search index")));
+        let index = ("搜索索引", "the search index");
+        generated.push((search::MANIFEST, false, index));
+        generated.extend(search::FOLDERS.iter().map(|f| (*f, true, index)));
     }
     claims.extend(generated.into_iter().map(|(path, folder, what)| Claim {
         path: path.to_string(),

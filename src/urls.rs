@@ -13,6 +13,7 @@
 //! decoded before a URL gets here (pulldown-cmark does it for Markdown, the page scanner for
 //! HTML). What is left must be relative, or http, https, mailto or tel.
 
+use crate::lang::Text;
 use percent_encoding::percent_decode_str;
 use std::fmt;
 use url::Url;
@@ -107,18 +108,42 @@ pub enum PathProblem {
 
 impl PathProblem {
     /// The message, for a value written as `what` (`slug`, `alias`).
-    pub fn describe(&self, value: &str) -> String {
+    pub fn describe(&self, value: &str) -> Text {
         match self {
-            PathProblem::Empty => "it is empty".into(),
-            PathProblem::Character(c) => format!("`{value}` contains `{}`, which a page address cannot hold as written", c.escape_default()),
-            PathProblem::Dot => format!("`{value}` is `.`/`..` or starts with `.` (a hidden name)"),
-            PathProblem::TooLong(n) => format!(
-                "`{value}` makes a file or folder name of {n} bytes; file systems take at most {MAX_SEGMENT_BYTES} (85 Chinese characters)"
+            PathProblem::Empty => Text::new("它是空的", "it is empty"),
+            PathProblem::Character(c) => {
+                let c = c.escape_default();
+                Text::new(
+                    format!("`{value}` 含有 `{c}`，网页地址不能原样包含这个字符"),
+                    format!("`{value}` contains `{c}`, which a page address cannot hold as written"),
+                )
+            }
+            PathProblem::Dot => Text::new(
+                format!("`{value}` 是 `.`/`..` 或以 `.` 开头（隐藏的名字）"),
+                format!("`{value}` is `.`/`..` or starts with `.` (a hidden name)"),
             ),
-            PathProblem::Climbs => format!("`{value}` climbs above the site's root with `..`"),
-            PathProblem::QueryOrFragment => format!("`{value}` has a `?` or `#` part, which a static host never sees"),
-            PathProblem::NotAPath => format!("`{value}` is a full URL, not a path of this site"),
-            PathProblem::BadEscape => format!("`{value}` has a %-escape that is not UTF-8 text"),
+            PathProblem::TooLong(n) => Text::new(
+                format!("`{value}` 作为文件或文件夹名有 {n} 个字节；文件系统最多只能用 {MAX_SEGMENT_BYTES} 个（85 个汉字）"),
+                format!(
+                    "`{value}` makes a file or folder name of {n} bytes; file systems take at most {MAX_SEGMENT_BYTES} (85 Chinese characters)"
+                ),
+            ),
+            PathProblem::Climbs => Text::new(
+                format!("`{value}` 用 `..` 跳到了网站根目录之外"),
+                format!("`{value}` climbs above the site's root with `..`"),
+            ),
+            PathProblem::QueryOrFragment => Text::new(
+                format!("`{value}` 带有 `?` 或 `#` 部分，静态网站的服务器看不到它"),
+                format!("`{value}` has a `?` or `#` part, which a static host never sees"),
+            ),
+            PathProblem::NotAPath => Text::new(
+                format!("`{value}` 是完整的网址，不是本站的路径"),
+                format!("`{value}` is a full URL, not a path of this site"),
+            ),
+            PathProblem::BadEscape => Text::new(
+                format!("`{value}` 里有一个解不成 UTF-8 文字的 %-转义"),
+                format!("`{value}` has a %-escape that is not UTF-8 text"),
+            ),
         }
     }
 }

@@ -102,7 +102,12 @@ fn broken_internal_link_is_an_error_with_location_and_hint() {
     assert!(d.is_error());
     // Line 3 of the body is line 12 of the file; the column is that of `@/` in the original text.
     assert_eq!((d.line, d.column), (12, 15));
-    assert!(d.hint.as_deref().unwrap().starts_with("no page at content/cases/missing.md; check the file name"));
+    assert!(d
+        .hint
+        .as_ref()
+        .map(|t| t.en.as_str())
+        .unwrap()
+        .starts_with("no page at content/cases/missing.md; check the file name"));
     assert!(r.internal_links.is_empty());
 }
 

@@ -14,7 +14,7 @@ mod values;
 pub use split::{normalise, split_front_matter, Split, SplitError};
 
 use crate::content::model::{FieldPositions, Kind, Meta};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Text};
 use serde_yaml::{Mapping, Value};
 use std::path::Path;
 
@@ -159,33 +159,59 @@ fn without_front_matter(kind: Kind, rel_path: &Path, text: &str) -> (Option<Pars
     };
     let trimmed = text.trim_start();
     let (message, hint) = if trimmed.is_empty() {
-        ("the file is empty".to_string(), format!("start it with front matter:\n{minimal}"))
+        (
+            Text::new("文件是空的", "the file is empty"),
+            Text::new(format!("在文件开头写上前言：\n{minimal}"), format!("start it with front matter:\n{minimal}")),
+        )
     } else if trimmed.starts_with("---") {
         (
-            "the front matter does not start on the first line".to_string(),
-            "remove the blank lines (or spaces) above the opening `---`".to_string(),
+            Text::new("前言没有从第一行开始", "the front matter does not start on the first line"),
+            Text::new(
+                "删去开头 `---` 上面的空行（或空格）",
+                "remove the blank lines (or spaces) above the opening `---`",
+            ),
         )
     } else if trimmed.starts_with("+++") {
         (
-            "TOML front matter (`+++`) is not supported".to_string(),
-            format!("write it as YAML between `---` lines:\n{minimal}"),
+            Text::new("不支持 TOML 格式的前言（`+++`）", "TOML front matter (`+++`) is not supported"),
+            Text::new(
+                format!("改成写在两行 `---` 之间的 YAML：\n{minimal}"),
+                format!("write it as YAML between `---` lines:\n{minimal}"),
+            ),
         )
     } else {
-        ("the file has no front matter".to_string(), format!("start the file with front matter:\n{minimal}"))
+        (
+            Text::new("文件没有前言", "the file has no front matter"),
+            Text::new(
+                format!("在文件开头写上前言：\n{minimal}"),
+                format!("start the file with front matter:\n{minimal}"),
+            ),
+        )
     };
-    let kind_name = if kind == Kind::Case { "case" } else { "compilation" };
-    let d = Diagnostic::error("missing-front-matter", rel_path, format!("{message}; a {kind_name} needs front matter"))
+    let (kind_zh, kind_en) = if kind == Kind::Case { ("案例", "case") } else { ("汇编", "compilation") };
+    let message = Text::new(
+        format!("{}；{kind_zh}文件必须有前言", message.zh),
+        format!("{}; a {kind_en} needs front matter", message.en),
+    );
+    let d = Diagnostic::error("missing-front-matter", rel_path, message)
         .at(1, 1)
-        .expected("YAML between `---` lines at the top of the file")
+        .expected(("文件开头两行 `---` 之间的 YAML", "YAML between `---` lines at the top of the file"))
         .hint(hint);
     (None, vec![d])
 }
 
 fn unterminated(rel_path: &Path) -> Diagnostic {
-    Diagnostic::error("unterminated-front-matter", rel_path, "the front matter opened on line 1 is never closed")
-        .at(1, 1)
-        .expected("a line holding only `---` after the last front-matter field")
-        .hint("add a line `---` between the last `key: value` line and the Markdown text")
+    Diagnostic::error(
+        "unterminated-front-matter",
+        rel_path,
+        ("第 1 行开始的前言没有结束", "the front matter opened on line 1 is never closed"),
+    )
+    .at(1, 1)
+    .expected(("最后一个前言字段之后，单独一行 `---`", "a line holding only `---` after the last front-matter field"))
+    .hint((
+        "在最后一行 `字段: 值` 与正文之间加一行 `---`",
+        "add a line `---` between the last `key: value` line and the Markdown text",
+    ))
 }
 
 /// A page's title when the front matter has none: the first `# heading`, else the file name.
@@ -222,13 +248,19 @@ fn syntax_error(rel_path: &Path, yaml: &str, first_line: usize, err: &serde_yaml
             return Diagnostic::error(
                 "yaml-unquoted-colon",
                 rel_path,
-                format!("the value of `{key}` contains `: `, which YAML reads as the start of another key"),
+                (
+                    format!("`{key}` 的值里有半角冒号加空格 `: `，YAML 会把它当成另一个字段的开头"),
+                    format!("the value of `{key}` contains `: `, which YAML reads as the start of another key"),
+                ),
             )
             .at(line, column)
             .field(key.clone())
-            .expected("a value in quotes when it contains `: `")
-            .hint(format!(
-                "put the value in quotes: {key}: {quoted} (or use the full-width colon ：: {key}: {full_width})"
+            .expected(("值里有 `: ` 时，整个值加引号", "a value in quotes when it contains `: `"))
+            .hint((
+                format!("给值加引号：{key}: {quoted}（或改用全角冒号：{key}: {full_width}）"),
+                format!(
+                    "put the value in quotes: {key}: {quoted} (or use the full-width colon ：: {key}: {full_width})"
+                ),
             ));
         }
     }
@@ -236,17 +268,24 @@ fn syntax_error(rel_path: &Path, yaml: &str, first_line: usize, err: &serde_yaml
     // unclosed `[`) is better explained by the line it started on ("while parsing … at line N").
     let context_line = last_line_number(&err.to_string()).filter(|&n| n >= 1 && n <= lines.len());
     let key_line = if line_key(line_text).is_some() { Some(yaml_line) } else { context_line };
-    let mut d = Diagnostic::error("yaml-syntax", rel_path, format!("front matter is not valid YAML: {message}"))
-        .at(line, column)
-        .expected("`key: value` lines, indented with spaces");
+    let mut d = Diagnostic::error(
+        "yaml-syntax",
+        rel_path,
+        (format!("前言不是有效的 YAML：{message}"), format!("front matter is not valid YAML: {message}")),
+    )
+    .at(line, column)
+    .expected(("一行一个 `字段: 值`，用空格缩进", "`key: value` lines, indented with spaces"));
     if let Some(key) = key_line.and_then(|n| lines.get(n.checked_sub(1)?)).and_then(|l| line_key(l)) {
         d = d.field(key);
     }
     let hint = syntax_hint(&message, &lines, yaml_line, context_line, offset);
     d.hint(hint.unwrap_or_else(|| {
-        "check quotes, brackets and indentation on this line and the one above; a value containing `: ` or ` #`, \
-         or starting with `[`, `{`, `*`, `&`, `!`, `|`, `>`, `@` or a quote, must be put in quotes"
-            .to_string()
+        Text::new(
+            "检查这一行和上一行的引号、括号和缩进；值里有 `: ` 或 ` #`，或以 `[`、`{`、`*`、`&`、`!`、`|`、`>`、`@` \
+             或引号开头时，要给整个值加引号",
+            "check quotes, brackets and indentation on this line and the one above; a value containing `: ` or ` #`, \
+             or starting with `[`, `{`, `*`, `&`, `!`, `|`, `>`, `@` or a quote, must be put in quotes",
+        )
     }))
 }
 
@@ -260,17 +299,14 @@ fn last_line_number(msg: &str) -> Option<usize> {
 /// A hint for the common causes of a YAML syntax error. `yaml_line` is the error's line in
 /// the YAML (1-based), `context` the line the failing construct started on; `offset` turns
 /// YAML lines into file lines.
-fn syntax_hint(
-    message: &str,
-    lines: &[&str],
-    yaml_line: usize,
-    context: Option<usize>,
-    offset: usize,
-) -> Option<String> {
+fn syntax_hint(message: &str, lines: &[&str], yaml_line: usize, context: Option<usize>, offset: usize) -> Option<Text> {
     let get = |n: usize| n.checked_sub(1).and_then(|i| lines.get(i)).copied();
     if let Some(key) = message.strip_prefix("duplicate entry with key ") {
         let key = key.split(',').next().unwrap_or(key).trim_matches('"');
-        return Some(format!("`{key}` is given twice; keep one of the two `{key}:` lines"));
+        return Some(Text::new(
+            format!("`{key}` 写了两次；两行 `{key}:` 只留一行"),
+            format!("`{key}` is given twice; keep one of the two `{key}:` lines"),
+        ));
     }
     // Tabs, full-width colons and missing spaces, on this line or the one above.
     for n in [yaml_line.saturating_sub(1), yaml_line] {
@@ -286,11 +322,16 @@ fn syntax_hint(
         let indent = |l: &str| l.len() - l.trim_start().len();
         if let Some(prev) = get(yaml_line.saturating_sub(1)).filter(|p| indent(text) > indent(p)) {
             if let Some(key) = line_key(prev) {
-                return Some(format!(
-                    "line {} is indented more than line {}, so YAML reads it as part of `{key}`'s value; \
-                     start it in the same column as `{key}:`",
-                    yaml_line + offset,
-                    yaml_line + offset - 1
+                let (this, above) = (yaml_line + offset, yaml_line + offset - 1);
+                return Some(Text::new(
+                    format!(
+                        "第 {this} 行比第 {above} 行缩进得多，YAML 把它当成 `{key}` 的值的一部分；\
+                         让它和 `{key}:` 从同一列开始"
+                    ),
+                    format!(
+                        "line {this} is indented more than line {above}, so YAML reads it as part of `{key}`'s value; \
+                         start it in the same column as `{key}:`"
+                    ),
                 ));
             }
         }
@@ -298,25 +339,32 @@ fn syntax_hint(
     if message.contains("flow sequence") || message.contains("flow mapping") {
         let (open, close) = if message.contains("flow sequence") { ('[', ']') } else { ('{', '}') };
         let at = context.map_or(String::new(), |n| format!(" on line {}", n + offset));
-        return Some(format!(
-            "the `{open}` opened{at} is not closed with `{close}` on the same line, or an item contains `,`, `{open}`, \
-             `{close}` or `: `: close it, or put that item in quotes"
+        let at_zh = context.map_or(String::new(), |n| format!("第 {} 行", n + offset));
+        return Some(Text::new(
+            format!(
+                "{at_zh}的 `{open}` 没有在同一行用 `{close}` 关上，或者某一项里有 `,`、`{open}`、`{close}` 或 `: `：\
+                 补上 `{close}`，或给那一项加引号"
+            ),
+            format!(
+                "the `{open}` opened{at} is not closed with `{close}` on the same line, or an item contains `,`, \
+                 `{open}`, `{close}` or `: `: close it, or put that item in quotes"
+            ),
         ));
     }
     let value = text.split_once(": ").map(|(_, v)| v.trim_start()).unwrap_or("");
     if value.starts_with(['*', '&', '!', '@', '`', '%', '|', '>']) {
         let key = line_key(text).unwrap_or("key");
-        return Some(format!(
-            "a value starting with `{}` has a special meaning in YAML; put it in quotes: {key}: {}",
-            value.chars().next().unwrap_or('*'),
-            quote(value)
+        let (first, quoted) = (value.chars().next().unwrap_or('*'), quote(value));
+        return Some(Text::new(
+            format!("以 `{first}` 开头的值在 YAML 里有特殊含义；给值加引号：{key}: {quoted}"),
+            format!("a value starting with `{first}` has a special meaning in YAML; put it in quotes: {key}: {quoted}"),
         ));
     }
     None
 }
 
 /// `title: "让我先来"工作法`: a quoted start followed by more text; the usual fix is to quote it all.
-fn quoted_prefix_hint(line: &str) -> Option<String> {
+fn quoted_prefix_hint(line: &str) -> Option<Text> {
     let (key, value) = line.trim_start().split_once(": ")?;
     let value = value.trim();
     let q = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
@@ -326,33 +374,45 @@ fn quoted_prefix_hint(line: &str) -> Option<String> {
         return None;
     }
     let whole = if q == '"' { format!("'{}'", value.replace('\'', "''")) } else { format!("\"{value}\"") };
-    Some(format!(
-        "a value that starts with a quote must end with it; quote the whole value: {key}: {whole} \
-         (or use Chinese quotes “…”)"
+    Some(Text::new(
+        format!("以引号开头的值必须以引号结尾；给整个值加引号：{key}: {whole}（或改用中文引号“…”）"),
+        format!(
+            "a value that starts with a quote must end with it; quote the whole value: {key}: {whole} \
+             (or use Chinese quotes “…”)"
+        ),
     ))
 }
 
 /// Hints for one line of YAML that looks wrong in a common way (`n` is its line in the file).
-fn line_hint(text: &str, n: usize) -> Option<String> {
+fn line_hint(text: &str, n: usize) -> Option<Text> {
     let indent: String = text.chars().take_while(|c| c.is_whitespace()).collect();
     if indent.contains('\t') {
-        return Some(format!(
-            "line {n} is indented with a tab; YAML indentation must use spaces, so replace the tab with spaces"
+        return Some(Text::new(
+            format!("第 {n} 行用了制表符（Tab）缩进；YAML 只能用空格缩进，把 Tab 换成空格"),
+            format!(
+                "line {n} is indented with a tab; YAML indentation must use spaces, so replace the tab with spaces"
+            ),
         ));
     }
     let t = text.trim_start().trim_start_matches("- ");
     if let Some((key, value)) = t.split_once('：') {
         if !key.contains(':') && !key.is_empty() && !key.contains(' ') {
-            return Some(format!(
-                "line {n} separates the key with a full-width colon ：; use an ASCII colon and a space: `{key}: {}`",
-                value.trim()
+            let value = value.trim();
+            return Some(Text::new(
+                format!("第 {n} 行字段名后面用了全角冒号“：”；改成半角冒号加一个空格：`{key}: {value}`"),
+                format!(
+                    "line {n} separates the key with a full-width colon ：; use an ASCII colon and a space: `{key}: {value}`"
+                ),
             ));
         }
     }
     if let Some((key, value)) = t.split_once(':') {
         let plain_key = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if plain_key && !value.is_empty() && !value.starts_with([' ', '/']) {
-            return Some(format!("line {n} needs a space after the colon: `{key}: {value}`"));
+            return Some(Text::new(
+                format!("第 {n} 行的冒号后面要有一个空格：`{key}: {value}`"),
+                format!("line {n} needs a space after the colon: `{key}: {value}`"),
+            ));
         }
     }
     None
@@ -428,14 +488,23 @@ fn shift_lines(msg: &str, offset: usize) -> String {
 /// The front matter parsed, but is not a mapping (often `title：…` with a full-width colon).
 fn not_a_mapping(rel_path: &Path, yaml: &str, first_line: usize, found: &Value) -> Diagnostic {
     let hint = yaml.lines().enumerate().find_map(|(i, l)| line_hint(l, i + first_line));
+    let found = values::describe(found);
     Diagnostic::error(
         "invalid-front-matter",
         rel_path,
-        format!("the front matter should be `key: value` lines, found {}", values::describe(found)),
+        (
+            format!("前言应当是一行一个 `字段: 值`，这里却是{}", found.zh),
+            format!("the front matter should be `key: value` lines, found {}", found.en),
+        ),
     )
     .at(first_line, 1)
-    .expected("`key: value` lines, e.g. `title: 让我先来`")
-    .hint(hint.unwrap_or_else(|| "write one field per line as `key: value`, e.g. `title: 让我先来`".to_string()))
+    .expected(("一行一个 `字段: 值`，例如 `title: 让我先来`", "`key: value` lines, e.g. `title: 让我先来`"))
+    .hint(hint.unwrap_or_else(|| {
+        Text::new(
+            "每行写一个字段，格式是 `字段: 值`，例如 `title: 让我先来`",
+            "write one field per line as `key: value`, e.g. `title: 让我先来`",
+        )
+    }))
 }
 
 #[cfg(test)]

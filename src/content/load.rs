@@ -6,7 +6,7 @@
 
 use crate::content::frontmatter::{parse_file, ParsedFile};
 use crate::content::model::{Kind, SourceFile};
-use crate::diagnostics::{line_col, Diagnostic, Diagnostics};
+use crate::diagnostics::{line_col, Diagnostic, Diagnostics, Text};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -223,8 +223,15 @@ fn merge_unknown_fields(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
         let mut first = group.swap_remove(0);
         if files.len() > 1 {
             let shown: Vec<&str> = files.iter().take(10).map(String::as_str).collect();
-            let more = if files.len() > 10 { format!(" and {} more", files.len() - 10) } else { String::new() };
-            first.message = format!("{} (in {} files: {}{more})", first.message, files.len(), shown.join(", ")).into();
+            let (n, shown) = (files.len(), shown.join(", "));
+            let (more_zh, more_en) = match n.checked_sub(10).filter(|&m| m > 0) {
+                Some(m) => (format!(" 等，另有 {m} 个"), format!(" and {m} more")),
+                None => (String::new(), String::new()),
+            };
+            first.message = Text::new(
+                format!("{}（见于 {n} 个文件：{shown}{more_zh}）", first.message.zh),
+                format!("{} (in {n} files: {shown}{more_en})", first.message.en),
+            );
         }
         out.push(first);
     }

@@ -87,22 +87,22 @@ fn owner(site: &Site, job: &Job) -> Owner {
     match job {
         Job::Case(i) => {
             let c = &site.cases[*i];
-            Owner::file(&c.rel_path, slug(c.meta.slug.is_some()), "the case page")
+            Owner::file(&c.rel_path, slug(c.meta.slug.is_some()), ("案例页面", "the case page"))
         }
         Job::Compilation(i) => {
             let c = &site.compilations[*i];
-            Owner::file(&c.rel_path, slug(c.meta.slug.is_some()), "the compilation page")
+            Owner::file(&c.rel_path, slug(c.meta.slug.is_some()), ("汇编页面", "the compilation page"))
         }
         Job::Page(i) => {
             let p = &site.pages[*i];
-            Owner::file(&p.rel_path, slug(p.meta.slug.is_some()), "the page")
+            Owner::file(&p.rel_path, slug(p.meta.slug.is_some()), ("页面", "the page"))
         }
         Job::Alias(r) => {
             let r = &site.redirects[*r];
-            Owner::file(&r.source, Some(format!("aliases[{}]", r.index)), "a redirect page")
+            Owner::file(&r.source, Some(format!("aliases[{}]", r.index)), ("一个跳转页面", "a redirect page"))
         }
         Job::Term { tax, term, .. } => term_owner(site, *tax, *term),
-        other => Owner::generated(format!("the {} page", job_name(other))),
+        other => Owner::generated((format!("{}页面", job_name_zh(other)), format!("the {} page", job_name(other)))),
     }
 }
 
@@ -110,7 +110,10 @@ fn owner(site: &Site, job: &Job) -> Owner {
 fn term_owner(site: &Site, tax: usize, term: usize) -> Owner {
     let taxonomy = &site.taxonomies[tax];
     let t = &taxonomy.terms[term];
-    let what = format!("the {} page of `{}`", taxonomy.name, t.name);
+    let what = crate::lang::Text::new(
+        format!("{}“{}”的页面", taxonomy.name, t.name),
+        format!("the {} page of `{}`", taxonomy.name, t.name),
+    );
     let Some(&case) = t.cases.last() else { return Owner::generated(what) };
     let values = crate::site::taxonomy::case_values(site, case, &taxonomy.key);
     let at = values.iter().position(|v| crate::chinese::term_key(v) == t.name);
@@ -374,6 +377,24 @@ fn partials_of(
         out.insert((*key).to_string(), Value::String(html));
     }
     Ok(out)
+}
+
+/// [`job_name`] in Chinese, for messages.
+fn job_name_zh(job: &Job) -> &'static str {
+    match job {
+        Job::Home => "首页",
+        Job::Brands { .. } => "品牌墙",
+        Job::CaseList { .. } => "案例列表",
+        Job::Case(_) => "案例",
+        Job::TaxonomyList(_) => "分类列表",
+        Job::Term { .. } => "分类",
+        Job::CompilationList => "汇编列表",
+        Job::Compilation(_) => "汇编",
+        Job::Page(_) => "",
+        Job::Search => "搜索",
+        Job::NotFound => "404 ",
+        Job::Alias { .. } => "跳转",
+    }
 }
 
 fn job_name(job: &Job) -> &'static str {

@@ -9,7 +9,7 @@
 //! written, would be unreachable, or would be written twice: so `check` and `build` refuse
 //! the same things, before the first byte is written, and each error names the sources.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Text};
 pub use crate::urls::{alias_path, check_segment, PathProblem, MAX_SEGMENT_BYTES};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -50,26 +50,30 @@ pub struct Owner {
     /// The front-matter field, if one decides the path (`slug`, `aliases[0]`, `tags[2]`).
     pub field: Option<String>,
     /// What it is, for messages: `the case page`, `the redirect of alias /x/`, `a static file`.
-    pub what: String,
+    pub what: Text,
     /// Made by xianfeng, not by a file of the site (lists, feeds, the search index).
     pub generated: bool,
 }
 
 impl Owner {
-    pub fn file(file: impl Into<PathBuf>, field: Option<String>, what: impl Into<String>) -> Owner {
+    pub fn file(file: impl Into<PathBuf>, field: Option<String>, what: impl Into<Text>) -> Owner {
         Owner { file: file.into(), field, what: what.into(), generated: false }
     }
 
-    pub fn generated(what: impl Into<String>) -> Owner {
+    pub fn generated(what: impl Into<Text>) -> Owner {
         Owner { file: PathBuf::from("(generated)"), field: None, what: what.into(), generated: true }
     }
 
-    fn describe(&self) -> String {
+    fn describe(&self) -> Text {
         if self.generated {
             self.what.clone()
         } else {
-            let field = self.field.as_ref().map_or(String::new(), |f| format!(", field `{f}`"));
-            format!("{} ({}{field})", self.what, self.file.display())
+            let file = self.file.display();
+            let (zh, en) = match &self.field {
+                Some(f) => (format!("（{file}，字段 `{f}`）"), format!(" ({file}, field `{f}`)")),
+                None => (format!("（{file}）"), format!(" ({file})")),
+            };
+            Text::new(format!("{}{zh}", self.what.zh), format!("{}{en}", self.what.en))
         }
     }
 }
@@ -90,7 +94,8 @@ pub fn check_claims(claims: &[Claim]) -> Vec<Diagnostic> {
     for claim in claims {
         if let Some(segment) = claim.path.split('/').find(|s| s.len() > MAX_SEGMENT_BYTES) {
             let problem = PathProblem::TooLong(segment.len());
-            errors.push(error_on(&claim.owner, problem.describe(shorten(segment)), "use a shorter value"));
+            let hint = Text::new("换一个短一些的值", "use a shorter value");
+            errors.push(error_on(&claim.owner, problem.describe(shorten(segment)), hint));
         }
     }
     let files: BTreeMap<&str, &Claim> = first_claims(claims.iter().filter(|c| !c.folder), &mut errors);
@@ -102,11 +107,19 @@ pub fn check_claims(claims: &[Claim]) -> Vec<Diagnostic> {
             prefix.push_str(segment);
             if prefix.len() < path.len() {
                 if let Some(other) = files.get(prefix.as_str()) {
-                    errors.push(conflict(other, claim, &format!("`{prefix}` would be a file and a folder at once")));
+                    let what = Text::new(
+                        format!("`{prefix}` 会同时是文件和文件夹"),
+                        format!("`{prefix}` would be a file and a folder at once"),
+                    );
+                    errors.push(conflict(other, claim, what));
                 }
             }
             if let Some(other) = folders.get(prefix.trim_end_matches('/')) {
-                errors.push(conflict(other, claim, &format!("`{path}` is inside `{prefix}/`, which is written whole")));
+                let what = Text::new(
+                    format!("`{path}` 在 `{prefix}/` 里面，而这个文件夹会整个写出"),
+                    format!("`{path}` is inside `{prefix}/`, which is written whole"),
+                );
+                errors.push(conflict(other, claim, what));
             }
             prefix.push('/');
         }
@@ -123,7 +136,10 @@ fn first_claims<'a>(
     for claim in claims {
         let path = claim.path.trim_end_matches('/');
         match first.get(path) {
-            Some(earlier) => errors.push(conflict(earlier, claim, &format!("`{path}` would be written twice"))),
+            Some(earlier) => {
+                let what = Text::new(format!("`{path}` 会被写两次"), format!("`{path}` would be written twice"));
+                errors.push(conflict(earlier, claim, what))
+            }
             None => {
                 first.insert(path, claim);
             }
@@ -133,13 +149,21 @@ fn first_claims<'a>(
 }
 
 /// An error naming both owners, raised on the one that is a file of the site.
-fn conflict(a: &Claim, b: &Claim, what: &str) -> Diagnostic {
+fn conflict(a: &Claim, b: &Claim, what: Text) -> Diagnostic {
     let (on, other) = if b.owner.generated && !a.owner.generated { (&a.owner, &b.owner) } else { (&b.owner, &a.owner) };
-    let message = format!("{what}: by {} and by {}", on.describe(), other.describe());
-    error_on(on, message, "give one of them another slug, alias or file name, so every page and file has its own path")
+    let (on_text, other_text) = (on.describe(), other.describe());
+    let message = Text::new(
+        format!("{}：{}和{}都要写它", what.zh, on_text.zh, other_text.zh),
+        format!("{}: by {} and by {}", what.en, on_text.en, other_text.en),
+    );
+    let hint = Text::new(
+        "给其中一个换一个 slug、别名或文件名，让每个页面和文件都有自己的路径",
+        "give one of them another slug, alias or file name, so every page and file has its own path",
+    );
+    error_on(on, message, hint)
 }
 
-fn error_on(owner: &Owner, message: String, hint: &str) -> Diagnostic {
+fn error_on(owner: &Owner, message: Text, hint: Text) -> Diagnostic {
     let mut d = Diagnostic::error("output-collision", &owner.file, message).hint(hint);
     if let Some(field) = &owner.field {
         d = d.field(field.clone());
@@ -157,7 +181,7 @@ mod tests {
     use super::*;
 
     fn claim(path: &str, file: &str) -> Claim {
-        Claim { path: path.into(), folder: false, owner: Owner::file(file, None, "page") }
+        Claim { path: path.into(), folder: false, owner: Owner::file(file, None, ("页面", "page")) }
     }
 
     #[test]
@@ -165,15 +189,19 @@ mod tests {
         let claims = [
             claim("cases/a/index.html", "content/cases/a.md"),
             claim("cases/a/index.html", "content/cases/b.md"),
-            Claim { path: "atom.xml".into(), folder: false, owner: Owner::generated("the Atom feed") },
+            Claim { path: "atom.xml".into(), folder: false, owner: Owner::generated(("Atom 订阅", "the Atom feed")) },
             claim("atom.xml/index.html", "content/about.md"),
-            Claim { path: "search/shards".into(), folder: true, owner: Owner::generated("the search index") },
+            Claim {
+                path: "search/shards".into(),
+                folder: true,
+                owner: Owner::generated(("搜索索引", "the search index")),
+            },
             claim("search/shards/x.bin", "static/search/shards/x.bin"),
             claim("cases/b/index.html", "content/cases/c.md"),
         ];
         let errors = check_claims(&claims);
         assert_eq!(errors.len(), 3, "{errors:#?}");
-        let text: Vec<String> = errors.iter().map(|d| format!("{} {}", d.file.display(), d.message)).collect();
+        let text: Vec<String> = errors.iter().map(|d| format!("{} {}", d.file.display(), d.message.en)).collect();
         assert!(text.iter().any(|t| t.starts_with("content/about.md") && t.contains("the Atom feed")), "{text:?}");
         assert!(text.iter().any(|t| t.contains("content/cases/a.md") && t.contains("content/cases/b.md")), "{text:?}");
         assert!(

@@ -10,6 +10,7 @@ use crate::content::model::{
     CaseMeta, Chapter, ChapterEntry, CompilationMeta, Cover, Credits, Extra, Honour, Lang, Metric, Numbering, PageMeta,
     Source,
 };
+use crate::lang::Text;
 use serde_yaml::{Mapping, Value};
 
 const CASE_KEYS: &[&str] = &[
@@ -199,15 +200,17 @@ impl<'v> Fields<'v> {
     }
 
     /// A required text field; reports `missing-field` with an example when absent or empty.
-    fn required_text(&self, ctx: &mut Ctx, key: &str, what: &str, example: &str) -> Option<String> {
+    fn required_text(&self, ctx: &mut Ctx, key: &str, what: (&str, &str), example: &str) -> Option<String> {
         let got = self.get(key).and_then(|(val, p)| v::nonempty_text(ctx, val, &p));
         if got.is_none() && !self.reported(ctx, key) {
             let path = self.child(key);
-            missing(ctx, &path, &format!("a string ({what})"), example);
+            let expected = Text::new(format!("一段文字（{}）", what.0), format!("a string ({})", what.1));
+            missing(ctx, &path, expected, example);
             if self.get(key).is_some() {
                 // Present but blank (`title: ""`): say so rather than "missing".
                 if let Some(d) = ctx.diags.last_mut() {
-                    d.message = format!("required field `{key}` is empty").into();
+                    d.message =
+                        Text::new(format!("必填字段 `{key}` 是空的"), format!("required field `{key}` is empty"));
                 }
             }
         }
@@ -228,12 +231,18 @@ impl<'v> Fields<'v> {
         match crate::urls::check_segment(&slug) {
             Ok(()) => Some(slug),
             Err(problem) => {
-                let d = ctx.error("invalid-slug", &p, format!("invalid slug: {}", problem.describe(&slug)));
-                d.expected = Some(
-                    "one folder name of letters, digits, Chinese, `-` and `_`, e.g. `rang-wo-xian-lai` or `让我先来`"
-                        .into(),
-                );
-                d.hint = Some("a slug names the page's folder under /cases/; pinyin with hyphens keeps addresses short and readable".into());
+                let problem = problem.describe(&slug);
+                let message =
+                    Text::new(format!("slug 不可用：{}", problem.zh), format!("invalid slug: {}", problem.en));
+                let d = ctx.error("invalid-slug", &p, message);
+                d.expected = Some(Text::new(
+                    "一个文件夹名，由字母、数字、汉字、`-` 和 `_` 组成，例如 `rang-wo-xian-lai` 或 `让我先来`",
+                    "one folder name of letters, digits, Chinese, `-` and `_`, e.g. `rang-wo-xian-lai` or `让我先来`",
+                ));
+                d.hint = Some(Text::new(
+                    "slug 是页面在 /cases/ 下的文件夹名；用连字符连接的拼音，网址短而好读",
+                    "a slug names the page's folder under /cases/; pinyin with hyphens keeps addresses short and readable",
+                ));
                 None
             }
         }
@@ -252,9 +261,18 @@ impl<'v> Fields<'v> {
                     return true;
                 };
                 let at = if single { p.clone() } else { format!("{p}[{i}]") };
-                let d = ctx.error("invalid-alias", &at, format!("invalid alias: {}", problem.describe(alias)));
-                d.expected = Some("an old path of this site, e.g. `/old/cases/rang-wo-xian-lai/` or `/old/x.html`".into());
-                d.hint = Some("an alias is an old address of this page that should lead here; write it without the host, ?query or #fragment".into());
+                let problem = problem.describe(alias);
+                let message =
+                    Text::new(format!("别名不可用：{}", problem.zh), format!("invalid alias: {}", problem.en));
+                let d = ctx.error("invalid-alias", &at, message);
+                d.expected = Some(Text::new(
+                    "本站的一个旧路径，例如 `/old/cases/rang-wo-xian-lai/` 或 `/old/x.html`",
+                    "an old path of this site, e.g. `/old/cases/rang-wo-xian-lai/` or `/old/x.html`",
+                ));
+                d.hint = Some(Text::new(
+                    "别名是这个页面的旧网址，访问它会转到这里；不要写域名、?查询 或 #锚点",
+                    "an alias is an old address of this page that should lead here; write it without the host, ?query or #fragment",
+                ));
                 false
             })
             .map(|(_, a)| a)
@@ -276,29 +294,44 @@ impl<'v> Fields<'v> {
     }
 }
 
-fn missing(ctx: &mut Ctx, path: &str, expected: &str, example: &str) {
+fn missing(ctx: &mut Ctx, path: &str, expected: impl Into<Text>, example: &str) {
     let key = v::last_key(path);
-    let d = ctx.error("missing-field", path, format!("missing required field `{key}`"));
+    let d =
+        ctx.error("missing-field", path, (format!("缺少必填字段 `{key}`"), format!("missing required field `{key}`")));
     d.expected = Some(expected.into());
-    d.hint = Some(format!("add it to the front matter, e.g. `{example}`").into());
+    d.hint =
+        Some(Text::new(format!("在前言中加上 `{example}`"), format!("add it to the front matter, e.g. `{example}`")));
 }
 
 fn unknown_key(ctx: &mut Ctx, path: &str, key: &str, known: &[&'static str], keeps: bool) {
     let fate = if keeps {
-        format!("its value is still passed to templates as `extra.{key}`")
+        Text::new(
+            format!("它的值仍以 `extra.{key}` 交给模板"),
+            format!("its value is still passed to templates as `extra.{key}`"),
+        )
     } else {
-        "it is ignored".to_string()
+        Text::new("这个字段不起作用", "it is ignored")
     };
     let hint = match suggest(key, known) {
-        Some(k) => format!("did you mean `{k}`? ({fate})"),
-        None => format!("if this is your own field, put it under `extra:` ({fate})"),
+        Some(k) => {
+            Text::new(format!("是不是要写 `{k}`？（{}）", fate.zh), format!("did you mean `{k}`? ({})", fate.en))
+        }
+        None => Text::new(
+            format!("如果这是自己加的字段，把它放到 `extra:` 下面（{}）", fate.zh),
+            format!("if this is your own field, put it under `extra:` ({})", fate.en),
+        ),
     };
     let (line, col) = ctx.pos(path);
-    let d = crate::diagnostics::Diagnostic::warning("unknown-field", ctx.file, format!("unknown field `{key}`"))
-        .at(line, col)
-        .field(path)
-        .expected(format!("one of: {}", known.join(", ")))
-        .hint(hint);
+    let known = known.join(", ");
+    let d = crate::diagnostics::Diagnostic::warning(
+        "unknown-field",
+        ctx.file,
+        (format!("未知字段 `{key}`"), format!("unknown field `{key}`")),
+    )
+    .at(line, col)
+    .field(path)
+    .expected((format!("以下之一：{known}"), format!("one of: {known}")))
+    .hint(hint);
     ctx.diags.push(d);
 }
 
@@ -310,11 +343,16 @@ fn as_map<'v>(ctx: &mut Ctx, val: &'v Value, path: &str, example: &str) -> Optio
         other => {
             // A list field given one bad value (`sources: 人民网`) wants a list of maps.
             let expected = if ["honours", "metrics", "sources", "chapters"].contains(&path) {
-                "a list of `key: value` maps"
+                ("由多组 `字段: 值` 组成的列表", "a list of `key: value` maps")
             } else {
-                "a map of `key: value` pairs"
+                ("一组 `字段: 值`", "a map of `key: value` pairs")
             };
-            ctx.invalid_type(path, expected, other, format!("write it like `{example}`"));
+            ctx.invalid_type(
+                path,
+                expected,
+                other,
+                (format!("照这样写：`{example}`"), format!("write it like `{example}`")),
+            );
             None
         }
     }
@@ -325,7 +363,8 @@ fn required_date(ctx: &mut Ctx, f: &Fields, key: &str) -> Option<chrono::NaiveDa
     match f.get(key) {
         Some((val, p)) => v::date(ctx, val, &p),
         None => {
-            missing(ctx, &f.child(key), "a date YYYY-MM-DD", &format!("{key}: 2021-05-01"));
+            let expected = ("YYYY-MM-DD 格式的日期", "a date YYYY-MM-DD");
+            missing(ctx, &f.child(key), expected, &format!("{key}: 2021-05-01"));
             None
         }
     }
@@ -344,10 +383,16 @@ fn lang(ctx: &mut Ctx, f: &Fields) -> Lang {
         "zh-hans" | "zh-cn" | "zh" | "zh-sg" | "zh-hans-cn" => Lang::Hans,
         "zh-hant" | "zh-tw" | "zh-hk" | "zh-mo" | "zh-hant-tw" | "zh-hant-hk" => Lang::Hant,
         _ => {
-            let d = ctx.error("invalid-value", "lang", format!("unknown language `{text}`"));
-            d.expected = Some("zh-Hans or zh-Hant".into());
-            d.hint =
-                Some("`lang: zh-Hant` for a case written in Traditional script; leave it out for Simplified".into());
+            let d = ctx.error(
+                "invalid-value",
+                "lang",
+                (format!("未知的语言 `{text}`"), format!("unknown language `{text}`")),
+            );
+            d.expected = Some(Text::new("zh-Hans 或 zh-Hant", "zh-Hans or zh-Hant"));
+            d.hint = Some(Text::new(
+                "繁体字写的案例用 `lang: zh-Hant`；简体字的不用写",
+                "`lang: zh-Hant` for a case written in Traditional script; leave it out for Simplified",
+            ));
             Lang::default()
         }
     }
@@ -361,9 +406,16 @@ fn numbering(ctx: &mut Ctx, f: &Fields) -> Numbering {
         "chinese" => Numbering::Chinese,
         "arabic" => Numbering::Arabic,
         _ => {
-            let d = ctx.error("invalid-value", "numbering", format!("unknown numbering `{text}`"));
-            d.expected = Some("chinese or arabic".into());
-            d.hint = Some("`numbering: chinese` gives 第一部分 and 一、二、; `numbering: arabic` gives 1. 2.".into());
+            let d = ctx.error(
+                "invalid-value",
+                "numbering",
+                (format!("未知的编号方式 `{text}`"), format!("unknown numbering `{text}`")),
+            );
+            d.expected = Some(Text::new("chinese 或 arabic", "chinese or arabic"));
+            d.hint = Some(Text::new(
+                "`numbering: chinese` 编成“第一部分”和“一、二、”；`numbering: arabic` 编成“1. 2.”",
+                "`numbering: chinese` gives 第一部分 and 一、二、; `numbering: arabic` gives 1. 2.",
+            ));
             Numbering::default()
         }
     }
@@ -372,8 +424,8 @@ fn numbering(ctx: &mut Ctx, f: &Fields) -> Numbering {
 /// Front matter of a case.
 pub fn case(ctx: &mut Ctx, map: &Mapping) -> Option<CaseMeta> {
     let f = Fields::read(ctx, map, "", CASE_KEYS, true);
-    let title = f.required_text(ctx, "title", "标题", "title: 让我先来");
-    let brand = f.required_text(ctx, "brand", "品牌名称", "brand: 让我先来");
+    let title = f.required_text(ctx, "title", ("标题", "title"), "title: 让我先来");
+    let brand = f.required_text(ctx, "brand", ("品牌名称", "brand name"), "brand: 让我先来");
     let org = f.list(ctx, "org");
     if org.is_empty() && !f.reported(ctx, "org") {
         missing(ctx, "org", "a string or a list of strings (单位)", "org: 珠海市财政局");
@@ -549,7 +601,7 @@ fn honour(ctx: &mut Ctx, val: &Value, path: &str) -> Option<Honour> {
             }
             _ => "name: 全国先进基层党组织".to_string(),
         };
-        missing(ctx, &f.child("name"), "a string (荣誉名称)", &example);
+        missing(ctx, &f.child("name"), ("一段文字（荣誉名称）", "a string (荣誉名称)"), &example);
     }
     Some(Honour {
         name: name?,
@@ -565,8 +617,8 @@ fn honour(ctx: &mut Ctx, val: &Value, path: &str) -> Option<Honour> {
 fn metric(ctx: &mut Ctx, val: &Value, path: &str) -> Option<Metric> {
     let map = as_map(ctx, val, path, "- {label: 服务群众, value: 3000, unit: 人次}")?;
     let f = Fields::read(ctx, map, path, METRIC_KEYS, true);
-    let label = f.required_text(ctx, "label", "指标名称", "label: 服务群众");
-    let value = f.required_text(ctx, "value", "the figure, kept as written", "value: 3000");
+    let label = f.required_text(ctx, "label", ("指标名称", "the metric's name"), "label: 服务群众");
+    let value = f.required_text(ctx, "value", ("数值，照原样保留", "the figure, kept as written"), "value: 3000");
     Some(Metric {
         label: label?,
         value: value?,
@@ -609,14 +661,14 @@ fn cover(ctx: &mut Ctx, val: &Value, path: &str) -> Option<Cover> {
     }
     let map = as_map(ctx, val, path, "cover: {src: cover.jpg, alt: 活动现场}")?;
     let f = Fields::read(ctx, map, path, COVER_KEYS, true);
-    let src = f.required_text(ctx, "src", "the image path", "src: cover.jpg");
+    let src = f.required_text(ctx, "src", ("图片路径", "the image path"), "src: cover.jpg");
     Some(Cover { src: src?, alt: f.text(ctx, "alt"), caption: f.text(ctx, "caption"), extra: f.extra })
 }
 
 /// Front matter of a compilation.
 pub fn compilation(ctx: &mut Ctx, map: &Mapping) -> Option<CompilationMeta> {
     let f = Fields::read(ctx, map, "", COMPILATION_KEYS, true);
-    let title = f.required_text(ctx, "title", "标题", "title: 机关党建品牌案例汇编");
+    let title = f.required_text(ctx, "title", ("标题", "title"), "title: 机关党建品牌案例汇编");
     let date = required_date(ctx, &f, "date");
     let meta = CompilationMeta {
         title: String::new(),
@@ -639,7 +691,7 @@ pub fn compilation(ctx: &mut Ctx, map: &Mapping) -> Option<CompilationMeta> {
 fn chapter(ctx: &mut Ctx, val: &Value, path: &str) -> Option<Chapter> {
     let map = as_map(ctx, val, path, "- {title: 第一部分标题, cases: [slug-a, slug-b]}")?;
     let f = Fields::read(ctx, map, path, CHAPTER_KEYS, true);
-    let title = f.required_text(ctx, "title", "the chapter's title", "title: 党建引领");
+    let title = f.required_text(ctx, "title", ("章节标题", "the chapter's title"), "title: 党建引领");
     let cases = f.items("cases").into_iter().filter_map(|(val, p)| entry(ctx, val, &p)).collect();
     Some(Chapter { title: title?, intro: f.text(ctx, "intro"), cases, extra: f.extra })
 }
@@ -649,15 +701,24 @@ fn entry(ctx: &mut Ctx, val: &Value, path: &str) -> Option<ChapterEntry> {
     let (slug, slug_path, note, numbered) = if matches!(val, Value::Mapping(_) | Value::Sequence(_)) {
         let map = as_map(ctx, val, path, "- {slug: rang-wo-xian-lai, numbered: false}")?;
         let f = Fields::read(ctx, map, path, ENTRY_KEYS, false);
-        let slug = f.required_text(ctx, "slug", "the case's slug", "slug: rang-wo-xian-lai");
+        let slug = f.required_text(ctx, "slug", ("案例的 slug", "the case's slug"), "slug: rang-wo-xian-lai");
         (slug?, f.child("slug"), f.text(ctx, "note"), f.bool(ctx, "numbered").unwrap_or(true))
     } else {
         (v::nonempty_text(ctx, val, path)?, path.to_string(), None, true)
     };
     if let Err(problem) = crate::urls::check_segment(&slug) {
-        let d = ctx.error("invalid-slug", &slug_path, format!("invalid case slug: {}", problem.describe(&slug)));
-        d.expected = Some("the slug of a case, e.g. `rang-wo-xian-lai` (the file name without .md)".into());
-        d.hint = Some("list cases by slug only: `cases/rang-wo-xian-lai.md` is listed as `rang-wo-xian-lai`".into());
+        let problem = problem.describe(&slug);
+        let message =
+            Text::new(format!("案例的 slug 不可用：{}", problem.zh), format!("invalid case slug: {}", problem.en));
+        let d = ctx.error("invalid-slug", &slug_path, message);
+        d.expected = Some(Text::new(
+            "案例的 slug，例如 `rang-wo-xian-lai`（文件名去掉 .md）",
+            "the slug of a case, e.g. `rang-wo-xian-lai` (the file name without .md)",
+        ));
+        d.hint = Some(Text::new(
+            "只按 slug 列出案例：`cases/rang-wo-xian-lai.md` 写成 `rang-wo-xian-lai`",
+            "list cases by slug only: `cases/rang-wo-xian-lai.md` is listed as `rang-wo-xian-lai`",
+        ));
         return None;
     }
     Some(ChapterEntry { slug, note, numbered, line, column })

@@ -78,7 +78,7 @@ fn unquoted_colon_in_title() {
     assert_eq!(e.field.as_deref(), Some("title"));
     assert_eq!(e.file, file());
     assert_eq!(
-        e.hint.as_deref(),
+        e.hint.as_ref().map(|t| t.en.as_str()),
         Some("put the value in quotes: title: \"珠海市财政局: 让我先来\" (or use the full-width colon ：: title: 珠海市财政局：让我先来)")
     );
 }
@@ -95,9 +95,9 @@ fn tab_indentation_gets_a_hint() {
     let text = "---\ntitle: t\n\tbrand: b\n---\n";
     let e = only(&parse(Kind::Case, text).1).clone();
     assert_eq!((e.code, e.line), ("yaml-syntax", 3));
-    assert!(e.hint.as_deref().unwrap().contains("line 3 is indented with a tab"), "{e}");
-    assert!(!e.message.contains("line 3 column 1"), "location is not repeated: {}", e.message);
-    assert!(e.message.ends_with("while scanning a plain scalar at line 2 column 8"), "{}", e.message);
+    assert!(e.hint.as_ref().map(|t| t.en.as_str()).unwrap().contains("line 3 is indented with a tab"), "{e}");
+    assert!(!e.message.en.contains("line 3 column 1"), "location is not repeated: {}", e.message);
+    assert!(e.message.en.ends_with("while scanning a plain scalar at line 2 column 8"), "{}", e.message);
 }
 
 #[test]
@@ -106,17 +106,17 @@ fn full_width_colon_after_a_key() {
     let e = only(&parse(Kind::Case, text).1).clone();
     assert_eq!(e.code, "yaml-syntax");
     assert_eq!(
-        e.hint.as_deref(),
+        e.hint.as_ref().map(|t| t.en.as_str()),
         Some("line 3 separates the key with a full-width colon ：; use an ASCII colon and a space: `brand: b`")
     );
-    assert!(e.message.contains("line 3"), "YAML lines are shifted to file lines: {}", e.message);
+    assert!(e.message.en.contains("line 3"), "YAML lines are shifted to file lines: {}", e.message);
 }
 
 #[test]
 fn whole_front_matter_with_full_width_colon_is_not_a_mapping() {
     let e = only(&parse(Kind::Case, "---\ntitle：让我先来\n---\n").1).clone();
     assert_eq!((e.code, e.line, e.column), ("invalid-front-matter", 2, 1));
-    assert!(e.hint.unwrap().contains("`title: 让我先来`"));
+    assert!(e.hint.unwrap().en.contains("`title: 让我先来`"));
 }
 
 #[test]
@@ -129,8 +129,8 @@ fn missing_required_fields_each_reported() {
         vec![("missing-field", "brand", 1, 1), ("missing-field", "org", 1, 1), ("missing-field", "date", 1, 1)]
     );
     let org = &d[1];
-    assert_eq!(org.hint.as_deref(), Some("add it to the front matter, e.g. `org: 珠海市财政局`"));
-    assert_eq!(org.expected.as_deref(), Some("a string or a list of strings (单位)"));
+    assert_eq!(org.hint.as_ref().map(|t| t.en.as_str()), Some("add it to the front matter, e.g. `org: 珠海市财政局`"));
+    assert_eq!(org.expected.as_ref().map(|t| t.en.as_str()), Some("a string or a list of strings (单位)"));
 }
 
 #[test]
@@ -146,9 +146,9 @@ fn only_fences_reports_all_required() {
 fn empty_case_file_and_no_front_matter() {
     let e = only(&parse(Kind::Case, "").1).clone();
     assert_eq!((e.code, e.line, e.column), ("missing-front-matter", 1, 1));
-    assert!(e.hint.unwrap().contains("org: 珠海市财政局"));
+    assert!(e.hint.unwrap().en.contains("org: 珠海市财政局"));
     let e = only(&parse(Kind::Case, "\n\n---\ntitle: t\n---\n").1).clone();
-    assert!(e.hint.unwrap().contains("remove the blank lines"));
+    assert!(e.hint.unwrap().en.contains("remove the blank lines"));
     let e = only(&parse(Kind::Compilation, "# 汇编\n").1).clone();
     assert_eq!(e.code, "missing-front-matter");
 }
@@ -157,7 +157,7 @@ fn empty_case_file_and_no_front_matter() {
 fn unterminated_front_matter_points_at_opening_line() {
     let e = only(&parse(Kind::Case, "---\ntitle: t\n\n正文").1).clone();
     assert_eq!((e.code, e.line, e.column), ("unterminated-front-matter", 1, 1));
-    assert!(e.hint.unwrap().contains("add a line `---`"));
+    assert!(e.hint.unwrap().en.contains("add a line `---`"));
 }
 
 #[test]
@@ -180,18 +180,18 @@ fn invalid_date_with_issue_hint() {
     assert!(p.is_none());
     let e = only(&d);
     assert_eq!((e.code, e.line, e.column, e.field.as_deref()), ("invalid-date", 5, 7, Some("date")));
-    assert_eq!(e.expected.as_deref(), Some("YYYY-MM-DD"));
-    let hint = e.hint.as_deref().unwrap();
+    assert_eq!(e.expected.as_ref().map(|t| t.en.as_str()), Some("YYYY-MM-DD"));
+    let hint = e.hint.as_ref().map(|t| t.en.as_str()).unwrap();
     assert!(hint.contains("publication issue") && hint.contains("sources: [{issue: \"2021年第5期\"}]"), "{hint}");
 }
 
 #[test]
 fn chinese_date_gets_a_suggestion_and_calendar_is_checked() {
     let e = only(&parse(Kind::Case, "---\ntitle: t\nbrand: b\norg: o\ndate: 2021年5月1日\n---\n").1).clone();
-    assert_eq!(e.hint.as_deref(), Some("write it as `date: 2021-05-01`"));
+    assert_eq!(e.hint.as_ref().map(|t| t.en.as_str()), Some("write it as `date: 2021-05-01`"));
     let e = only(&parse(Kind::Case, "---\ntitle: t\nbrand: b\norg: o\ndate: 2021-02-30\n---\n").1).clone();
     assert_eq!(e.code, "invalid-date");
-    assert!(e.hint.unwrap().contains("not a day in the calendar"));
+    assert!(e.hint.unwrap().en.contains("not a day in the calendar"));
 }
 
 #[test]
@@ -211,10 +211,10 @@ fn wrong_types_are_errors_at_the_value() {
         ]
     );
     let year = &d[1];
-    assert_eq!(year.expected.as_deref(), Some("an integer year like 2021"));
-    assert_eq!(&*year.message, "`year` should be an integer year like 2021, found the text `二〇二一`");
-    assert_eq!(year.hint.as_deref(), Some("write the year as four digits: `year: 2021`"));
-    assert_eq!(d[0].expected.as_deref(), Some("a string or a list of strings"));
+    assert_eq!(year.expected.as_ref().map(|t| t.en.as_str()), Some("an integer year like 2021"));
+    assert_eq!(year.message.en.as_str(), "`year` should be an integer year like 2021, found the text `二〇二一`");
+    assert_eq!(year.hint.as_ref().map(|t| t.en.as_str()), Some("write the year as four digits: `year: 2021`"));
+    assert_eq!(d[0].expected.as_ref().map(|t| t.en.as_str()), Some("a string or a list of strings"));
 }
 
 #[test]
@@ -240,11 +240,11 @@ fn unknown_keys_warn_with_suggestion_and_go_to_extra() {
     assert!(d.iter().all(|w| w.severity == Severity::Warning && w.code == "unknown-field"));
     assert_eq!((d[0].field.as_deref(), d[0].line, d[0].column), (Some("orgs"), 6, 7));
     assert_eq!(
-        d[0].hint.as_deref(),
+        d[0].hint.as_ref().map(|t| t.en.as_str()),
         Some("did you mean `org`? (its value is still passed to templates as `extra.orgs`)")
     );
     assert_eq!(d[1].field.as_deref(), Some("honours[0].yeer"));
-    assert!(d[1].hint.as_deref().unwrap().starts_with("did you mean `year`?"));
+    assert!(d[1].hint.as_ref().map(|t| t.en.as_str()).unwrap().starts_with("did you mean `year`?"));
 }
 
 #[test]
@@ -289,14 +289,17 @@ fn honour_without_name_suggests_quotes_for_colon() {
     let errors: Vec<_> = d.iter().filter(|e| e.is_error()).cloned().collect();
     let e = only(&errors);
     assert_eq!((e.code, e.field.as_deref(), e.line), ("missing-field", Some("honours[0].name"), 7));
-    assert!(e.hint.as_deref().unwrap().contains("put the whole item in quotes"), "{e}");
+    assert!(e.hint.as_ref().map(|t| t.en.as_str()).unwrap().contains("put the whole item in quotes"), "{e}");
 }
 
 #[test]
 fn list_fields_given_a_scalar_want_a_list_of_maps() {
     let (p, d) = case_with("sources: 人民网\nmetrics: [5]\n");
     assert!(p.is_some());
-    let got: Vec<_> = d.iter().map(|e| (e.field.as_deref().unwrap(), e.expected.as_deref().unwrap(), e.line)).collect();
+    let got: Vec<_> = d
+        .iter()
+        .map(|e| (e.field.as_deref().unwrap(), e.expected.as_ref().map(|t| t.en.as_str()).unwrap(), e.line))
+        .collect();
     assert_eq!(
         got,
         vec![("sources", "a list of `key: value` maps", 6), ("metrics[0]", "a map of `key: value` pairs", 7)]
@@ -313,7 +316,10 @@ fn invalid_slug_and_aliases() {
 #[test]
 fn invalid_lang_and_numbering() {
     let (_, d) = case_with("lang: en\n");
-    assert_eq!((only(&d).code, only(&d).expected.as_deref()), ("invalid-value", Some("zh-Hans or zh-Hant")));
+    assert_eq!(
+        (only(&d).code, only(&d).expected.as_ref().map(|t| t.en.as_str())),
+        ("invalid-value", Some("zh-Hans or zh-Hant"))
+    );
     let (_, d) = parse(Kind::Compilation, "---\ntitle: t\ndate: 2021-05-01\nnumbering: roman\n---\n");
     assert_eq!((only(&d).code, only(&d).line), ("invalid-value", 4));
 }
@@ -337,7 +343,7 @@ fn chapter_entry_with_bad_slug_and_unknown_key() {
     let (_, d) = parse_file(Kind::Compilation, Path::new("content/compilations/x.md"), text);
     let got: Vec<_> = d.iter().map(|e| (e.code, e.field.as_deref().unwrap())).collect();
     assert_eq!(got, vec![("invalid-slug", "chapters[0].cases[0]"), ("unknown-field", "chapters[0].cases[1].nmbered")]);
-    assert!(d[1].hint.as_deref().unwrap().starts_with("did you mean `numbered`? (it is ignored)"));
+    assert!(d[1].hint.as_ref().map(|t| t.en.as_str()).unwrap().starts_with("did you mean `numbered`? (it is ignored)"));
 }
 
 #[test]
@@ -385,10 +391,14 @@ fn no_input_panics() {
 fn duplicate_key_and_empty_required_value() {
     let e = only(&parse(Kind::Case, "---\ntitle: t\nbrand: b\ntitle: u\n---\n").1).clone();
     assert_eq!(e.code, "yaml-syntax");
-    assert_eq!(e.hint.as_deref(), Some("`title` is given twice; keep one of the two `title:` lines"), "{e}");
+    assert_eq!(
+        e.hint.as_ref().map(|t| t.en.as_str()),
+        Some("`title` is given twice; keep one of the two `title:` lines"),
+        "{e}"
+    );
     let (_, d) = parse(Kind::Case, "---\ntitle: \"\"\nbrand: b\norg: o\ndate: 2021-05-01\n---\n");
     let e = only(&d);
-    assert_eq!((e.code, &*e.message, e.line), ("missing-field", "required field `title` is empty", 2));
+    assert_eq!((e.code, e.message.en.as_str(), e.line), ("missing-field", "required field `title` is empty", 2));
 }
 
 /// (front matter, expected line, expected field, expected start of hint)
@@ -421,6 +431,6 @@ fn syntax_errors_name_line_field_and_cause() {
     for (yaml, line, field, hint) in rows {
         let e = only(&parse(Kind::Case, &format!("---\n{yaml}---\n")).1).clone();
         assert_eq!((e.code, e.line, e.field.as_deref()), ("yaml-syntax", *line, *field), "{yaml:?}: {e}");
-        assert!(e.hint.as_deref().unwrap().starts_with(hint), "{yaml:?}: {e}");
+        assert!(e.hint.as_ref().map(|t| t.en.as_str()).unwrap().starts_with(hint), "{yaml:?}: {e}");
     }
 }

@@ -46,11 +46,15 @@ impl<'a> Ctx<'a> {
     }
 
     /// A wrong-type error: `expected`, what was found, and a hint.
-    pub fn invalid_type(&mut self, path: &str, expected: &str, found: &Value, hint: impl Into<String>) {
-        let found = describe(found);
-        let d = self.error("invalid-type", path, format!("`{path}` should be {expected}, found {found}"));
-        d.expected = Some(expected.into());
-        d.hint = Some(hint.into().into());
+    pub fn invalid_type(&mut self, path: &str, expected: impl Into<Text>, found: &Value, hint: impl Into<Text>) {
+        let (expected, found) = (expected.into(), describe(found));
+        let message = Text::new(
+            format!("`{path}` 应当是{}，这里却是{}", expected.zh, found.zh),
+            format!("`{path}` should be {}, found {}", expected.en, found.en),
+        );
+        let d = self.error("invalid-type", path, message);
+        d.expected = Some(expected);
+        d.hint = Some(hint.into());
     }
 
     /// A plain scalar's text as written in the file (`1.50`, `007`), if it was plain.
@@ -60,15 +64,15 @@ impl<'a> Ctx<'a> {
 }
 
 /// A short description of a value for "found …" messages.
-pub fn describe(v: &Value) -> String {
+pub fn describe(v: &Value) -> Text {
     match v {
-        Value::Null => "nothing (null)".into(),
-        Value::Bool(b) => format!("the boolean `{b}`"),
-        Value::Number(n) => format!("the number `{n}`"),
-        Value::String(s) => format!("the text `{}`", clip(s)),
-        Value::Sequence(_) => "a list".into(),
-        Value::Mapping(_) => "a map of `key: value` pairs".into(),
-        Value::Tagged(t) => format!("a value tagged `{}`", t.tag),
+        Value::Null => Text::new("空值（null）", "nothing (null)"),
+        Value::Bool(b) => Text::new(format!("布尔值 `{b}`"), format!("the boolean `{b}`")),
+        Value::Number(n) => Text::new(format!("数字 `{n}`"), format!("the number `{n}`")),
+        Value::String(s) => Text::new(format!("文字 `{}`", clip(s)), format!("the text `{}`", clip(s))),
+        Value::Sequence(_) => Text::new("一个列表", "a list"),
+        Value::Mapping(_) => Text::new("一组 `字段: 值`", "a map of `key: value` pairs"),
+        Value::Tagged(t) => Text::new(format!("带标签 `{}` 的值", t.tag), format!("a value tagged `{}`", t.tag)),
     }
 }
 
@@ -97,7 +101,12 @@ pub fn text(ctx: &mut Ctx, v: &Value, path: &str) -> Option<String> {
         Value::Bool(b) => Some(ctx.raw(path).map_or_else(|| b.to_string(), str::to_string)),
         other => {
             let example = format!("{}: 一段文字", last_key(path));
-            ctx.invalid_type(path, "a string", other, format!("write it on one line: `{example}`"));
+            ctx.invalid_type(
+                path,
+                ("一段文字", "a string"),
+                other,
+                (format!("写在同一行：`{example}`"), format!("write it on one line: `{example}`")),
+            );
             None
         }
     }
@@ -110,7 +119,7 @@ pub fn nonempty_text(ctx: &mut Ctx, v: &Value, path: &str) -> Option<String> {
 
 /// A string or a list of strings; empty entries are dropped.
 pub fn text_list(ctx: &mut Ctx, v: &Value, path: &str) -> Vec<String> {
-    const EXPECTED: &str = "a string or a list of strings";
+    const EXPECTED: (&str, &str) = ("一段文字或文字列表", "a string or a list of strings");
     match untag(v) {
         Value::Null => Vec::new(),
         Value::Sequence(items) => items
@@ -120,7 +129,12 @@ pub fn text_list(ctx: &mut Ctx, v: &Value, path: &str) -> Vec<String> {
                 let p = format!("{path}[{i}]");
                 match untag(item) {
                     Value::Sequence(_) | Value::Mapping(_) => {
-                        ctx.invalid_type(&p, "a string", item, "each list entry is one plain value: `- 广东省`");
+                        ctx.invalid_type(
+                            &p,
+                            ("一段文字", "a string"),
+                            item,
+                            ("列表的每一项写一个值：`- 广东省`", "each list entry is one plain value: `- 广东省`"),
+                        );
                         None
                     }
                     _ => text(ctx, item, &p),
@@ -134,7 +148,10 @@ pub fn text_list(ctx: &mut Ctx, v: &Value, path: &str) -> Vec<String> {
                 path,
                 EXPECTED,
                 v,
-                format!("write `{key}: 值` or `{key}: [值一, 值二]`; a `key: value` inside a value needs quotes"),
+                (
+                    format!("写成 `{key}: 值` 或 `{key}: [值一, 值二]`；值里有 `字段: 值` 时要加引号"),
+                    format!("write `{key}: 值` or `{key}: [值一, 值二]`; a `key: value` inside a value needs quotes"),
+                ),
             );
             Vec::new()
         }
@@ -151,7 +168,7 @@ pub fn last_key(path: &str) -> &str {
 
 /// A year: an integer, or a string of digits (`"2021"`, `2021年`).
 pub fn year(ctx: &mut Ctx, v: &Value, path: &str) -> Option<i32> {
-    const EXPECTED: &str = "an integer year like 2021";
+    const EXPECTED: (&str, &str) = ("四位数的年份，例如 2021", "an integer year like 2021");
     let parsed = match untag(v) {
         Value::Null => return None,
         Value::Number(n) => n.as_i64(),
@@ -162,7 +179,12 @@ pub fn year(ctx: &mut Ctx, v: &Value, path: &str) -> Option<i32> {
         Some(y) if (1000..=9999).contains(&y) => Some(y as i32),
         _ => {
             let key = last_key(path);
-            ctx.invalid_type(path, EXPECTED, v, format!("write the year as four digits: `{key}: 2021`"));
+            ctx.invalid_type(
+                path,
+                EXPECTED,
+                v,
+                (format!("年份写成四位数：`{key}: 2021`"), format!("write the year as four digits: `{key}: 2021`")),
+            );
             None
         }
     }
@@ -188,7 +210,12 @@ pub fn integer(ctx: &mut Ctx, v: &Value, path: &str) -> Option<i64> {
     };
     if parsed.is_none() {
         let key = last_key(path);
-        ctx.invalid_type(path, "an integer", v, format!("write a whole number: `{key}: 10`"));
+        ctx.invalid_type(
+            path,
+            ("整数", "an integer"),
+            v,
+            (format!("写一个整数：`{key}: 10`"), format!("write a whole number: `{key}: 10`")),
+        );
     }
     parsed
 }
@@ -199,7 +226,12 @@ pub fn count(ctx: &mut Ctx, v: &Value, path: &str) -> Option<u32> {
     match u32::try_from(n) {
         Ok(c) => Some(c),
         Err(_) => {
-            ctx.invalid_type(path, "a whole number of 0 or more", v, "write how many times, e.g. `count: 3`");
+            ctx.invalid_type(
+                path,
+                ("0 或更大的整数", "a whole number of 0 or more"),
+                v,
+                ("写次数，例如 `count: 3`", "write how many times, e.g. `count: 3`"),
+            );
             None
         }
     }
@@ -219,7 +251,12 @@ pub fn boolean(ctx: &mut Ctx, v: &Value, path: &str) -> Option<bool> {
     };
     if parsed.is_none() {
         let key = last_key(path);
-        ctx.invalid_type(path, "true or false", v, format!("write `{key}: true` or `{key}: false`"));
+        ctx.invalid_type(
+            path,
+            ("true 或 false", "true or false"),
+            v,
+            (format!("写成 `{key}: true` 或 `{key}: false`"), format!("write `{key}: true` or `{key}: false`")),
+        );
     }
     parsed
 }
@@ -231,23 +268,31 @@ pub fn date(ctx: &mut Ctx, v: &Value, path: &str) -> Option<NaiveDate> {
         Value::String(s) => s.trim().to_string(),
         Value::Number(_) => text(ctx, v, path)?,
         other => {
-            ctx.invalid_type(path, "a date YYYY-MM-DD", other, "write the date on one line: `date: 2021-05-01`");
+            ctx.invalid_type(
+                path,
+                ("YYYY-MM-DD 格式的日期", "a date YYYY-MM-DD"),
+                other,
+                ("日期写在同一行：`date: 2021-05-01`", "write the date on one line: `date: 2021-05-01`"),
+            );
             return None;
         }
     };
     match parse_date(&written) {
         Ok(d) => Some(d),
         Err(hint) => {
-            let d = ctx.error("invalid-date", path, format!("`{path}` is not a date: `{}`", clip(&written)));
-            d.expected = Some("YYYY-MM-DD".into());
-            d.hint = Some(hint.into());
+            let written = clip(&written);
+            let message =
+                Text::new(format!("`{path}` 不是日期：`{written}`"), format!("`{path}` is not a date: `{written}`"));
+            let d = ctx.error("invalid-date", path, message);
+            d.expected = Some(Text::new("YYYY-MM-DD，例如 2024-03-01", "YYYY-MM-DD"));
+            d.hint = Some(hint);
             None
         }
     }
 }
 
 /// Reads `YYYY-MM-DD`, optionally followed by a time; on failure, a hint for the editor.
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+pub fn parse_date(s: &str) -> Result<NaiveDate, Text> {
     let b = s.as_bytes();
     let shaped = b.len() >= 10
         && b[..10].iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
@@ -258,39 +303,62 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     if shaped && time_ok(&s[10..]) {
         let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
         let (y, m, d) = (num(0..4) as i32, num(5..7), num(8..10));
-        return NaiveDate::from_ymd_opt(y, m, d)
-            .ok_or_else(|| format!("{y:04}-{m:02}-{d:02} is not a day in the calendar; check the month and the day"));
+        return NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
+            Text::new(
+                format!("日历上没有 {y:04}-{m:02}-{d:02} 这一天；检查月份和日子"),
+                format!("{y:04}-{m:02}-{d:02} is not a day in the calendar; check the month and the day"),
+            )
+        });
     }
     Err(date_hint(s))
 }
 
 /// Recognises the usual ways dates get written and says how to write them.
-fn date_hint(s: &str) -> String {
+fn date_hint(s: &str) -> Text {
     let nums: Vec<u32> =
         s.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).filter_map(|p| p.parse().ok()).collect();
     let example = |y: u32, m: u32, d: u32| format!("{y:04}-{m:02}-{d:02}");
     if s.contains('期') {
         let year = nums.first().map_or("2021".to_string(), |y| y.to_string());
-        return format!(
-            "`{s}` looks like a publication issue, not a date: put it under `sources: [{{issue: \"{s}\"}}]` \
-             and give the publish date as YYYY-MM-DD, e.g. `date: {year}-05-01`"
+        return Text::new(
+            format!(
+                "`{s}` 像是刊物的期号，不是日期：写到 `sources: [{{issue: \"{s}\"}}]` 里，\
+                 发布日期写成 YYYY-MM-DD，例如 `date: {year}-05-01`"
+            ),
+            format!(
+                "`{s}` looks like a publication issue, not a date: put it under `sources: [{{issue: \"{s}\"}}]` \
+                 and give the publish date as YYYY-MM-DD, e.g. `date: {year}-05-01`"
+            ),
         );
     }
     match nums.as_slice() {
         [y, m, d] if *y >= 1000 && (1..=12).contains(m) && (1..=31).contains(d) => {
-            format!("write it as `date: {}`", example(*y, *m, *d))
+            let date = example(*y, *m, *d);
+            Text::new(format!("日期写成 `date: {date}`"), format!("write it as `date: {date}`"))
         }
         [ymd] if s.len() == 8 && (1000..=9999).contains(&(ymd / 10_000)) => {
             let (y, m, d) = (ymd / 10000, ymd / 100 % 100, ymd % 100);
-            format!("write it as `date: {}`", example(y, m, d))
+            let date = example(y, m, d);
+            Text::new(format!("日期写成 `date: {date}`"), format!("write it as `date: {date}`"))
         }
-        [y] if *y >= 1000 && *y <= 9999 => {
-            format!("a year alone is not a date: write the full date, e.g. `date: {y}-01-01` (and `year: {y}` if only the year is known)")
-        }
+        [y] if *y >= 1000 && *y <= 9999 => Text::new(
+            format!("只有年份不算日期：写完整的日期，例如 `date: {y}-01-01`（只知道年份时，另加 `year: {y}`）"),
+            format!(
+                "a year alone is not a date: write the full date, e.g. `date: {y}-01-01` \
+                     (and `year: {y}` if only the year is known)"
+            ),
+        ),
         [y, m] if *y >= 1000 && (1..=12).contains(m) => {
-            format!("give the day as well, e.g. `date: {}`", example(*y, *m, 1))
+            let date = example(*y, *m, 1);
+            Text::new(
+                format!("还要写上日子，例如 `date: {date}`"),
+                format!("give the day as well, e.g. `date: {date}`"),
+            )
         }
-        _ => "write the date as year-month-day with leading zeros, e.g. `date: 2021-05-01`".to_string(),
+        _ => Text::new(
+            "日期按“年-月-日”写，月和日不足两位时前面补 0，例如 `date: 2021-05-01`",
+            "write the date as year-month-day with leading zeros, e.g. `date: 2021-05-01`",
+        ),
     }
 }
 
@@ -329,7 +397,7 @@ pub fn key_text(k: &Value) -> String {
         Value::Number(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
         Value::Null => "null".to_string(),
-        other => describe(other),
+        other => describe(other).en,
     }
 }
 
@@ -340,9 +408,9 @@ pub fn merge_extra(ctx: &mut Ctx, v: &Value, path: &str, extra: &mut Extra) {
         Value::Mapping(m) => extend_from(m, extra),
         other => ctx.invalid_type(
             path,
-            "a map of `key: value` pairs",
+            ("一组 `字段: 值`", "a map of `key: value` pairs"),
             other,
-            "write `extra:` and, indented below it, `key: value` lines",
+            ("先写一行 `extra:`，下面缩进写 `字段: 值`", "write `extra:` and, indented below it, `key: value` lines"),
         ),
     }
 }
@@ -363,7 +431,7 @@ mod tests {
         assert_eq!(ok("2021-05-01"), Ok("2021-05-01".into()));
         assert_eq!(ok("2021-05-01T08:00:00+08:00"), Ok("2021-05-01".into()));
         assert_eq!(ok("2021-05-01 08:00:00"), Ok("2021-05-01".into()));
-        let hint = |s: &str| parse_date(s).unwrap_err();
+        let hint = |s: &str| parse_date(s).unwrap_err().en;
         assert!(hint("2021-02-30").contains("not a day in the calendar"));
         assert!(hint("99999-99-99").contains("year-month-day"), "{}", hint("99999-99-99"));
         assert_eq!(hint("2021年5月1日"), "write it as `date: 2021-05-01`");

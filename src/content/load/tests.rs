@@ -113,11 +113,11 @@ fn unknown_field_warned_once_listing_files() {
     let loaded = load_content(dir.path(), None);
     let d = &loaded.diagnostics;
     assert_eq!(d.len(), 2, "{d:#?}");
-    assert_eq!(&*d[0].message, "unknown field `orgs` (in 2 files: content/cases/a.md, content/cases/b.md)");
+    assert_eq!(d[0].message.en.as_str(), "unknown field `orgs` (in 2 files: content/cases/a.md, content/cases/b.md)");
     assert_eq!((d[0].file.to_str(), d[0].line), (Some("content/cases/a.md"), 5));
-    assert!(d[0].hint.as_deref().unwrap().starts_with("did you mean `org`?"));
-    assert_eq!(&*d[1].message, "unknown field `brnad`");
-    assert!(d[1].hint.as_deref().unwrap().starts_with("did you mean `brand`?"));
+    assert!(d[0].hint.as_ref().map(|t| t.en.as_str()).unwrap().starts_with("did you mean `org`?"));
+    assert_eq!(d[1].message.en.as_str(), "unknown field `brnad`");
+    assert!(d[1].hint.as_ref().map(|t| t.en.as_str()).unwrap().starts_with("did you mean `brand`?"));
     assert!(loaded.files.iter().all(|f| matches!(&f.meta, Meta::Case(_))), "warnings never drop a file");
 }
 
@@ -130,7 +130,7 @@ fn gbk_file_is_reported_with_conversion_hint() {
     assert_eq!((d.code, d.line, d.column), ("not-utf8", 2, 8));
     assert_eq!(d.file, Path::new("content/cases/gbk.md"));
     assert_eq!(
-        d.hint.as_deref(),
+        d.hint.as_ref().map(|t| t.en.as_str()),
         Some(
             "looks like GBK/GB18030 (common from WPS/Word): convert with `iconv -f GB18030 -t UTF-8 gbk.md -o gbk.md` \
              or save as UTF-8"
@@ -142,9 +142,9 @@ fn gbk_file_is_reported_with_conversion_hint() {
 fn decode_edge_cases() {
     let f = Path::new("content/a.md");
     assert_eq!(decode(b"\xEF\xBB\xBFok", f).unwrap(), "\u{feff}ok");
-    assert!(decode(b"\xFF\xFE-\x00", f).unwrap_err().message.contains("UTF-16"));
+    assert!(decode(b"\xFF\xFE-\x00", f).unwrap_err().message.en.contains("UTF-16"));
     let e = decode(b"ab\ncd\xFF", f).unwrap_err();
-    assert_eq!((e.line, e.column, e.hint.as_deref()), (2, 3, Some("save the file as UTF-8")));
+    assert_eq!((e.line, e.column, e.hint.as_ref().map(|t| t.en.as_str())), (2, 3, Some("save the file as UTF-8")));
 }
 
 #[test]
