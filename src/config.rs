@@ -3,7 +3,7 @@
 //! A site without `site.yaml` still builds (with a warning), so a folder of cases is enough to
 //! try xianfeng. Unknown keys warn like unknown front-matter keys do.
 
-use crate::diagnostics::{line_col, Diagnostic};
+use crate::diagnostics::{line_col, Diagnostic, Text};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -114,22 +114,37 @@ impl SiteConfig {
 /// Reads `SITE/site.yaml` (or `site.yml`). Returns the config and any diagnostics.
 pub fn load_config(site_root: &Path) -> (SiteConfig, Vec<Diagnostic>) {
     let Some(path) = ["site.yaml", "site.yml"].iter().map(|n| site_root.join(n)).find(|p| p.exists()) else {
-        let warning =
-            Diagnostic::warning("missing-config", "site.yaml", "no site.yaml: building with default settings")
-                .hint("run `xianfeng init` for a commented site.yaml, or create one with at least `title:`");
+        let warning = Diagnostic::warning(
+            "missing-config",
+            "site.yaml",
+            ("没有 site.yaml：按默认设置构建", "no site.yaml: building with default settings"),
+        )
+        .hint((
+            "运行 `xianfeng init` 得到一份带注释的 site.yaml，或自己建一个，至少写上 `title:`",
+            "run `xianfeng init` for a commented site.yaml, or create one with at least `title:`",
+        ));
         return (SiteConfig::default(), vec![warning]);
     };
     let rel = PathBuf::from(path.file_name().unwrap_or_default());
     if !path.is_file() {
-        let d = Diagnostic::error("unreadable-config", &rel, format!("{} is not a file", rel.display()))
-            .hint("site.yaml must be a text file of settings beside content/; remove or rename the folder");
+        let name = rel.display();
+        let d =
+            Diagnostic::error("unreadable-config", &rel, (format!("{name} 不是文件"), format!("{name} is not a file")))
+                .hint((
+                    "site.yaml 必须是 content/ 旁边的一个设置文本文件；删掉这个文件夹或给它改名",
+                    "site.yaml must be a text file of settings beside content/; remove or rename the folder",
+                ));
         return (SiteConfig::default(), vec![d]);
     }
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) => {
-            let d = Diagnostic::error("unreadable-config", rel, format!("cannot read site configuration: {e}"))
-                .hint("site.yaml must be a UTF-8 text file");
+            let d = Diagnostic::error(
+                "unreadable-config",
+                rel,
+                (format!("无法读取网站设置：{e}"), format!("cannot read site configuration: {e}")),
+            )
+            .hint(("site.yaml 必须是 UTF-8 编码的文本文件", "site.yaml must be a UTF-8 text file"));
             return (SiteConfig::default(), vec![d]);
         }
     };
@@ -150,12 +165,22 @@ pub fn parse_config(text: &str, rel: &Path) -> (SiteConfig, Vec<Diagnostic>) {
         Err(e) => {
             let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
             let message = e.to_string();
+            let cause = strip_location(&message);
             let mut d =
-                Diagnostic::error("config", rel, format!("site.yaml: {}", strip_location(&message))).at(line, column);
+                Diagnostic::error("config", rel, (format!("site.yaml 有误：{cause}"), format!("site.yaml: {cause}")))
+                    .at(line, column);
             if let Some(field) = unknown_field_name(&message) {
-                d = d.field(field).hint(format!(
-                    "known settings: title, description, base_url, language, timezone, theme, organiser, icp, police_record, noindex, taxonomies, search, markdown, paginate, paginate_brands, feed_limit, extra{}",
-                    closest_setting(field).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default()
+                let known = KNOWN_SETTINGS.join(", ");
+                let closest = closest_setting(field);
+                d = d.field(field).hint((
+                    format!(
+                        "可用的设置：{known}{}",
+                        closest.map(|s| format!("（是不是要写 `{s}`？）")).unwrap_or_default()
+                    ),
+                    format!(
+                        "known settings: {known}{}",
+                        closest.map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default()
+                    ),
                 ));
             }
             (SiteConfig::default(), vec![d])
@@ -173,29 +198,49 @@ fn validate(config: &SiteConfig, text: &str, rel: &Path) -> Vec<Diagnostic> {
     if config.timezone.parse::<chrono_tz::Tz>().is_err() {
         let (l, c) = at("timezone");
         out.push(
-            Diagnostic::error("config", rel, format!("unknown timezone `{}`", config.timezone))
-                .at(l, c)
-                .field("timezone")
-                .expected("an IANA timezone name")
-                .hint("most sites want `timezone: Asia/Shanghai`"),
+            Diagnostic::error(
+                "config",
+                rel,
+                (format!("未知的时区 `{}`", config.timezone), format!("unknown timezone `{}`", config.timezone)),
+            )
+            .at(l, c)
+            .field("timezone")
+            .expected(("IANA 时区名", "an IANA timezone name"))
+            .hint(("国内的网站一般写 `timezone: Asia/Shanghai`", "most sites want `timezone: Asia/Shanghai`")),
         );
     }
     for t in &config.taxonomies {
         if !TAXONOMY_FIELDS.contains(&t.key.as_str()) {
             let (l, c) = at("taxonomies");
             out.push(
-                Diagnostic::error("config", rel, format!("unknown taxonomy `{}`", t.key))
-                    .at(l, c)
-                    .field("taxonomies")
-                    .expected(format!("one of {}", TAXONOMY_FIELDS.join(", ")))
-                    .hint("a taxonomy groups cases by one of their front-matter fields"),
+                Diagnostic::error(
+                    "config",
+                    rel,
+                    (format!("未知的分类 `{}`", t.key), format!("unknown taxonomy `{}`", t.key)),
+                )
+                .at(l, c)
+                .field("taxonomies")
+                .expected((
+                    format!("以下之一：{}", TAXONOMY_FIELDS.join(", ")),
+                    format!("one of {}", TAXONOMY_FIELDS.join(", ")),
+                ))
+                .hint((
+                    "分类按案例前言里的某个字段把案例归类",
+                    "a taxonomy groups cases by one of their front-matter fields",
+                )),
             );
         }
     }
     for (key, value) in [("paginate", config.paginate), ("paginate_brands", config.paginate_brands)] {
         if value == 0 {
             let (l, c) = at(key);
-            out.push(Diagnostic::error("config", rel, format!("{key} must be at least 1")).at(l, c).field(key));
+            let message = (format!("`{key}` 至少是 1"), format!("{key} must be at least 1"));
+            out.push(
+                Diagnostic::error("config", rel, message)
+                    .at(l, c)
+                    .field(key)
+                    .hint((format!("每页显示几条，例如 `{key}: 12`"), format!("how many per page, e.g. `{key}: 12`"))),
+            );
         }
     }
     out
@@ -212,10 +257,16 @@ pub fn setting_position(text: &str, key: &str) -> (usize, usize) {
 
 /// The error for a base_url that [`crate::urls::check_base_url`] refuses, in site.yaml or
 /// given with `--base-url` (code `base-url`, a usage error).
-pub fn base_url_error(problem: String, file: &Path, code: &'static str) -> Diagnostic {
-    Diagnostic::error(code, file, format!("base_url {problem}"))
-        .expected("an absolute URL such as https://dj.example.cn or https://host/jgdj/showcase")
-        .hint("feeds, the sitemap and canonical links need the full address; the path part (/jgdj/showcase) is kept for every link")
+pub fn base_url_error(problem: Text, file: &Path, code: &'static str) -> Diagnostic {
+    Diagnostic::error(code, file, (format!("base_url 有误：{}", problem.zh), format!("base_url {}", problem.en)))
+        .expected((
+            "完整的网址，例如 https://dj.example.cn 或 https://host/jgdj/showcase",
+            "an absolute URL such as https://dj.example.cn or https://host/jgdj/showcase",
+        ))
+        .hint((
+            "订阅、站点地图和规范链接都要用完整的网址；路径部分（/jgdj/showcase）会保留在每个链接里",
+            "feeds, the sitemap and canonical links need the full address; the path part (/jgdj/showcase) is kept for every link",
+        ))
 }
 
 fn strip_location(message: &str) -> &str {
@@ -227,27 +278,29 @@ fn unknown_field_name(message: &str) -> Option<&str> {
     rest.split('`').next()
 }
 
+/// Every setting site.yaml takes, for the hint of an unknown one.
+const KNOWN_SETTINGS: [&str; 17] = [
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "timezone",
+    "theme",
+    "organiser",
+    "icp",
+    "police_record",
+    "noindex",
+    "taxonomies",
+    "search",
+    "markdown",
+    "paginate",
+    "paginate_brands",
+    "feed_limit",
+    "extra",
+];
+
 fn closest_setting(name: &str) -> Option<&'static str> {
-    const KNOWN: [&str; 17] = [
-        "title",
-        "description",
-        "base_url",
-        "language",
-        "timezone",
-        "theme",
-        "organiser",
-        "icp",
-        "police_record",
-        "noindex",
-        "taxonomies",
-        "search",
-        "markdown",
-        "paginate",
-        "paginate_brands",
-        "feed_limit",
-        "extra",
-    ];
-    KNOWN
+    KNOWN_SETTINGS
         .iter()
         .map(|k| (strsim::jaro_winkler(name, k), *k))
         .filter(|(score, _)| *score > 0.8)

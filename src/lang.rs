@@ -47,7 +47,7 @@ impl Lang {
 }
 
 /// One message in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Text {
     pub zh: String,
     pub en: String,
@@ -81,12 +81,6 @@ impl From<String> for Text {
 impl From<&str> for Text {
     fn from(words: &str) -> Self {
         Text::from(words.to_string())
-    }
-}
-
-impl From<&String> for Text {
-    fn from(words: &String) -> Self {
-        Text::from(words.clone())
     }
 }
 

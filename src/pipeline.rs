@@ -113,9 +113,10 @@ fn build_into(opts: &BuildOptions, sink: &PageSink, memo: Option<&BuildMemo>) ->
             Ok(()) => config.base_url = base_url.clone(),
             Err(problem) => {
                 let d = crate::config::base_url_error(problem, Path::new("--base-url"), "base-url");
-                diagnostics.push(
-                    d.hint("give --base-url the site's full address, e.g. --base-url https://host/jgdj/showcase"),
-                );
+                diagnostics.push(d.hint((
+                    "--base-url 要写网站的完整网址，例如 --base-url https://host/jgdj/showcase",
+                    "give --base-url the site's full address, e.g. --base-url https://host/jgdj/showcase",
+                )));
             }
         }
     }

@@ -31,12 +31,21 @@ pub enum Unsafe {
     Invalid,
 }
 
+impl Unsafe {
+    /// Why, in both languages.
+    pub fn describe(&self) -> Text {
+        match self {
+            Unsafe::Scheme(s) => {
+                Text::new(format!("不允许 `{s}:` 开头的链接"), format!("links with `{s}:` are not allowed"))
+            }
+            Unsafe::Invalid => Text::new("这不是有效的网址", "it is not a valid URL"),
+        }
+    }
+}
+
 impl fmt::Display for Unsafe {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Unsafe::Scheme(s) => write!(f, "links with `{s}:` are not allowed"),
-            Unsafe::Invalid => write!(f, "it is not a valid URL"),
-        }
+        f.write_str(&self.describe().en)
     }
 }
 
@@ -67,16 +76,24 @@ pub fn is_safe_url(url: &str) -> bool {
 
 /// A site's `base_url` (site.yaml or `--base-url`): an absolute http or https URL with a
 /// host, and no query, fragment or password. Err says what is wrong.
-pub fn check_base_url(base_url: &str) -> Result<(), String> {
-    let parsed = Url::parse(base_url).map_err(|e| format!("`{base_url}` is not an absolute URL ({e})"))?;
+pub fn check_base_url(base_url: &str) -> Result<(), Text> {
+    let parsed = Url::parse(base_url).map_err(|e| {
+        Text::new(format!("`{base_url}` 不是完整的网址（{e}）"), format!("`{base_url}` is not an absolute URL ({e})"))
+    })?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(format!("`{base_url}` is not an http or https URL"));
+        return Err(Text::new(
+            format!("`{base_url}` 不是 http 或 https 网址"),
+            format!("`{base_url}` is not an http or https URL"),
+        ));
     }
     if parsed.host_str().is_none_or(str::is_empty) {
-        return Err(format!("`{base_url}` has no host"));
+        return Err(Text::new(format!("`{base_url}` 没有域名"), format!("`{base_url}` has no host")));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() || parsed.password().is_some() {
-        return Err(format!("`{base_url}` must not have a query, a fragment or a password"));
+        return Err(Text::new(
+            format!("`{base_url}` 不能带 ?查询、#锚点 或密码"),
+            format!("`{base_url}` must not have a query, a fragment or a password"),
+        ));
     }
     Ok(())
 }

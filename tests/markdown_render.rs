@@ -8,7 +8,7 @@ use xianfeng::markdown::{render, LinkResolver, MarkdownOptions, Rendered, Resolv
 struct Site;
 
 impl LinkResolver for Site {
-    fn resolve(&self, dest: &str, _is_image: bool) -> Result<ResolvedLink, String> {
+    fn resolve(&self, dest: &str, _is_image: bool) -> Result<ResolvedLink, xianfeng::lang::Text> {
         let Some(rest) = dest.strip_prefix("@/") else {
             return Ok(ResolvedLink { url: dest.to_owned(), internal: None });
         };
@@ -17,7 +17,10 @@ impl LinkResolver for Site {
             None => (rest, None),
         };
         if path != "cases/x.md" {
-            return Err(format!("`{dest}` links to a page that does not exist"));
+            return Err(xianfeng::lang::Text::new(
+                format!("`{dest}` 链接的页面不存在"),
+                format!("`{dest}` links to a page that does not exist"),
+            ));
         }
         let url = match &anchor {
             Some(a) => format!("/cases/x/#{a}"),

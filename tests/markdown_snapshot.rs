@@ -45,7 +45,7 @@ year: 2024
 struct Site;
 
 impl LinkResolver for Site {
-    fn resolve(&self, dest: &str, _is_image: bool) -> Result<ResolvedLink, String> {
+    fn resolve(&self, dest: &str, _is_image: bool) -> Result<ResolvedLink, xianfeng::lang::Text> {
         match dest.strip_prefix("@/") {
             Some(rest) => {
                 let (path, anchor) = rest.split_once('#').unwrap_or((rest, ""));

@@ -42,10 +42,19 @@ pub fn load_content(site_root: &Path, memo: Option<&ParseMemo>) -> Loaded {
             Diagnostic::error(
                 "missing-content-dir",
                 "content",
-                format!("no content/ folder in {}", site_root.display()),
+                (
+                    format!("{} 里没有 content/ 文件夹", site_root.display()),
+                    format!("no content/ folder in {}", site_root.display()),
+                ),
             )
-            .expected("a folder `content/` next to site.yaml, with `cases/` holding one .md file per case")
-            .hint("run `xianfeng init <dir>` for a working example, or point the command at the site's folder"),
+            .expected((
+                "site.yaml 旁边有一个 `content/` 文件夹，其中 `cases/` 里每个案例一个 .md 文件",
+                "a folder `content/` next to site.yaml, with `cases/` holding one .md file per case",
+            ))
+            .hint((
+                "运行 `xianfeng init <文件夹>` 得到一个能直接构建的示例，或者让命令指向网站所在的文件夹",
+                "run `xianfeng init <dir>` for a working example, or point the command at the site's folder",
+            )),
         );
         return loaded;
     }
@@ -134,7 +143,10 @@ fn load_file(
     let rel_path = Path::new("content").join(rel);
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
-        Err(e) => return (None, vec![Diagnostic::error("read-error", rel_path, format!("cannot read the file: {e}"))]),
+        Err(e) => {
+            let message = (format!("无法读取文件：{e}"), format!("cannot read the file: {e}"));
+            return (None, vec![Diagnostic::error("read-error", rel_path, message)]);
+        }
     };
     let hash = *blake3::hash(&bytes).as_bytes();
     let (kind, asset_dir) = classify(rel);
@@ -164,10 +176,17 @@ fn load_file(
 pub fn decode(bytes: &[u8], rel_path: &Path) -> Result<String, Box<Diagnostic>> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(Box::new(
-            Diagnostic::error("not-utf8", rel_path, "the file is UTF-16 (\"Unicode\" in Notepad), not UTF-8")
-                .at(1, 1)
-                .expected("UTF-8 text")
-                .hint("save the file again choosing the encoding UTF-8"),
+            Diagnostic::error(
+                "not-utf8",
+                rel_path,
+                (
+                    "文件是 UTF-16 编码（记事本里的“Unicode”），不是 UTF-8",
+                    "the file is UTF-16 (\"Unicode\" in Notepad), not UTF-8",
+                ),
+            )
+            .at(1, 1)
+            .expected(("UTF-8 编码的文本", "UTF-8 text"))
+            .hint(("重新保存文件，编码选 UTF-8", "save the file again choosing the encoding UTF-8")),
         ));
     }
     match std::str::from_utf8(bytes) {
@@ -178,21 +197,31 @@ pub fn decode(bytes: &[u8], rel_path: &Path) -> Result<String, Box<Diagnostic>> 
             let (line, column) = line_col(prefix, prefix.len());
             let hint = if looks_like_gb18030(bytes) {
                 let name = rel_path.file_name().map_or("file.md".into(), |n| n.to_string_lossy().into_owned());
-                format!(
-                    "looks like GBK/GB18030 (common from WPS/Word): convert with `iconv -f GB18030 -t UTF-8 {name} -o {name}` \
-                     or save as UTF-8"
+                Text::new(
+                    format!(
+                        "看起来是 GBK/GB18030 编码（WPS、Word 常见）：用 `iconv -f GB18030 -t UTF-8 {name} -o {name}` 转换，\
+                         或另存为 UTF-8"
+                    ),
+                    format!(
+                        "looks like GBK/GB18030 (common from WPS/Word): convert with `iconv -f GB18030 -t UTF-8 {name} -o {name}` \
+                         or save as UTF-8"
+                    ),
                 )
             } else {
-                "save the file as UTF-8".to_string()
+                Text::new("把文件另存为 UTF-8 编码", "save the file as UTF-8")
             };
+            let byte = bytes[e.valid_up_to()];
             Err(Box::new(
                 Diagnostic::error(
                     "not-utf8",
                     rel_path,
-                    format!("the file is not UTF-8: byte 0x{:02X} is not valid UTF-8", bytes[e.valid_up_to()]),
+                    (
+                        format!("文件不是 UTF-8 编码：字节 0x{byte:02X} 不是有效的 UTF-8"),
+                        format!("the file is not UTF-8: byte 0x{byte:02X} is not valid UTF-8"),
+                    ),
                 )
                 .at(line, column)
-                .expected("UTF-8 text")
+                .expected(("UTF-8 编码的文本", "UTF-8 text"))
                 .hint(hint),
             ))
         }

@@ -53,8 +53,15 @@ pub fn check_external(links: &BTreeMap<String, String>, opts: &ExternalOptions) 
     failures
         .into_iter()
         .map(|(url, page, why)| {
-            Diagnostic::error("external-link", page, format!("external link `{url}`: {why}"))
-                .hint("fix or remove the link; a site that blocks robots can be checked by hand and the link kept")
+            Diagnostic::error(
+                "external-link",
+                page,
+                (format!("外部链接 `{url}` 打不开：{why}"), format!("external link `{url}`: {why}")),
+            )
+            .hint((
+                "改正或删去这个链接；如果对方网站屏蔽了自动检查，可以手动打开确认后保留",
+                "fix or remove the link; a site that blocks robots can be checked by hand and the link kept",
+            ))
         })
         .collect()
 }

@@ -16,7 +16,7 @@
 pub mod external;
 mod html;
 
-use crate::diagnostics::{line_col, line_col_bytes, Diagnostic};
+use crate::diagnostics::{line_col, line_col_bytes, Diagnostic, Text};
 use crate::output::Output;
 use crate::site::Site;
 use percent_encoding::percent_decode_str;
@@ -186,7 +186,7 @@ enum ProblemKind {
     },
     Escape,
     /// Refused by the URL sanitiser (`javascript:`, `data:`): why.
-    Unsafe(String),
+    Unsafe(Text),
 }
 
 /// A link to another page (or a file not known before rendering), checked once the whole
@@ -271,7 +271,7 @@ impl<'a> LinkChecker<'a> {
             // The last look of the URL sanitiser: whatever put a URL into the page, its scheme
             // must be allowed (a malformed URL leads nowhere, and is no danger).
             if let Err(why @ crate::urls::Unsafe::Scheme(_)) = crate::urls::check(&r.url) {
-                links.problems.push(self.problem(page, html, r, ProblemKind::Unsafe(why.to_string())));
+                links.problems.push(self.problem(page, html, r, ProblemKind::Unsafe(why.describe())));
                 continue;
             }
             match classify(&r.url, page, &site.base_path, base_url) {
@@ -438,36 +438,61 @@ fn diagnostic(p: &Problem, located: &Occurrences, sources: &SourceMap, site: &Si
     let in_content = p.from_content && sources.get(&p.page).is_some();
     // A content link is named by its file; the page it is seen on adds nothing.
     let on = if in_content { String::new() } else { format!("{page_url} ") };
+    let url = &p.url;
     let (code, message, hint, group) = match &p.kind {
         ProblemKind::Missing(path) => {
             let hint = match site.links.closest_page(p.url.split(['#', '?']).next().unwrap_or("")) {
-                Some(page) if in_content => format!(
-                    "no page has this address; the closest page is `{page}`: write the link as [文字]({page}) so it follows the page if it moves"
+                Some(page) if in_content => Text::new(
+                    format!("没有页面用这个地址；最接近的是 `{page}`：把链接写成 [文字]({page})，页面搬家时链接会跟着走"),
+                    format!(
+                        "no page has this address; the closest page is `{page}`: write the link as [文字]({page}) so it follows the page if it moves"
+                    ),
                 ),
-                _ => "check the path and the slug; use @/cases/x.md for links to content (relative links are resolved from the page's address, as a browser does)".to_string(),
+                _ => Text::new(
+                    "检查路径和 slug；链接到内容时写 @/cases/x.md（相对链接和浏览器一样，从页面的地址算起）",
+                    "check the path and the slug; use @/cases/x.md for links to content (relative links are resolved from the page's address, as a browser does)",
+                ),
             };
-            ("broken-link", format!("{on}links to `{}`, which is not in the output (`{path}`)", p.url), hint, path.clone())
+            let message = Text::new(
+                format!("{on}链接到 `{url}`，但输出里没有它（`{path}`）"),
+                format!("{on}links to `{url}`, which is not in the output (`{path}`)"),
+            );
+            ("broken-link", message, hint, path.clone())
         }
         ProblemKind::Anchor { target, fragment } => (
             "broken-anchor",
-            format!("{on}links to `{}`, but `{target}` has no element with id `{fragment}`", p.url),
-            "heading ids keep Chinese text: `## 背景` gets id `背景`; check the heading's text or its {#id}".to_string(),
+            Text::new(
+                format!("{on}链接到 `{url}`，但 `{target}` 里没有 id 为 `{fragment}` 的元素"),
+                format!("{on}links to `{url}`, but `{target}` has no element with id `{fragment}`"),
+            ),
+            Text::new(
+                "标题的 id 保留中文：`## 背景` 的 id 是 `背景`；检查标题的文字或它的 {#id}",
+                "heading ids keep Chinese text: `## 背景` gets id `背景`; check the heading's text or its {#id}",
+            ),
             format!("{target}#{fragment}"),
         ),
         ProblemKind::Escape => (
             "link-escapes-base",
-            format!("{on}links to `{}`, which is outside the site's base path `{}/`", p.url, site.base_path),
-            "write links from the site root (`/cases/x/`) or relative ones: xianfeng adds the base path; in templates use url() and asset()".to_string(),
+            Text::new(
+                format!("{on}链接到 `{url}`，它在网站的基础路径 `{}/` 之外", site.base_path),
+                format!("{on}links to `{url}`, which is outside the site's base path `{}/`", site.base_path),
+            ),
+            Text::new(
+                "从网站根目录写链接（`/cases/x/`）或写相对链接：xianfeng 会加上基础路径；模板里用 url() 和 asset()",
+                "write links from the site root (`/cases/x/`) or relative ones: xianfeng adds the base path; in templates use url() and asset()",
+            ),
             p.url.clone(),
         ),
         ProblemKind::Unsafe(why) => (
             "unsafe-url",
-            format!("{on}carries the URL `{}`: {why}", p.url),
-            "a template prints a URL that did not pass the sanitiser: print URLs taken from data through `| safe_url`".to_string(),
+            Text::new(format!("{on}带有网址 `{url}`：{}", why.zh), format!("{on}carries the URL `{url}`: {}", why.en)),
+            Text::new(
+                "模板输出了一个没有通过安全检查的网址：数据里来的网址要经过 `| safe_url` 再输出",
+                "a template prints a URL that did not pass the sanitiser: print URLs taken from data through `| safe_url`",
+            ),
             p.url.clone(),
         ),
     };
-    let hint = hint.as_str();
     // An unsafe URL in a page is never only a warning.
     let strict = strict || matches!(p.kind, ProblemKind::Unsafe(_));
     match sources.get(&p.page).filter(|_| p.from_content) {
@@ -487,8 +512,15 @@ fn diagnostic(p: &Problem, located: &Occurrences, sources: &SourceMap, site: &Si
             let file = format!("(output) {}", p.page);
             let d =
                 if strict { Diagnostic::error(code, file, message) } else { Diagnostic::warning(code, file, message) };
-            d.at(l, c).group(group).hint(format!(
-                "{hint}; this link comes from the theme's templates: override the template in your site's templates/ or add the page it links to"
+            d.at(l, c).group(group).hint(Text::new(
+                format!(
+                    "{}；这个链接来自主题的模板：在网站的 templates/ 里覆盖这个模板，或者补上它链接的页面",
+                    hint.zh
+                ),
+                format!(
+                    "{}; this link comes from the theme's templates: override the template in your site's templates/ or add the page it links to",
+                    hint.en
+                ),
             ))
         }
     }
@@ -606,14 +638,20 @@ fn missing_image(
     path: &str,
     at: Option<(usize, usize)>,
 ) -> Diagnostic {
-    let what = if field == "cover" { "cover image" } else { "logo image" };
+    let (what_zh, what_en) = if field == "cover" { ("封面图片", "cover image") } else { ("标志图片", "logo image") };
     let mut d = Diagnostic::error(
         if field == "cover" { "missing-cover" } else { "missing-logo" },
         &case.rel_path,
-        format!("{what} `{src}` does not exist (looked for `{path}` in the output)"),
+        (
+            format!("{what_zh} `{src}` 不存在（在输出里找的是 `{path}`）"),
+            format!("{what_en} `{src}` does not exist (looked for `{path}` in the output)"),
+        ),
     )
     .field(format!("{field}.src"))
-    .hint(format!("{field}.src is relative to the case file (put the image beside it in a folder case `cases/<slug>/index.md`), or absolute from the site root (`/images/x.jpg` for static/images/x.jpg)"));
+    .hint((
+        format!("{field}.src 相对于案例文件（把图片放在文件夹式案例 `cases/<slug>/index.md` 的旁边），或从网站根目录写起（static/images/x.jpg 写成 `/images/x.jpg`）"),
+        format!("{field}.src is relative to the case file (put the image beside it in a folder case `cases/<slug>/index.md`), or absolute from the site root (`/images/x.jpg` for static/images/x.jpg)"),
+    ));
     if let Some((l, c)) = at {
         d = d.at(l, c);
     }

@@ -48,7 +48,7 @@ pub trait LinkResolver: Sync {
     /// Rewrites a link or image destination as written in Markdown. `@/cases/x.md#a` → the page
     /// URL + `#a`. Err(message) when an `@/` link names no page. Plain URLs and relative paths
     /// may be returned unchanged or rewritten.
-    fn resolve(&self, dest: &str, is_image: bool) -> Result<ResolvedLink, String>;
+    fn resolve(&self, dest: &str, is_image: bool) -> Result<ResolvedLink, crate::lang::Text>;
 }
 
 /// A resolver that returns every destination unchanged (for tests and previews).
@@ -56,7 +56,7 @@ pub trait LinkResolver: Sync {
 pub struct KeepLinks;
 
 impl LinkResolver for KeepLinks {
-    fn resolve(&self, dest: &str, _is_image: bool) -> Result<ResolvedLink, String> {
+    fn resolve(&self, dest: &str, _is_image: bool) -> Result<ResolvedLink, crate::lang::Text> {
         Ok(ResolvedLink { url: dest.to_owned(), internal: None })
     }
 }
@@ -191,10 +191,13 @@ impl<'p> Pass<'p> {
                     let d = Diagnostic::warning(
                         "duplicate-id",
                         self.file,
-                        format!("heading id `{id}` is used twice on this page"),
+                        (
+                            format!("标题锚点 `{id}` 在这个页面上用了两次"),
+                            format!("heading id `{id}` is used twice on this page"),
+                        ),
                     )
                     .at(line, column)
-                    .hint("give each `{#id}` a different name");
+                    .hint(("给每个 `{#id}` 起不同的名字", "give each `{#id}` a different name"));
                     self.out.diagnostics.push(d);
                 }
                 _ => {}
@@ -320,11 +323,22 @@ impl<'p> Pass<'p> {
     fn resolve_safe(&mut self, dest: &str, is_image: bool, range: Range<usize>) -> Option<String> {
         if let Err(why) = crate::urls::check(dest) {
             let (line, column) = self.location(self.dest_offset(dest, &range));
-            let what = if is_image { "image" } else { "link" };
-            let d = Diagnostic::warning("unsafe-url", self.file, format!("{what} to `{dest}` removed: {why}"))
+            let (what_zh, what_en) = if is_image { ("图片", "image") } else { ("链接", "link") };
+            let why = why.describe();
+            let message = (
+                format!("指向 `{dest}` 的{what_zh}已删去：{}", why.zh),
+                format!("{what_en} to `{dest}` removed: {}", why.en),
+            );
+            let d = Diagnostic::warning("unsafe-url", self.file, message)
                 .at(line, column)
-                .expected("a relative link, @/cases/x.md, or an http, https, mailto or tel URL")
-                .hint("only web, mail and phone links are published; the text is kept without the link");
+                .expected((
+                    "相对链接、@/cases/x.md，或 http、https、mailto、tel 网址",
+                    "a relative link, @/cases/x.md, or an http, https, mailto or tel URL",
+                ))
+                .hint((
+                    "只发布网页、邮件和电话链接；文字保留，链接去掉",
+                    "only web, mail and phone links are published; the text is kept without the link",
+                ));
             self.out.diagnostics.push(d);
             return None;
         }
@@ -349,8 +363,11 @@ impl<'p> Pass<'p> {
                 let d = Diagnostic::error("broken-link", self.file, message)
                     .at(line, column)
                     .group(format!("content/{path}"))
-                    .hint(format!(
-                        "no page at content/{path}; check the file name, or write the link as @/cases/<file>.md"
+                    .hint((
+                        format!("没有 content/{path} 这个页面；检查文件名，或把链接写成 @/cases/<文件名>.md"),
+                        format!(
+                            "no page at content/{path}; check the file name, or write the link as @/cases/<file>.md"
+                        ),
                     ));
                 self.out.diagnostics.push(d);
                 // Reported here, with its place in the .md: the page's link checker need not

@@ -96,7 +96,7 @@ pub struct FileLinks<'a> {
 }
 
 impl LinkResolver for FileLinks<'_> {
-    fn resolve(&self, dest: &str, _is_image: bool) -> Result<ResolvedLink, String> {
+    fn resolve(&self, dest: &str, _is_image: bool) -> Result<ResolvedLink, crate::lang::Text> {
         if let Some(target) = dest.strip_prefix("@/") {
             let (path, anchor) = match target.split_once('#') {
                 Some((p, a)) => (p, Some(a.to_string())),
@@ -134,7 +134,7 @@ impl FileLinks<'_> {
     }
 
     /// A link to content file `path` (`cases/x.md`) and `anchor`, as written in `dest`.
-    fn content_link(&self, path: &str, anchor: Option<String>, dest: &str) -> Result<ResolvedLink, String> {
+    fn content_link(&self, path: &str, anchor: Option<String>, dest: &str) -> Result<ResolvedLink, crate::lang::Text> {
         let with_anchor = |url: &str| match &anchor {
             Some(a) => format!("{url}#{a}"),
             None => url.to_string(),
@@ -146,12 +146,24 @@ impl FileLinks<'_> {
             return Ok(ResolvedLink { url: with_anchor(url), internal: None });
         }
         if self.ctx.is_unpublished(path) {
-            return Err(format!(
-                "`{dest}` links to content/{path}, a draft or future-dated file that this build leaves out: the link would lead nowhere"
+            return Err(crate::lang::Text::new(
+                format!("`{dest}` 链接到 content/{path}，这是草稿或日期在未来的文件，本次构建不包括它：链接会打不开"),
+                format!(
+                    "`{dest}` links to content/{path}, a draft or future-dated file that this build leaves out: the link would lead nowhere"
+                ),
             ));
         }
-        let suggestion = self.ctx.closest_key(path).map_or(String::new(), |k| format!(" (did you mean `@/{k}`?)"));
-        Err(format!("`{dest}`: no content file at `content/{path}`{suggestion}"))
+        let closest = self.ctx.closest_key(path);
+        Err(crate::lang::Text::new(
+            format!(
+                "`{dest}`：没有 `content/{path}` 这个内容文件{}",
+                closest.as_ref().map_or(String::new(), |k| format!("（是不是要写 `@/{k}`？）"))
+            ),
+            format!(
+                "`{dest}`: no content file at `content/{path}`{}",
+                closest.as_ref().map_or(String::new(), |k| format!(" (did you mean `@/{k}`?)"))
+            ),
+        ))
     }
 }
 
@@ -229,7 +241,7 @@ mod tests {
         assert_eq!(l.resolve("@/cases/x.md", false).unwrap().url, "/showcase/cases/x/");
         assert_eq!(l.resolve("@/cases/a/index.md", false).unwrap().url, "/showcase/cases/a/");
         assert!(l.resolve("@/cases/none.md", false).is_err());
-        assert!(l.resolve("@/cases/draft.md", false).unwrap_err().contains("draft"));
+        assert!(l.resolve("@/cases/draft.md", false).unwrap_err().en.contains("draft"));
         assert_eq!(l.resolve("@/cases/broken.md", false).unwrap().internal, None, "no knock-on error");
     }
 

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// One question to the link resolver and its answer: (destination, is_image, answer).
-type LinkAnswer = (String, bool, Result<ResolvedLink, String>);
+type LinkAnswer = (String, bool, Result<ResolvedLink, crate::lang::Text>);
 
 /// A rendered body and what its links were resolved to.
 #[derive(Clone)]
@@ -64,7 +64,7 @@ struct Recorder<'a> {
 }
 
 impl LinkResolver for Recorder<'_> {
-    fn resolve(&self, dest: &str, is_image: bool) -> Result<ResolvedLink, String> {
+    fn resolve(&self, dest: &str, is_image: bool) -> Result<ResolvedLink, crate::lang::Text> {
         let answer = self.inner.resolve(dest, is_image);
         self.calls.lock().unwrap_or_else(|e| e.into_inner()).push((dest.to_string(), is_image, answer.clone()));
         answer

@@ -428,7 +428,8 @@ pub fn case(ctx: &mut Ctx, map: &Mapping) -> Option<CaseMeta> {
     let brand = f.required_text(ctx, "brand", ("品牌名称", "brand name"), "brand: 让我先来");
     let org = f.list(ctx, "org");
     if org.is_empty() && !f.reported(ctx, "org") {
-        missing(ctx, "org", "a string or a list of strings (单位)", "org: 珠海市财政局");
+        let expected = ("一段文字或文字列表（单位）", "a string or a list of strings (单位)");
+        missing(ctx, "org", expected, "org: 珠海市财政局");
     }
     let date = required_date(ctx, &f, "date");
     let year = f.year(ctx, "year");
@@ -533,7 +534,7 @@ fn named_item<'v>(
     }
     let map = as_map(ctx, val, path, example)?;
     let f = Fields::read(ctx, map, path, keys, false);
-    let name = f.required_text(ctx, "name", "名称", "name: 让我先来");
+    let name = f.required_text(ctx, "name", ("名称", "the name"), "name: 让我先来");
     Some(NamedItem { name: name?, fields: Some(f) })
 }
 
@@ -544,7 +545,7 @@ fn logo(ctx: &mut Ctx, val: &Value, path: &str) -> Option<crate::content::model:
     }
     let map = as_map(ctx, val, path, "logo: {src: logo.png, meaning: 标识由党徽和……组成}")?;
     let f = Fields::read(ctx, map, path, LOGO_KEYS, false);
-    let src = f.required_text(ctx, "src", "the image path", "src: logo.png");
+    let src = f.required_text(ctx, "src", ("图片路径", "the image path"), "src: logo.png");
     Some(Logo { src: src?, alt: f.text(ctx, "alt"), meaning: f.text(ctx, "meaning") })
 }
 
