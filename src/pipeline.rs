@@ -7,7 +7,7 @@ use crate::cache::BuildCache;
 use crate::config::load_config;
 use crate::content::{load_content, ParseMemo};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::lang::Lang;
+use crate::lang::{Lang, Text};
 use crate::linkcheck::external::{check_external, ExternalOptions};
 use crate::linkcheck::PageLinks;
 use crate::linkcheck::{LinkChecker, LinkMemo};
@@ -193,8 +193,18 @@ fn build_into(opts: &BuildOptions, sink: &PageSink, memo: Option<&BuildMemo>) ->
     stage.lap("feeds");
     for path in output.escaping_paths() {
         diagnostics.push(
-            Diagnostic::error("path-escape", path, format!("output path `{path}` would leave the output folder"))
-                .hint("slugs, aliases and static file names must not contain `..` or start with `/`"),
+            Diagnostic::error(
+                "path-escape",
+                path,
+                (
+                    format!("输出路径 `{path}` 会跑到输出文件夹外面"),
+                    format!("output path `{path}` would leave the output folder"),
+                ),
+            )
+            .hint((
+                "slug、别名和静态文件名里不能有 `..`，也不能以 `/` 开头",
+                "slugs, aliases and static file names must not contain `..` or start with `/`",
+            )),
         );
     }
     diagnostics.extend(sitecheck::duplicate_brands(&site));
@@ -377,8 +387,12 @@ fn up_to_date(record: &crate::cache::Record, started: Instant) -> Built {
 
 fn write_error(target: impl AsRef<Path>, e: std::io::Error) -> Diagnostics {
     let target = target.as_ref();
-    let d = Diagnostic::error("write", target, format!("could not write the site: {e}"))
-        .hint("check that the output folder's parent exists and is writable; the previous output is unchanged");
+    let d =
+        Diagnostic::error("write", target, (format!("无法写出网站：{e}"), format!("could not write the site: {e}")))
+            .hint((
+                "检查输出文件夹的上一级文件夹是否存在、是否可写；上次的输出保持不变",
+                "check that the output folder's parent exists and is writable; the previous output is unchanged",
+            ));
     Diagnostics(vec![d])
 }
 
@@ -391,11 +405,21 @@ pub fn check_site_folder(site_root: &Path) -> Result<(), Diagnostic> {
     if is_site {
         return Ok(());
     }
-    let what = if site_root.is_dir() { "holds neither site.yaml nor content/" } else { "does not exist" };
-    Err(Diagnostic::error("no-site", site_root, format!("{} {what}: it is not a xianfeng site", site_root.display()))
-        .hint(
-            "give the site's folder (the one with site.yaml and content/), or make one with `xianfeng init <folder>`",
-        ))
+    let (what_zh, what_en) = if site_root.is_dir() {
+        ("里既没有 site.yaml 也没有 content/", "holds neither site.yaml nor content/")
+    } else {
+        ("不存在", "does not exist")
+    };
+    let name = site_root.display();
+    Err(Diagnostic::error(
+        "no-site",
+        site_root,
+        (format!("{name} {what_zh}：这不是 xianfeng 网站"), format!("{name} {what_en}: it is not a xianfeng site")),
+    )
+    .hint((
+        "给出网站所在的文件夹（有 site.yaml 和 content/ 的那个），或用 `xianfeng init <文件夹>` 新建一个",
+        "give the site's folder (the one with site.yaml and content/), or make one with `xianfeng init <folder>`",
+    )))
 }
 
 /// Refuses output folders a build must not replace: the site itself, one of its source
@@ -404,43 +428,73 @@ pub fn check_site_folder(site_root: &Path) -> Result<(), Diagnostic> {
 fn check_output_target(site_root: &Path, target: &Path) -> Result<(), Diagnostic> {
     let site = resolve(site_root);
     let out = resolve(target);
-    let refuse = |message: String, hint: &str| Err(Diagnostic::error("output-dir", target, message).hint(hint));
-    let choose = "choose an output folder of its own, e.g. `-o public` (the default)";
+    let refuse = |message: Text, hint: Text| Err(Diagnostic::error("output-dir", target, message).hint(hint));
+    let choose = || {
+        Text::new(
+            "另选一个专用的输出文件夹，例如 `-o public`（默认）",
+            "choose an output folder of its own, e.g. `-o public` (the default)",
+        )
+    };
+    let shown = out.display();
     if out.parent().is_none() || site.starts_with(&out) {
-        return refuse(format!("refusing to write the site into {}: it holds the site itself", out.display()), choose);
+        return refuse(
+            Text::new(
+                format!("不能把网站写进 {shown}：网站本身就在里面"),
+                format!("refusing to write the site into {shown}: it holds the site itself"),
+            ),
+            choose(),
+        );
     }
     for source in ["content", "templates", "static", "themes", ".xianfeng"] {
         let dir = resolve(&site_root.join(source));
         if out.starts_with(&dir) {
             return refuse(
-                format!(
-                    "refusing to write the site into {}: it is inside the site's `{source}/` folder",
-                    out.display()
+                Text::new(
+                    format!("不能把网站写进 {shown}：它在网站的 `{source}/` 文件夹里"),
+                    format!("refusing to write the site into {shown}: it is inside the site's `{source}/` folder"),
                 ),
-                choose,
+                choose(),
             );
         }
     }
     match crate::output::check_replaceable(target) {
         Ok(()) => Ok(()),
-        Err(Refusal::NotAFolder) => refuse(format!("{} exists and is not a folder", out.display()), choose),
+        Err(Refusal::NotAFolder) => refuse(
+            Text::new(format!("{shown} 已经存在，而且不是文件夹"), format!("{shown} exists and is not a folder")),
+            choose(),
+        ),
         Err(Refusal::NotOurs) => refuse(
-            format!("refusing to replace {}: it is not empty and was not written by xianfeng", out.display()),
-            &format!(
-                "xianfeng replaces its output folder on every build, and marks the folders it writes with `{MARKER}`; \
-                 choose an empty or new folder, or move the files out of this one"
+            Text::new(
+                format!("不能替换 {shown}：它不是空的，也不是 xianfeng 写的"),
+                format!("refusing to replace {shown}: it is not empty and was not written by xianfeng"),
+            ),
+            Text::new(
+                format!(
+                    "xianfeng 每次构建都会整个替换输出文件夹，并用 `{MARKER}` 标记自己写的文件夹；\
+                     另选一个空的或新的文件夹，或者把文件从这里移走"
+                ),
+                format!(
+                    "xianfeng replaces its output folder on every build, and marks the folders it writes with `{MARKER}`; \
+                     choose an empty or new folder, or move the files out of this one"
+                ),
             ),
         ),
         Err(Refusal::ForeignFiles(files)) => {
             let shown: Vec<&str> = files.iter().take(10).map(String::as_str).collect();
-            let more = if files.len() > 10 { format!(" and {} more", files.len() - 10) } else { String::new() };
+            let listed = shown.join(", ");
+            let extra = files.len().saturating_sub(10);
+            let (more_zh, more_en) =
+                if extra > 0 { (format!(" 等，另有 {extra} 个"), format!(" and {extra} more")) } else { Default::default() };
+            let folder = out.display();
             refuse(
-                format!(
-                    "refusing to replace {}: it holds files xianfeng did not write: {}{more}",
-                    out.display(),
-                    shown.join(", ")
+                Text::new(
+                    format!("不能替换 {folder}：里面有不是 xianfeng 写的文件：{listed}{more_zh}"),
+                    format!("refusing to replace {folder}: it holds files xianfeng did not write: {listed}{more_en}"),
                 ),
-                "move them out of the output folder (files to publish belong in static/); xianfeng never deletes a file it did not write",
+                Text::new(
+                    "把这些文件移出输出文件夹（要发布的文件放在 static/ 里）；xianfeng 从不删除不是自己写的文件",
+                    "move them out of the output folder (files to publish belong in static/); xianfeng never deletes a file it did not write",
+                ),
             )
         }
     }

@@ -59,13 +59,23 @@ pub fn walk(site_root: &Path, dir: &Path, skip: impl Fn(&str) -> bool) -> Found 
             Diagnostic::error(
                 "outside-site",
                 rel(&link),
-                format!(
-                    "`{}` is a link to {}, outside the site folder: it is not published",
-                    rel(&link).display(),
-                    target.display()
+                (
+                    format!(
+                        "`{}` 是指向 {} 的链接，在网站文件夹之外：不会发布",
+                        rel(&link).display(),
+                        target.display()
+                    ),
+                    format!(
+                        "`{}` is a link to {}, outside the site folder: it is not published",
+                        rel(&link).display(),
+                        target.display()
+                    ),
                 ),
             )
-            .hint("copy the file into the site folder instead of linking it; links are followed only inside the site"),
+            .hint((
+                "把文件复制进网站文件夹，不要用链接；只在网站文件夹内部跟随链接",
+                "copy the file into the site folder instead of linking it; links are followed only inside the site",
+            )),
         );
     }
     found
@@ -77,20 +87,29 @@ fn walk_error(err: &walkdir::Error, rel: &dyn Fn(&Path) -> PathBuf) -> Diagnosti
         return Diagnostic::error(
             "symlink-loop",
             &path,
-            format!("`{}` is a link back to {}: a loop, not followed", path.display(), rel(ancestor).display()),
+            (
+                format!("`{}` 是指回 {} 的链接：形成了循环，不再跟随", path.display(), rel(ancestor).display()),
+                format!("`{}` is a link back to {}: a loop, not followed", path.display(), rel(ancestor).display()),
+            ),
         )
-        .hint("remove the link, or point it at a folder that does not contain it");
+        .hint((
+            "删掉这个链接，或让它指向不包含它自己的文件夹",
+            "remove the link, or point it at a folder that does not contain it",
+        ));
     }
     let broken = err.io_error().is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound);
     if broken {
         return Diagnostic::error(
             "read-error",
             &path,
-            format!("`{}` is a link to nothing (its target is gone)", path.display()),
+            (
+                format!("`{}` 是一个空链接（它指向的文件已经不在了）", path.display()),
+                format!("`{}` is a link to nothing (its target is gone)", path.display()),
+            ),
         )
-        .hint("remove the link or restore its target");
+        .hint(("删掉这个链接，或恢复它指向的文件", "remove the link or restore its target"));
     }
-    Diagnostic::error("read-error", &path, format!("cannot read: {err}"))
+    Diagnostic::error("read-error", &path, (format!("无法读取：{err}"), format!("cannot read: {err}")))
 }
 
 #[cfg(all(test, unix))]

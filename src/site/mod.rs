@@ -15,7 +15,7 @@ use crate::config::SiteConfig;
 use crate::content::model::{CaseMeta, CompilationMeta, FieldPositions, Kind, Lang, Meta, PageMeta, SourceFile};
 use crate::content::placeholders::placeholders_left;
 use crate::content::Loaded;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Text};
 use crate::markdown::{MarkdownOptions, Rendered};
 use chrono::NaiveDate;
 use links::{FileLinks, LinkContext};
@@ -352,11 +352,17 @@ fn refuse_unsafe_urls(meta: &mut CaseMeta, rel_path: &Path, positions: &FieldPos
         let Err(why) = crate::urls::check(url) else { return false };
         let (line, column) = positions.get(&field);
         warnings.push(
-            Diagnostic::warning("unsafe-url", rel_path, format!("`{url}` is left out: {why}"))
-                .at(line, column)
-                .field(field)
-                .expected("a relative path, or an http, https, mailto or tel URL")
-                .hint("only web, mail and phone links are published"),
+            Diagnostic::warning("unsafe-url", rel_path, {
+                let why = why.describe();
+                (format!("`{url}` 已去掉：{}", why.zh), format!("`{url}` is left out: {}", why.en))
+            })
+            .at(line, column)
+            .field(field)
+            .expected((
+                "相对路径，或 http、https、mailto、tel 网址",
+                "a relative path, or an http, https, mailto or tel URL",
+            ))
+            .hint(("只发布网页、邮件和电话链接", "only web, mail and phone links are published")),
         );
         true
     };
@@ -491,12 +497,18 @@ fn place_files(files: &[SourceFile], base_path: &str, diagnostics: &mut Vec<Diag
                     Diagnostic::error(
                         "duplicate-slug",
                         &file.rel_path,
-                        format!("`{out_dir}/` is also the page of {}", files[other].rel_path.display()),
+                        (
+                            format!("`{out_dir}/` 也是 {} 的页面", files[other].rel_path.display()),
+                            format!("`{out_dir}/` is also the page of {}", files[other].rel_path.display()),
+                        ),
                     )
                     .at(line, column)
                     .field("slug")
-                    .expected("a slug no other file uses")
-                    .hint("give one of the two files its own `slug:` (or rename the file)"),
+                    .expected(("别的文件没用过的 slug", "a slug no other file uses"))
+                    .hint((
+                        "给两个文件中的一个另写 `slug:`（或给文件改名）",
+                        "give one of the two files its own `slug:` (or rename the file)",
+                    )),
                 );
                 continue;
             }
@@ -516,11 +528,17 @@ fn check_slug(file: &SourceFile, out_dir: &str) -> Result<(), Diagnostic> {
     else {
         return Ok(());
     };
-    Err(Diagnostic::error("invalid-slug", &file.rel_path, format!("the page's address {}", problem.describe(segment)))
-        .expected(
+    let problem = problem.describe(segment);
+    let message = (format!("页面地址不可用：{}", problem.zh), format!("the page's address {}", problem.en));
+    Err(Diagnostic::error("invalid-slug", &file.rel_path, message)
+        .expected((
+            "由字母、数字、汉字、`-` 和 `_` 组成的文件名和文件夹名（例如 zhuhai-caizheng-rang-wo-xian-lai.md）",
             "file and folder names of letters, digits, Chinese, `-` and `_` (e.g. zhuhai-caizheng-rang-wo-xian-lai.md)",
-        )
-        .hint("rename the file (or its folder), or give the page a `slug:`"))
+        ))
+        .hint((
+            "给文件（或它的文件夹）改名，或给页面写一个 `slug:`",
+            "rename the file (or its folder), or give the page a `slug:`",
+        )))
 }
 
 /// `cases/x/index.md` → `x`; `cases/x.md` → `x`.
@@ -568,11 +586,17 @@ fn check_anchors(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
                     Diagnostic::error(
                         "broken-anchor",
                         *path,
-                        format!("`@/{}#{anchor}`: that page has no heading with id `{anchor}`", link.target),
+                        (
+                            format!("`@/{}#{anchor}`：那个页面没有 id 为 `{anchor}` 的标题", link.target),
+                            format!("`@/{}#{anchor}`: that page has no heading with id `{anchor}`", link.target),
+                        ),
                     )
                     .at(link.line, link.column)
-                    .expected(format!("one of: {}", known.join(", ")))
-                    .hint("heading ids keep Chinese and drop punctuation: `## 一、主要做法` has the id `一主要做法`"),
+                    .expected((format!("以下之一：{}", known.join(", ")), format!("one of: {}", known.join(", "))))
+                    .hint((
+                        "标题的 id 保留汉字、去掉标点：`## 一、主要做法` 的 id 是 `一主要做法`",
+                        "heading ids keep Chinese and drop punctuation: `## 一、主要做法` has the id `一主要做法`",
+                    )),
                 );
             }
         }
@@ -638,15 +662,18 @@ impl Slugs {
     }
 
     /// "did you mean": the closest slug of any kind.
-    fn suggestion(&self, slug: &str) -> String {
+    fn suggestion(&self, slug: &str) -> Text {
         let all = self.cases.keys().chain(self.compilations.keys()).chain(self.pages.keys());
         let best = all
             .map(|k| (strsim::jaro_winkler(slug, k), k))
             .filter(|(s, _)| *s > 0.8)
             .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)));
         match best {
-            Some((_, k)) => format!("did you mean `{k}`?"),
-            None => "check the slug against the file names in content/cases/ and content/compilations/ (drafts and future-dated cases are left out unless --drafts)".into(),
+            Some((_, k)) => Text::new(format!("是不是要写 `{k}`？"), format!("did you mean `{k}`?")),
+            None => Text::new(
+                "对照 content/cases/ 和 content/compilations/ 里的文件名检查 slug（草稿和日期在未来的案例不加 --drafts 时不包括在内）",
+                "check the slug against the file names in content/cases/ and content/compilations/ (drafts and future-dated cases are left out unless --drafts)",
+            ),
         }
     }
 }
@@ -658,16 +685,23 @@ fn unpublished_warning(
     (line, column): (usize, usize),
     slug: &str,
     draft: &Path,
-    what: &str,
+    what: (&str, &str),
 ) -> Diagnostic {
+    let draft = draft.display();
     Diagnostic::warning(
         "unpublished-case",
         file,
-        format!("`{slug}` is a draft or future-dated ({}): {what} until it is published", draft.display()),
+        (
+            format!("`{slug}` 是草稿或日期在未来（{draft}）：发布之前{}", what.0),
+            format!("`{slug}` is a draft or future-dated ({draft}): {} until it is published", what.1),
+        ),
     )
     .at(line, column)
     .field(field)
-    .hint("build with --drafts to see it, or publish it (draft: false, a date not in the future)")
+    .hint((
+        "加 --drafts 构建可以看到它，或者发布它（draft: false，日期不在未来）",
+        "build with --drafts to see it, or publish it (draft: false, a date not in the future)",
+    ))
 }
 
 fn link_related(site: &mut Site, files: &[SourceFile], slugs: &Slugs, diagnostics: &mut Vec<Diagnostic>) {
@@ -677,11 +711,14 @@ fn link_related(site: &mut Site, files: &[SourceFile], slugs: &Slugs, diagnostic
         for (k, slug) in case.meta.related.iter().enumerate() {
             let field = format!("related[{k}]");
             let at = positions_of(files, &case.rel_path, &field);
-            let error = |message: String, hint: String| {
+            let error = |message: Text, hint: Text| {
                 Diagnostic::error("missing-case", &case.rel_path, message)
                     .at(at.0, at.1)
                     .field(field.clone())
-                    .expected("the slug of a case or a compilation (its file name without .md, or its `slug:`)")
+                    .expected((
+                        "案例或汇编的 slug（文件名去掉 .md，或它的 `slug:`）",
+                        "the slug of a case or a compilation (its file name without .md, or its `slug:`)",
+                    ))
                     .hint(hint)
             };
             match slugs.find(slug) {
@@ -689,18 +726,27 @@ fn link_related(site: &mut Site, files: &[SourceFile], slugs: &Slugs, diagnostic
                 Named::Case(_) | Named::Failed => {}
                 Named::Compilation(c) => compilations.push(c),
                 Named::Unpublished(draft) => {
-                    let what = "it is left out of 相关";
+                    let what = ("“相关”里不列出它", "it is left out of 相关");
                     diagnostics.push(unpublished_warning(&case.rel_path, field.clone(), at, slug, draft, what));
                 }
                 Named::Page(page) => diagnostics.push(error(
-                    format!(
-                        "`related` names `{slug}`, which is a page ({}), not a case or a compilation",
-                        page.display()
+                    Text::new(
+                        format!("`related` 写了 `{slug}`，它是一个页面（{}），不是案例或汇编", page.display()),
+                        format!(
+                            "`related` names `{slug}`, which is a page ({}), not a case or a compilation",
+                            page.display()
+                        ),
                     ),
-                    "link to a page from the text instead, e.g. [关于本站](@/about.md)".into(),
+                    Text::new(
+                        "改为在正文里链接这个页面，例如 [关于本站](@/about.md)",
+                        "link to a page from the text instead, e.g. [关于本站](@/about.md)",
+                    ),
                 )),
                 Named::Nothing => diagnostics.push(error(
-                    format!("`related` names `{slug}`, but no case or compilation has that slug"),
+                    Text::new(
+                        format!("`related` 写了 `{slug}`，但没有哪个案例或汇编用这个 slug"),
+                        format!("`related` names `{slug}`, but no case or compilation has that slug"),
+                    ),
                     slugs.suggestion(slug),
                 )),
             }
@@ -730,28 +776,35 @@ fn link_compilations(site: &mut Site, slugs: &Slugs, diagnostics: &mut Vec<Diagn
                         Diagnostic::error(
                             "duplicate-entry",
                             &comp.rel_path,
-                            format!(
-                                "compilation `{}` lists the case `{}` twice: at lines {line} and {}",
-                                comp.slug, entry.slug, entry.line
+                            (
+                                format!(
+                                    "汇编 `{}` 把案例 `{}` 列了两次：第 {line} 行和第 {} 行",
+                                    comp.slug, entry.slug, entry.line
+                                ),
+                                format!(
+                                    "compilation `{}` lists the case `{}` twice: at lines {line} and {}",
+                                    comp.slug, entry.slug, entry.line
+                                ),
                             ),
                         )
                         .at(entry.line.max(1), entry.column.max(1))
                         .field(format!("chapters[{index}].cases"))
-                        .expected("each case once in a compilation")
-                        .hint(
+                        .expected(("每个案例在一本汇编里只出现一次", "each case once in a compilation"))
+                        .hint((
+                            "删去两处中的一处（一个案例可以收进几本汇编，每本一次）",
                             "remove one of the two entries (a case can appear in several compilations, once in each)",
-                        ),
+                        )),
                     );
                     continue;
                 }
                 listed.insert(&entry.slug, (entry.line, entry.column));
                 let field = format!("chapters[{index}].cases");
                 let at = (entry.line.max(1), entry.column.max(1));
-                let error = |message: String, hint: String| {
+                let error = |message: Text, hint: Text| {
                     Diagnostic::error("missing-case", &comp.rel_path, message)
                         .at(at.0, at.1)
                         .field(field.clone())
-                        .expected("the slug of a published case")
+                        .expected(("已发布案例的 slug", "the slug of a published case"))
                         .hint(hint)
                 };
                 let (slug, title) = (&entry.slug, &comp.slug);
@@ -759,25 +812,43 @@ fn link_compilations(site: &mut Site, slugs: &Slugs, diagnostics: &mut Vec<Diagn
                     Named::Case(case) => Ok(case),
                     Named::Failed => continue,
                     Named::Unpublished(draft) => {
-                        let what = "the compilation leaves it out";
+                        let what = ("汇编里不收它", "the compilation leaves it out");
                         Err(unpublished_warning(&comp.rel_path, field.clone(), at, slug, draft, what))
                     }
                     Named::Compilation(c) => Err(error(
-                        format!(
-                            "compilation `{title}` lists `{slug}`, which is a compilation ({}), not a case",
-                            compilation_files[c].display()
+                        Text::new(
+                            format!(
+                                "汇编 `{title}` 列了 `{slug}`，它是一本汇编（{}），不是案例",
+                                compilation_files[c].display()
+                            ),
+                            format!(
+                                "compilation `{title}` lists `{slug}`, which is a compilation ({}), not a case",
+                                compilation_files[c].display()
+                            ),
                         ),
-                        "a compilation lists cases; name the cases of the other compilation instead".into(),
+                        Text::new(
+                            "汇编只收案例；改为列出那本汇编里的案例",
+                            "a compilation lists cases; name the cases of the other compilation instead",
+                        ),
                     )),
                     Named::Page(page) => Err(error(
-                        format!(
-                            "compilation `{title}` lists `{slug}`, which is a page ({}), not a case",
-                            page.display()
+                        Text::new(
+                            format!("汇编 `{title}` 列了 `{slug}`，它是一个页面（{}），不是案例", page.display()),
+                            format!(
+                                "compilation `{title}` lists `{slug}`, which is a page ({}), not a case",
+                                page.display()
+                            ),
                         ),
-                        "a compilation lists cases by their slug (the file name in content/cases/ without .md)".into(),
+                        Text::new(
+                            "汇编按 slug 列出案例（content/cases/ 里的文件名去掉 .md）",
+                            "a compilation lists cases by their slug (the file name in content/cases/ without .md)",
+                        ),
                     )),
                     Named::Nothing => Err(error(
-                        format!("compilation `{title}` lists the case `{slug}`, which does not exist"),
+                        Text::new(
+                            format!("汇编 `{title}` 列的案例 `{slug}` 不存在"),
+                            format!("compilation `{title}` lists the case `{slug}`, which does not exist"),
+                        ),
                         slugs.suggestion(slug),
                     )),
                 };
