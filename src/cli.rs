@@ -284,10 +284,10 @@ fn print_diagnostics(diagnostics: &[Diagnostic], lang: Lang) {
     }
 }
 
-fn report(result: Result<String, Diagnostic>, lang: Lang) -> ExitCode {
+fn report(result: Result<crate::lang::Text, Diagnostic>, lang: Lang) -> ExitCode {
     match result {
         Ok(message) => {
-            eprintln!("{message}");
+            eprintln!("{}", message.get(lang));
             ExitCode::SUCCESS
         }
         Err(d) => {

@@ -70,20 +70,6 @@ impl<Z: Into<String>, E: Into<String>> From<(Z, E)> for Text {
     }
 }
 
-/// A message not yet written in Chinese: the same words in both. Transitional, removed once
-/// every message of xianfeng is written in both languages.
-impl From<String> for Text {
-    fn from(words: String) -> Self {
-        Text { zh: words.clone(), en: words }
-    }
-}
-
-impl From<&str> for Text {
-    fn from(words: &str) -> Self {
-        Text::from(words.to_string())
-    }
-}
-
 impl fmt::Display for Text {
     /// The Chinese words: the default language. Printers that know the run's language use
     /// [`Text::get`].

@@ -1,7 +1,7 @@
 //! `xianfeng new` and `xianfeng init`: files written from commented templates.
 //! Neither ever overwrites an existing file.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Text};
 use std::fs;
 use std::path::Path;
 
@@ -150,17 +150,31 @@ fn valid_slug(slug: &str) -> bool {
 }
 
 /// Writes `content/cases/<slug>.md` (or `content/compilations/<slug>.md`).
-pub fn new_content(site: &Path, slug: &str, compilation: bool, fields: &NewFields) -> Result<String, Diagnostic> {
+pub fn new_content(site: &Path, slug: &str, compilation: bool, fields: &NewFields) -> Result<Text, Diagnostic> {
     if !valid_slug(slug) {
-        return Err(Diagnostic::error("invalid-slug", slug, format!("`{slug}` cannot be a slug"))
-            .expected("a file name without spaces, `/`, `\\` or `..`, e.g. zhuhai-caizheng-rang-wo-xian-lai")
-            .hint("slugs become URLs: /cases/<slug>/"));
+        return Err(Diagnostic::error(
+            "invalid-slug",
+            slug,
+            (format!("`{slug}` 不能用作 slug"), format!("`{slug}` cannot be a slug")),
+        )
+        .expected((
+            "不含空格、`/`、`\\` 或 `..` 的文件名，例如 zhuhai-caizheng-rang-wo-xian-lai",
+            "a file name without spaces, `/`, `\\` or `..`, e.g. zhuhai-caizheng-rang-wo-xian-lai",
+        ))
+        .hint(("slug 会成为网址：/cases/<slug>/", "slugs become URLs: /cases/<slug>/")));
     }
     let folder = if compilation { "compilations" } else { "cases" };
     let path = site.join("content").join(folder).join(format!("{slug}.md"));
     if path.exists() || site.join("content").join(folder).join(slug).join("index.md").exists() {
-        return Err(Diagnostic::error("exists", &path, "a file with this slug already exists; nothing was written")
-            .hint("choose another slug, or edit the existing file"));
+        return Err(Diagnostic::error(
+            "exists",
+            &path,
+            (
+                "用这个 slug 的文件已经存在；没有写入任何文件",
+                "a file with this slug already exists; nothing was written",
+            ),
+        )
+        .hint(("换一个 slug，或者直接编辑已有的文件", "choose another slug, or edit the existing file")));
     }
     let text = if compilation {
         fill_compilation(slug, fields.title.as_deref(), &existing_cases(site))
@@ -168,7 +182,7 @@ pub fn new_content(site: &Path, slug: &str, compilation: bool, fields: &NewField
         fill_case(slug, fields)
     };
     write_new(&path, &text)?;
-    Ok(format!("created {}", path.display()))
+    Ok(Text::new(format!("已创建 {}", path.display()), format!("created {}", path.display())))
 }
 
 fn write_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
@@ -184,7 +198,8 @@ fn write_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
-    Diagnostic::error("write", path, format!("could not write: {e}")).hint("check the folder exists and is writable")
+    Diagnostic::error("write", path, (format!("无法写入：{e}"), format!("could not write: {e}")))
+        .hint(("检查文件夹是否存在、是否可写", "check the folder exists and is writable"))
 }
 
 const SITE_YAML: &str = r#"# xianfeng 站点配置 site configuration
@@ -251,13 +266,20 @@ chapters:
 "#;
 
 /// Creates a new site in `dir`, which must be missing or empty.
-pub fn init_site(dir: &Path) -> Result<String, Diagnostic> {
+pub fn init_site(dir: &Path) -> Result<Text, Diagnostic> {
     if dir.exists() {
         let non_empty = fs::read_dir(dir).map_err(|e| io_error(dir, e))?.next().is_some();
         if non_empty {
-            return Err(Diagnostic::error("init-not-empty", dir, "the folder is not empty; nothing was written")
-                .expected("a missing or empty folder")
-                .hint("choose a new folder name, e.g. `xianfeng init my-site`"));
+            return Err(Diagnostic::error(
+                "init-not-empty",
+                dir,
+                ("文件夹不是空的；没有写入任何文件", "the folder is not empty; nothing was written"),
+            )
+            .expected(("不存在的或空的文件夹", "a missing or empty folder"))
+            .hint((
+                "换一个新的文件夹名，例如 `xianfeng init my-site`",
+                "choose a new folder name, e.g. `xianfeng init my-site`",
+            )));
         }
     }
     let files = [
@@ -271,7 +293,11 @@ pub fn init_site(dir: &Path) -> Result<String, Diagnostic> {
     for (rel, text) in files {
         write_new(&dir.join(rel), text)?;
     }
-    Ok(format!("created a new site in {}\nnext: cd {} && xianfeng build", dir.display(), dir.display()))
+    let shown = dir.display();
+    Ok(Text::new(
+        format!("已在 {shown} 新建网站\n下一步：cd {shown} && xianfeng build"),
+        format!("created a new site in {shown}\nnext: cd {shown} && xianfeng build"),
+    ))
 }
 
 #[cfg(test)]

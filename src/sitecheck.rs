@@ -37,10 +37,16 @@ pub fn duplicate_brands(site: &Site) -> Vec<Diagnostic> {
                 Diagnostic::warning(
                     "duplicate-brand",
                     &case.rel_path,
-                    format!("brand `{}` is also used by {}", case.meta.brand, others.join(", ")),
+                    (
+                        format!("品牌“{}”也被 {} 使用", case.meta.brand, others.join("、")),
+                        format!("brand `{}` is also used by {}", case.meta.brand, others.join(", ")),
+                    ),
                 )
                 .field("brand")
-                .hint("if these are different brands, give each its full name (e.g. 财政局“红色先锋”); if it is one brand, list both units under `org:`"),
+                .hint((
+                    "如果是不同的品牌，各写全称（例如 财政局“红色先锋”）；如果是同一个品牌，把两个单位都写在 `org:` 下",
+                    "if these are different brands, give each its full name (e.g. 财政局“红色先锋”); if it is one brand, list both units under `org:`",
+                )),
             );
         }
     }

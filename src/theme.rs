@@ -62,12 +62,21 @@ pub fn load_theme(site_root: &Path, name: &str) -> Result<Theme, Diagnostic> {
         return Err(Diagnostic::error(
             "missing-theme",
             "site.yaml",
-            format!("theme `{name}` not found at {}", theme_dir.display()),
+            (
+                format!("在 {} 找不到主题 `{name}`", theme_dir.display()),
+                format!("theme `{name}` not found at {}", theme_dir.display()),
+            ),
         )
         .at(line, column)
         .field("theme")
-        .expected("a folder themes/<name>/ with templates/ inside, or `default`")
-        .hint("remove `theme:` from site.yaml to use the built-in default theme"));
+        .expected((
+            "一个里面有 templates/ 的 themes/<主题名>/ 文件夹，或 `default`",
+            "a folder themes/<name>/ with templates/ inside, or `default`",
+        ))
+        .hint((
+            "从 site.yaml 里删去 `theme:`，就用内置的默认主题",
+            "remove `theme:` from site.yaml to use the built-in default theme",
+        )));
     }
     collect(site_root.join("templates"), false, &mut theme);
     collect(site_root.join("static"), true, &mut theme);

@@ -638,7 +638,8 @@ fn missing_image(
     path: &str,
     at: Option<(usize, usize)>,
 ) -> Diagnostic {
-    let (what_zh, what_en) = if field == "cover" { ("封面图片", "cover image") } else { ("标志图片", "logo image") };
+    let (what_zh, what_en) =
+        if field == "cover" { ("封面图片", "cover image") } else { ("标志图片", "logo image") };
     let mut d = Diagnostic::error(
         if field == "cover" { "missing-cover" } else { "missing-logo" },
         &case.rel_path,

@@ -198,8 +198,15 @@ fn write_pages(
             let start = std::time::Instant::now();
             let r = render_page(site, shared, templates, plan, k, links).and_then(|page| {
                 let content = sink.store_bytes(path, page.content).map_err(|e| {
-                    Diagnostic::error("write", path, format!("could not write the page: {e}"))
-                        .hint("check that the output folder is writable and the disk is not full")
+                    Diagnostic::error(
+                        "write",
+                        path,
+                        (format!("无法写出页面：{e}"), format!("could not write the page: {e}")),
+                    )
+                    .hint((
+                        "检查输出文件夹是否可写、磁盘是否已满",
+                        "check that the output folder is writable and the disk is not full",
+                    ))
                 })?;
                 Ok(RenderedPage { job: page.job, content, links: page.links, listed: page.listed })
             });
@@ -650,7 +657,13 @@ fn object(key: &str, value: Value) -> Value {
 /// A Tera context made from one JSON object, moved in: `Context::insert` would serialise
 /// each value into a copy, which for `site` on every page is measurable.
 fn tera_context(vars: Value, template: &str) -> Result<tera::Context, Diagnostic> {
-    tera::Context::from_value(vars).map_err(|e| Diagnostic::error("template", template, e.to_string()))
+    tera::Context::from_value(vars).map_err(|e| {
+        Diagnostic::error(
+            "template",
+            template,
+            (format!("无法把页面数据交给模板：{e}"), format!("cannot hand the page's data to the template: {e}")),
+        )
+    })
 }
 
 fn section_value(site: &Site, key: &str) -> Value {

@@ -65,8 +65,14 @@ impl TemplateSet {
                 }
                 if errors.is_empty() {
                     errors.push(
-                        Diagnostic::error("template", "templates", error_chain(&e))
-                            .hint("check {% extends %}, {% import %} and block names"),
+                        Diagnostic::error("template", "templates", {
+                            let chain = error_chain(&e);
+                            (format!("模板有误：{chain}"), chain)
+                        })
+                        .hint((
+                            "检查 {% extends %}、{% import %} 和各个 block 的名字",
+                            "check {% extends %}, {% import %} and block names",
+                        )),
                     );
                 }
             }
@@ -98,7 +104,13 @@ impl TemplateSet {
     /// Renders `name` to text.
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
         let bytes = self.render_bytes(name, context)?;
-        String::from_utf8(bytes).map_err(|e| Diagnostic::error("template", format!("templates/{name}"), e.to_string()))
+        String::from_utf8(bytes).map_err(|e| {
+            Diagnostic::error(
+                "template",
+                format!("templates/{name}"),
+                (format!("模板输出的不是 UTF-8 文本：{e}"), format!("the template's output is not UTF-8 text: {e}")),
+            )
+        })
     }
 
     /// Renders `name` to the bytes of a page (UTF-8, as everything Tera writes is; left
@@ -108,9 +120,12 @@ impl TemplateSet {
             return Err(Diagnostic::error(
                 "template",
                 format!("templates/{name}"),
-                format!("template `{name}` does not exist"),
+                (format!("模板 `{name}` 不存在"), format!("template `{name}` does not exist")),
             )
-            .hint("add it to your site's templates/ folder, or check `template:` in the page's front matter"));
+            .hint((
+                "把它加到网站的 templates/ 文件夹里，或检查页面前言里的 `template:`",
+                "add it to your site's templates/ folder, or check `template:` in the page's front matter",
+            )));
         }
         // Rendered into a buffer sized like the previous page of this template, so a page
         // is not copied again each time Tera's own small buffer fills up.
@@ -237,9 +252,11 @@ fn read_sources(theme: &Theme) -> (Sources, Vec<Diagnostic>) {
             Ok(Ok(text)) => {
                 sources.insert(name.clone(), (text, origin.describe(name)));
             }
-            _ => {
-                errors.push(Diagnostic::error("template", origin.describe(name), "template is not readable UTF-8 text"))
-            }
+            _ => errors.push(Diagnostic::error(
+                "template",
+                origin.describe(name),
+                ("模板读不出来，或不是 UTF-8 文本", "template is not readable UTF-8 text"),
+            )),
         }
     }
     (sources, errors)
@@ -336,16 +353,19 @@ fn error_chain(e: &tera::Error) -> String {
 /// missing variable) and the variable.
 fn template_error(name: &str, origin: &str, text: &str, e: &tera::Error) -> Diagnostic {
     let message = error_chain(e);
-    let mut d = Diagnostic::error("template", origin, message.clone());
+    let mut d = Diagnostic::error("template", origin, (format!("模板有误：{message}"), message.clone()));
     if let Some((line, col)) = parse_error_position(&message) {
-        return d.at(line, col).hint("fix the template syntax at this line");
+        return d.at(line, col).hint(("改正这一行的模板语法", "fix the template syntax at this line"));
     }
     if let Some(var) = missing_variable(&message) {
         let (line, col) = first_use(text, var).unwrap_or((0, 0));
         d = d
             .at(line, col)
             .field(var)
-            .hint(format!("`{var}` is not set for {name}: guard it with {{% if {var} %}} or use `{var} | default(value=\"\")`; docs/templates.md lists each template's variables"));
+            .hint((
+                format!("{name} 里没有 `{var}`：用 {{% if {var} %}} 包起来，或写成 `{var} | default(value=\"\")`；docs/templates.md 列出了每个模板的变量"),
+                format!("`{var}` is not set for {name}: guard it with {{% if {var} %}} or use `{var} | default(value=\"\")`; docs/templates.md lists each template's variables"),
+            ));
     }
     d
 }
