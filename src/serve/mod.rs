@@ -21,6 +21,7 @@ mod watcher;
 pub use overlay::{INJECT_END, INJECT_START};
 
 use crate::diagnostics::Diagnostic;
+use crate::lang::{Lang, Text};
 use crate::output::Output;
 use crate::pipeline::BuildOptions;
 use std::io::Write;
@@ -132,20 +133,27 @@ pub fn run(opts: ServeOptions) -> ExitCode {
         return ExitCode::from(2);
     }
     let Ok(root) = std::fs::canonicalize(&opts.site) else {
-        eprintln!("error: cannot read the site folder {}", opts.site.display());
+        let site = opts.site.display();
+        match opts.lang {
+            Lang::Zh => eprintln!("错误：无法读取网站文件夹 {site}"),
+            Lang::En => eprintln!("error: cannot read the site folder {site}"),
+        }
         return ExitCode::from(2);
     };
     let listener = match bind(opts.bind, opts.port) {
         Ok(l) => l,
         Err(message) => {
-            eprintln!("{message}");
+            eprintln!("{}", message.get(opts.lang));
             return ExitCode::from(1);
         }
     };
     let addr = match listener.local_addr() {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("error: cannot read the server's address: {e}");
+            match opts.lang {
+                Lang::Zh => eprintln!("错误：无法读取服务器的地址：{e}"),
+                Lang::En => eprintln!("error: cannot read the server's address: {e}"),
+            }
             return ExitCode::from(1);
         }
     };
@@ -166,30 +174,41 @@ pub fn run(opts: ServeOptions) -> ExitCode {
     let watch = match watcher::start(&root) {
         Ok(w) => w,
         Err(e) => {
-            eprintln!("error: cannot watch {}: {e}", root.display());
+            let root = root.display();
+            match opts.lang {
+                Lang::Zh => eprintln!("错误：无法监视 {root} 的改动：{e}"),
+                Lang::En => eprintln!("error: cannot watch {root}: {e}"),
+            }
             return ExitCode::from(1);
         }
     };
     rebuild::spawn(state.clone(), build_opts, watch, session);
     announce(addr, &opts);
-    server::run(listener, state)
+    server::run(listener, state, opts.lang)
 }
 
 /// Binds the socket, turning the usual failures into one actionable line.
-fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, String> {
+fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, Text> {
     let addr = SocketAddr::new(ip, port);
     TcpListener::bind(addr).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AddrInUse => format!(
-            "error: port {port} on {ip} is already in use (another `xianfeng serve`?); choose another with `--port`, e.g. `--port {}`",
-            port.wrapping_add(1).max(1024)
+        std::io::ErrorKind::AddrInUse => {
+            let next = port.wrapping_add(1).max(1024);
+            Text::new(
+                format!("错误：{ip} 的端口 {port} 已被占用（另一个 `xianfeng serve`？）；用 `--port` 换一个，例如 `--port {next}`"),
+                format!(
+                    "error: port {port} on {ip} is already in use (another `xianfeng serve`?); choose another with `--port`, e.g. `--port {next}`"
+                ),
+            )
+        }
+        std::io::ErrorKind::PermissionDenied => Text::new(
+            format!("错误：不允许在 {addr} 上监听；用 `--port` 选一个大于 1023 的端口"),
+            format!("error: not allowed to listen on {addr}; use a port above 1023 with `--port`"),
         ),
-        std::io::ErrorKind::PermissionDenied => {
-            format!("error: not allowed to listen on {addr}; use a port above 1023 with `--port`")
-        }
-        std::io::ErrorKind::AddrNotAvailable => {
-            format!("error: {ip} is not an address of this machine; leave out `--bind` to use 127.0.0.1")
-        }
-        _ => format!("error: cannot listen on {addr}: {e}"),
+        std::io::ErrorKind::AddrNotAvailable => Text::new(
+            format!("错误：{ip} 不是本机的地址；不写 `--bind` 就用 127.0.0.1"),
+            format!("error: {ip} is not an address of this machine; leave out `--bind` to use 127.0.0.1"),
+        ),
+        _ => Text::new(format!("错误：无法在 {addr} 上监听：{e}"), format!("error: cannot listen on {addr}: {e}")),
     })
 }
 
@@ -202,22 +221,34 @@ fn local_base_url(addr: SocketAddr) -> String {
     format!("http://{}", SocketAddr::new(ip, addr.port()))
 }
 
-/// Prints the address on stdout (tests and scripts read it), and opens a browser if asked.
+/// Prints the address on stdout (tests and scripts read it: the line stays `serving on URL`
+/// in every language, like a JSON key), and opens a browser if asked.
 fn announce(addr: SocketAddr, opts: &ServeOptions) {
     let url = format!("{}/", local_base_url(addr));
     println!("serving on {url}");
     let _ = std::io::stdout().flush();
-    if !addr.ip().is_loopback() {
-        eprintln!("warning: listening on {} makes the site (drafts included) visible to the network", addr.ip());
+    let ip = addr.ip();
+    match opts.lang {
+        Lang::Zh => {
+            if !ip.is_loopback() {
+                eprintln!("警告：在 {ip} 上监听，网络上的其他人也能看到这个网站（包括草稿）");
+            }
+            eprintln!("正在预览 {url}，保存文件后自动刷新；按 Ctrl-C 停止");
+        }
+        Lang::En => {
+            if !ip.is_loopback() {
+                eprintln!("warning: listening on {ip} makes the site (drafts included) visible to the network");
+            }
+            eprintln!("watching for changes; press Ctrl-C to stop");
+        }
     }
-    eprintln!("watching for changes; press Ctrl-C to stop");
     if opts.open {
-        open_browser(&url);
+        open_browser(&url, opts.lang);
     }
 }
 
 /// Best effort: a missing opener is not worth an error.
-fn open_browser(url: &str) {
+fn open_browser(url: &str, lang: Lang) {
     let (program, args): (&str, Vec<&str>) = if cfg!(target_os = "macos") {
         ("open", vec![url])
     } else if cfg!(windows) {
@@ -232,7 +263,10 @@ fn open_browser(url: &str) {
         .stderr(std::process::Stdio::null())
         .spawn();
     if spawned.is_err() {
-        eprintln!("note: could not open a browser; visit {url}");
+        match lang {
+            Lang::Zh => eprintln!("提示：无法打开浏览器；请访问 {url}"),
+            Lang::En => eprintln!("note: could not open a browser; visit {url}"),
+        }
     }
 }
 
@@ -253,7 +287,8 @@ mod tests {
         let held = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = held.local_addr().unwrap().port();
         let message = bind(IpAddr::from([127, 0, 0, 1]), port).unwrap_err();
-        assert!(message.contains("already in use") && message.contains("--port"), "{message}");
-        assert!(!message.contains('\n'));
+        assert!(message.en.contains("already in use") && message.en.contains("--port"), "{message:?}");
+        assert!(message.zh.contains("已被占用") && message.zh.contains("--port"), "{message:?}");
+        assert!(!message.en.contains('\n') && !message.zh.contains('\n'));
     }
 }

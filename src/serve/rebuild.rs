@@ -80,13 +80,13 @@ pub fn spawn(state: Arc<State>, opts: BuildOptions, watch: Watch, session: Sessi
 }
 
 fn run(state: &Arc<State>, opts: &BuildOptions, mut watch: Watch, mut session: Session) {
-    let indexer = Indexer::spawn(state.clone());
+    let indexer = Indexer::spawn(state.clone(), opts.lang);
     while let Ok(first) = watch.events.recv() {
         let mut batch = Batch::default();
-        batch.add(&watch.root, first);
+        batch.add(&watch.root, first, opts.lang);
         // Builds are slower than saves: everything that arrived meanwhile goes into one build.
         while let Ok(more) = watch.events.try_recv() {
-            batch.add(&watch.root, more);
+            batch.add(&watch.root, more, opts.lang);
         }
         if watch.refresh(&batch.changed) {
             // A source folder was replaced: what changed in it before its new watch went unheard.
@@ -107,7 +107,7 @@ struct Indexer {
 }
 
 impl Indexer {
-    fn spawn(state: Arc<State>) -> Indexer {
+    fn spawn(state: Arc<State>, lang: Lang) -> Indexer {
         let (jobs, queue) = std::sync::mpsc::channel::<Vec<Arc<SearchDoc>>>();
         let pool = rayon::ThreadPoolBuilder::new().num_threads(1).thread_name(|_| "xianfeng-index".into()).build();
         let spawned = std::thread::Builder::new().name("xianfeng-search".into()).spawn(move || {
@@ -123,7 +123,12 @@ impl Indexer {
             }
         });
         if let Err(e) = spawned {
-            eprintln!("warning: cannot start the search index thread ({e}); search will not follow edits");
+            match lang {
+                Lang::Zh => eprintln!("警告：无法启动搜索索引的线程（{e}），搜索不会跟上改动"),
+                Lang::En => {
+                    eprintln!("warning: cannot start the search index thread ({e}); search will not follow edits")
+                }
+            }
         }
         Indexer { jobs }
     }
@@ -142,10 +147,13 @@ struct Batch {
 }
 
 impl Batch {
-    fn add(&mut self, root: &std::path::Path, result: notify_debouncer_full::DebounceEventResult) {
+    fn add(&mut self, root: &std::path::Path, result: notify_debouncer_full::DebounceEventResult, lang: Lang) {
         if let Err(errors) = &result {
             for e in errors {
-                eprintln!("warning: file watcher: {e}");
+                match lang {
+                    Lang::Zh => eprintln!("警告：监视文件改动时出错：{e}"),
+                    Lang::En => eprintln!("warning: file watcher: {e}"),
+                }
             }
             self.watcher_failed = true;
         }
@@ -157,7 +165,7 @@ fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, session: &mut Sess
     let started = Instant::now();
     let previous = state.current();
     let version = previous.version + 1;
-    let what = describe(&batch.changed);
+    let what = describe(&batch.changed, opts.lang);
     crate::incremental::take_rendered();
     if let Some(patched) = try_patch(session, batch, opts, &previous) {
         let Patched { output, search_docs, warnings, rendered } = patched;
@@ -281,16 +289,16 @@ fn show_warnings(session: &mut Session, warnings: Vec<Diagnostic>, lang: Lang) {
 }
 
 /// `content/cases/a.md, site.yaml (+4 more)`.
-fn describe(changed: &BTreeSet<PathBuf>) -> String {
+fn describe(changed: &BTreeSet<PathBuf>, lang: Lang) -> String {
     if changed.is_empty() {
-        return "(watcher lost events)".into();
+        return lang.pick("（文件监视丢失了改动）", "(watcher lost events)").into();
     }
     let shown: Vec<String> = changed.iter().take(3).map(|p| p.to_string_lossy().replace('\\', "/")).collect();
     let more = changed.len().saturating_sub(3);
-    if more > 0 {
-        format!("{} (+{more} more)", shown.join(", "))
-    } else {
-        shown.join(", ")
+    match (more, lang) {
+        (0, _) => shown.join(", "),
+        (_, Lang::Zh) => format!("{} 等（另有 {more} 个）", shown.join(", ")),
+        (_, Lang::En) => format!("{} (+{more} more)", shown.join(", ")),
     }
 }
 
@@ -329,8 +337,9 @@ mod tests {
 
     #[test]
     fn describes_up_to_three_files() {
-        assert_eq!(describe(&set(&["a.md"])), "a.md");
-        assert_eq!(describe(&set(&["a", "b", "c", "d", "e"])), "a, b, c (+2 more)");
+        assert_eq!(describe(&set(&["a.md"]), Lang::En), "a.md");
+        assert_eq!(describe(&set(&["a", "b", "c", "d", "e"]), Lang::En), "a, b, c (+2 more)");
+        assert_eq!(describe(&set(&["a", "b", "c", "d", "e"]), Lang::Zh), "a, b, c 等（另有 2 个）");
     }
 
     #[test]

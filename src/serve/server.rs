@@ -5,6 +5,7 @@
 use super::overlay::{fallback_page, inject};
 use super::paths::{resolve, Resolution};
 use super::{mime, reload, Snapshot, State};
+use crate::lang::Lang;
 use axum::body::Body;
 use axum::extract::State as Extract;
 use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
@@ -15,11 +16,15 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 /// Serves until Ctrl-C.
-pub fn run(listener: std::net::TcpListener, state: Arc<State>) -> ExitCode {
+pub fn run(listener: std::net::TcpListener, state: Arc<State>, lang: Lang) -> ExitCode {
+    let cannot_start = |e: &dyn std::fmt::Display| match lang {
+        Lang::Zh => eprintln!("错误：无法启动服务器：{e}"),
+        Lang::En => eprintln!("error: cannot start the server: {e}"),
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: cannot start the server: {e}");
+            cannot_start(&e);
             return ExitCode::from(1);
         }
     };
@@ -27,7 +32,7 @@ pub fn run(listener: std::net::TcpListener, state: Arc<State>) -> ExitCode {
         let listener = match listener.set_nonblocking(true).and_then(|()| tokio::net::TcpListener::from_std(listener)) {
             Ok(l) => l,
             Err(e) => {
-                eprintln!("error: cannot start the server: {e}");
+                cannot_start(&e);
                 return ExitCode::from(1);
             }
         };
@@ -37,12 +42,15 @@ pub fn run(listener: std::net::TcpListener, state: Arc<State>) -> ExitCode {
             result = axum::serve(listener, router(state)) => match result {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("error: the server stopped: {e}");
+                    match lang {
+                        Lang::Zh => eprintln!("错误：服务器停止了：{e}"),
+                        Lang::En => eprintln!("error: the server stopped: {e}"),
+                    }
                     ExitCode::from(1)
                 }
             },
             _ = tokio::signal::ctrl_c() => {
-                eprintln!("stopped");
+                eprintln!("{}", lang.pick("已停止", "stopped"));
                 ExitCode::SUCCESS
             }
         }
