@@ -665,3 +665,25 @@ fn assert_serves_every_file_of(server: &Server, fresh: &xianfeng::pipeline::Buil
         }
     }
 }
+
+#[test]
+fn the_overlay_and_the_log_speak_the_runs_language() {
+    let site = site();
+    let server = Server::start(&site, &["--lang", "zh"]);
+    server.wait_for("/cases/a/", "the first good build", |r| r.status == 200);
+    atomic_save(&site, "content/cases/a.md", "---\ntitle: 甲案例\nbrand: 甲\ndate: 2021-05-01\n---\n正文\n");
+    let page = server.wait_for("/cases/a/", "the overlay", |r| r.text().contains("xianfeng-overlay"));
+    let text = page.text();
+    assert!(text.contains("构建失败：1 个错误") && text.contains("缺少必填字段 `org`"), "{text}");
+    assert!(text.contains("提示：在前言中加上 `org: 珠海市财政局`"), "{text}");
+    server.wait_for_log("the Chinese failure line", |log| {
+        log.contains("构建失败：1 个错误，0 个警告；继续提供上次构建成功的页面")
+    });
+    drop(server);
+
+    // The same broken site, English (the tests' XIANFENG_LANG=en): the same facts in English.
+    let server = Server::start(&site, &[]);
+    let text = server.wait_for("/", "the overlay", |r| r.text().contains("xianfeng-overlay")).text();
+    assert!(text.contains("Build failed: 1 error") && text.contains("missing required field `org`"), "{text}");
+    server.wait_for_log("the English failure line", |log| log.contains("build failed: 1 error, 0 warnings"));
+}
