@@ -182,7 +182,8 @@ fn inputs_hash(opts: &BuildOptions, today: chrono::NaiveDate) -> String {
     };
     field(env!("CARGO_PKG_VERSION").as_bytes());
     field(binary_identity().as_bytes());
-    field(format!("{:?}|{}|{}|{}", opts.base_url, opts.drafts, opts.no_fingerprint, today).as_bytes());
+    // The language too: the recorded warnings are printed as they were written.
+    field(format!("{:?}|{}|{}|{}|{:?}", opts.base_url, opts.drafts, opts.no_fingerprint, today, opts.lang).as_bytes());
     field(absolute(&opts.output_dir()).display().to_string().as_bytes());
     for (rel, digest) in source_digests(&opts.site_root) {
         field(rel.as_bytes());

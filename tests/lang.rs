@@ -129,3 +129,17 @@ fn an_english_site_is_told_in_english() {
     let (_, _, en) = run(&site, &["check"]);
     assert!(en.contains("missing required field `org`"), "{en}");
 }
+
+#[test]
+fn an_unchanged_site_built_in_the_other_language_shows_its_warnings_in_that_language() {
+    let site = TestSite::new(&[(
+        "content/cases/a.md",
+        &case("甲案例", "甲", "珠海市财政局", "2021-05-01", "orgs: 多余\n", "正文"),
+    )]);
+    let (_, _, zh) = run(&site, &["build"]);
+    assert!(zh.contains("警告[unknown-field]：未知字段 `orgs`"), "{zh}");
+    let (_, _, en) = run(&site, &["build", "--lang", "en"]);
+    assert!(en.contains("warning[unknown-field]: unknown field `orgs`"), "{en}");
+    let (_, _, again) = run(&site, &["build", "--lang", "en"]);
+    assert!(again.contains("nothing changed") && again.contains("unknown field `orgs`"), "{again}");
+}
