@@ -165,16 +165,22 @@ impl Diagnostic {
         };
         let sep = labels.colon;
         let mut out = format!("{label}[{}]{sep}{}\n  --> {}", self.code, self.message.get(lang), self.location());
-        if let Some(field) = &self.field {
-            out.push_str(&format!("\n  {}{sep}{field}", labels.field));
-        }
-        if let Some(expected) = &self.expected {
-            out.push_str(&format!("\n  {}{sep}{}", labels.expected, expected.get(lang)));
-        }
-        if let Some(hint) = &self.hint {
-            out.push_str(&format!("\n  {}{sep}{}", labels.hint, hint.get(lang)));
+        for line in self.details(lang) {
+            out.push_str(&format!("\n  {line}"));
         }
         out
+    }
+
+    /// The labelled lines under the message, in `lang`: `字段：org`, `应为：…`, `提示：…` (for
+    /// what the diagnostic has). The terminal and the serve overlay both print these.
+    pub fn details(&self, lang: Lang) -> Vec<String> {
+        let labels = Labels::of(lang);
+        let lines = [
+            (labels.field, self.field.as_deref()),
+            (labels.expected, self.expected.as_ref().map(|t| t.get(lang))),
+            (labels.hint, self.hint.as_ref().map(|t| t.get(lang))),
+        ];
+        lines.into_iter().filter_map(|(label, text)| Some(format!("{label}{}{}", labels.colon, text?))).collect()
     }
 }
 

@@ -95,7 +95,7 @@ pub fn render(errors: &[Diagnostic], site_root: &Path, lang: Lang) -> String {
         advice = words.advice,
     );
     for d in errors.iter().take(MAX_SHOWN) {
-        render_one(&mut html, d, site_root, lang, &words);
+        render_one(&mut html, d, site_root, lang);
     }
     html.push_str("</ol>");
     if count > MAX_SHOWN {
@@ -112,10 +112,6 @@ struct Words {
     title: fn(usize) -> String,
     advice: &'static str,
     more: fn(usize) -> String,
-    field: &'static str,
-    expected: &'static str,
-    hint: &'static str,
-    colon: &'static str,
 }
 
 impl Words {
@@ -127,10 +123,6 @@ impl Words {
                 title: |n| format!("构建失败：{n} 个错误"),
                 advice: "改正后保存文件，本页会自动刷新。在此之前，看到的是上一次构建成功的页面。",
                 more: |n| format!("另有 {n} 个错误，见终端输出。"),
-                field: "字段",
-                expected: "应为",
-                hint: "提示",
-                colon: "：",
             },
             Lang::En => Words {
                 html_lang: "en",
@@ -138,16 +130,12 @@ impl Words {
                 title: |n| format!("Build failed: {n} error{}", if n == 1 { "" } else { "s" }),
                 advice: "Fix and save the file; this page reloads by itself. Until then you see the last good build.",
                 more: |n| format!("{n} more error{}: see the terminal.", if n == 1 { "" } else { "s" }),
-                field: "field",
-                expected: "expected",
-                hint: "hint",
-                colon: ": ",
             },
         }
     }
 }
 
-fn render_one(html: &mut String, d: &Diagnostic, site_root: &Path, lang: Lang, words: &Words) {
+fn render_one(html: &mut String, d: &Diagnostic, site_root: &Path, lang: Lang) {
     let _ = write!(
         html,
         "<li class=\"xianfeng-error\" style=\"margin-bottom:1.6em\"><div><strong style=\"color:#ffd166;font-family:ui-monospace,Menlo,Consolas,monospace\">{}</strong> \
@@ -156,14 +144,8 @@ fn render_one(html: &mut String, d: &Diagnostic, site_root: &Path, lang: Lang, w
         escape(d.code),
         escape(d.message.get(lang))
     );
-    let text = |t: &Option<crate::lang::Text>| t.as_ref().map(|t| t.get(lang).to_string());
-    let extras = [(words.field, d.field.clone()), (words.expected, text(&d.expected)), (words.hint, text(&d.hint))];
-    let colon = words.colon;
-    for (label, value) in extras {
-        if let Some(v) = value {
-            let _ =
-                write!(html, "<div style=\"color:#d9cfc7;white-space:pre-wrap\">{label}{colon}{}</div>", escape(&v));
-        }
+    for line in d.details(lang) {
+        let _ = write!(html, "<div style=\"color:#d9cfc7;white-space:pre-wrap\">{}</div>", escape(&line));
     }
     if let Some(excerpt) = source_excerpt(d, site_root) {
         html.push_str(&excerpt);
