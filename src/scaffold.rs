@@ -72,8 +72,12 @@ chapters:
 在此写前言。
 "#;
 
+fn today_date() -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive()
+}
+
 fn today() -> String {
-    chrono::Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive().to_string()
+    today_date().to_string()
 }
 
 /// What `xianfeng new` puts into a case; a value not given is asked for on a terminal and
@@ -115,38 +119,25 @@ fn fill_compilation(slug: &str, title: Option<&str>, cases: &[String]) -> String
         .replace("{cases}", &listed)
 }
 
-/// A case marked `draft: true` (a compilation lists published cases only).
-fn is_draft(path: &Path) -> bool {
-    let text = fs::read_to_string(path).unwrap_or_default();
-    let front = text.strip_prefix("---").and_then(|t| t.split("\n---").next()).unwrap_or("");
-    front.lines().any(|l| l.split('#').next().unwrap_or("").trim().replace(' ', "") == "draft:true")
-}
-
-/// Slugs of the site's published cases (`cases/x.md` and `cases/x/index.md`), in name order.
+/// Slugs of the site's published cases, read as the build reads them (so a `slug:`, a draft
+/// or a future date count as they do there), in slug order.
 fn existing_cases(site: &Path) -> Vec<String> {
-    let Ok(entries) = fs::read_dir(site.join("content/cases")) else { return Vec::new() };
-    let mut slugs: Vec<String> = entries
-        .filter_map(Result::ok)
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let path = e.path();
-            match name.strip_suffix(".md") {
-                Some(stem) if path.is_file() && stem != "_index" && !is_draft(&path) => Some(stem.to_string()),
-                None if path.join("index.md").is_file() && !is_draft(&path.join("index.md")) => Some(name),
-                _ => None,
-            }
-        })
-        .filter(|slug| valid_slug(slug))
+    let today = today_date();
+    let loaded = crate::content::load_content(site, None);
+    let mut slugs: Vec<String> = loaded
+        .files
+        .iter()
+        .filter(|f| crate::site::is_published(f, false, today))
+        .filter_map(crate::site::case_slug)
         .collect();
     slugs.sort();
     slugs
 }
 
+/// The build's rule for a slug (`urls::check_segment`: no `/ ? # % \\`, spaces, control
+/// characters or leading `.`, at most 255 bytes), and no `..` anywhere in a name `new` writes.
 fn valid_slug(slug: &str) -> bool {
-    !slug.is_empty()
-        && !slug.starts_with('.')
-        && !slug.contains("..")
-        && !slug.chars().any(|c| c == '/' || c == '\\' || c.is_control() || c.is_whitespace())
+    crate::urls::check_segment(slug).is_ok() && !slug.contains("..")
 }
 
 /// Writes `content/cases/<slug>.md` (or `content/compilations/<slug>.md`).

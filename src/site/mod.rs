@@ -541,6 +541,14 @@ fn check_slug(file: &SourceFile, out_dir: &str) -> Result<(), Diagnostic> {
         )))
 }
 
+/// The slug of a case file: its `slug:`, else its file (or folder) name; None for other kinds.
+pub fn case_slug(file: &SourceFile) -> Option<String> {
+    match &file.meta {
+        Meta::Case(m) => Some(m.slug.clone().unwrap_or_else(|| file_stem_slug(&content_key(&file.rel_path)))),
+        _ => None,
+    }
+}
+
 /// `cases/x/index.md` → `x`; `cases/x.md` → `x`.
 fn file_stem_slug(key: &str) -> String {
     let without_ext = key.trim_end_matches(".md");
