@@ -158,23 +158,19 @@ fn passes_on(key: &str, value: &Expr) -> bool {
 /// smallest vertex, so the report is the same on every run).
 fn cycles(graph: &Graph) -> Vec<Vec<(Vertex, Edge)>> {
     let mut found: Vec<Vec<(Vertex, Edge)>> = Vec::new();
-    let mut done: std::collections::BTreeSet<Vertex> = Default::default();
     for start in graph.keys() {
-        let mut path: Vec<(Vertex, Edge)> = Vec::new();
-        walk(graph, start, start, &mut path, &mut done, &mut found);
-        done.insert(start.clone());
+        walk(graph, start, start, &mut Vec::new(), &mut found);
     }
     found
 }
 
-/// Depth-first from `at`, looking for a way back to `start` through vertices not yet used as
-/// a start (so each cycle is found from its smallest vertex only, and once).
+/// Depth-first from `at`, looking for a way back to `start` through vertices greater than it
+/// (the smaller ones were starts before: each cycle is found from its smallest vertex only).
 fn walk(
     graph: &Graph,
     start: &Vertex,
     at: &Vertex,
     path: &mut Vec<(Vertex, Edge)>,
-    done: &mut std::collections::BTreeSet<Vertex>,
     found: &mut Vec<Vec<(Vertex, Edge)>>,
 ) {
     for edge in graph.get(at).into_iter().flatten() {
@@ -184,13 +180,9 @@ fn walk(
             if !found.iter().any(|c| same_cycle(c, &cycle)) {
                 found.push(cycle);
             }
-        } else if !done.contains(&edge.to)
-            && edge.to > *start
-            && !path.iter().any(|(v, _)| v == &edge.to)
-            && &edge.to != at
-        {
+        } else if edge.to > *start && &edge.to != at && !path.iter().any(|(v, _)| v == &edge.to) {
             path.push((at.clone(), edge.clone()));
-            walk(graph, start, &edge.to, path, done, found);
+            walk(graph, start, &edge.to, path, found);
             path.pop();
         }
     }
