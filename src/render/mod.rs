@@ -102,7 +102,10 @@ fn owner(site: &Site, job: &Job) -> Owner {
             Owner::file(&r.source, Some(format!("aliases[{}]", r.index)), ("一个跳转页面", "a redirect page"))
         }
         Job::Term { tax, term, .. } => term_owner(site, *tax, *term),
-        other => Owner::generated((format!("{}页面", job_name_zh(other)), format!("the {} page", job_name(other)))),
+        other => {
+            let (zh, en) = job_name(other);
+            Owner::generated((format!("{zh}页面"), format!("the {en} page")))
+        }
     }
 }
 
@@ -212,7 +215,7 @@ fn write_pages(
             });
             if let Some(timings) = timings {
                 let mut t = timings.lock().unwrap_or_else(|e| e.into_inner());
-                let e = t.entry(job_name(job)).or_default();
+                let e = t.entry(job_name(job).1).or_default();
                 e.0 += 1;
                 e.1 += start.elapsed().as_micros();
             }
@@ -386,38 +389,22 @@ fn partials_of(
     Ok(out)
 }
 
-/// [`job_name`] in Chinese, for messages.
-fn job_name_zh(job: &Job) -> &'static str {
+/// What a job renders, in Chinese and in English (for messages; the English also names the
+/// job in the timing lines).
+fn job_name(job: &Job) -> (&'static str, &'static str) {
     match job {
-        Job::Home => "首页",
-        Job::Brands { .. } => "品牌墙",
-        Job::CaseList { .. } => "案例列表",
-        Job::Case(_) => "案例",
-        Job::TaxonomyList(_) => "分类列表",
-        Job::Term { .. } => "分类",
-        Job::CompilationList => "汇编列表",
-        Job::Compilation(_) => "汇编",
-        Job::Page(_) => "",
-        Job::Search => "搜索",
-        Job::NotFound => "404 ",
-        Job::Alias { .. } => "跳转",
-    }
-}
-
-fn job_name(job: &Job) -> &'static str {
-    match job {
-        Job::Home => "home",
-        Job::Brands { .. } => "brands",
-        Job::CaseList { .. } => "case list",
-        Job::Case(_) => "case",
-        Job::TaxonomyList(_) => "taxonomy list",
-        Job::Term { .. } => "term",
-        Job::CompilationList => "compilation list",
-        Job::Compilation(_) => "compilation",
-        Job::Page(_) => "page",
-        Job::Search => "search",
-        Job::NotFound => "404",
-        Job::Alias { .. } => "alias",
+        Job::Home => ("首页", "home"),
+        Job::Brands { .. } => ("品牌墙", "brands"),
+        Job::CaseList { .. } => ("案例列表", "case list"),
+        Job::Case(_) => ("案例", "case"),
+        Job::TaxonomyList(_) => ("分类列表", "taxonomy list"),
+        Job::Term { .. } => ("分类", "term"),
+        Job::CompilationList => ("汇编列表", "compilation list"),
+        Job::Compilation(_) => ("汇编", "compilation"),
+        Job::Page(_) => ("", "page"),
+        Job::Search => ("搜索", "search"),
+        Job::NotFound => ("404 ", "404"),
+        Job::Alias { .. } => ("跳转", "alias"),
     }
 }
 
