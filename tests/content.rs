@@ -351,6 +351,7 @@ fn brand_identity_fields_are_read_without_warnings_and_shown_on_the_case_page() 
     }
     assert!(page.contains("src=\"/cases/rang-wo-xian-lai/logo.svg\""), "the logo is published beside the case");
     assert!(site.read("cases/cunmu/index.html").contains("class=\"case-status\">存目<"));
+    assert!(site.read("cases/index.html").contains("class=\"case-status\">存目<"), "the case list marks it too");
     let home = site.read("index.html");
     assert!(home.contains(">1</span><span class=\"stat-label\">个案例（另有 1 个存目或资料不全）"), "{home}");
     assert!(site.read("compilations/hb/index.html").contains("<html lang=\"zh-Hant\">"));
