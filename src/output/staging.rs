@@ -292,15 +292,39 @@ fn remove_debris(dir: &Path) {
         return;
     }
     match read_marker(dir) {
-        Some(Marker::Staging { .. }) => {
-            let _ = fs::remove_dir_all(dir);
-        }
+        Some(Marker::Staging { .. }) => remove_staging_folder(dir),
         Some(Marker::Output(_)) => {
             remove_output(dir);
         }
-        // Folders only (what a removal cut short leaves): removing them deletes nothing.
-        None => remove_empty_folders(dir, true),
+        // Folders only (what a removal cut short leaves), or a marker the build was killed
+        // while writing: removing them deletes nothing anyone else wrote.
+        None => {
+            if files_under(dir).is_empty() {
+                for name in [MARKER.to_string(), format!("{MARKER}.new")] {
+                    let _ = fs::remove_file(dir.join(name));
+                }
+            }
+            remove_empty_folders(dir, true)
+        }
     }
+}
+
+/// Removes a dead build's staging folder, its marker last: a removal cut short (this build
+/// killed too) leaves a folder the next build still knows as a staging folder.
+fn remove_staging_folder(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.filter_map(Result::ok) {
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        let path = entry.path();
+        let _ = match entry.file_type() {
+            Ok(t) if t.is_dir() => fs::remove_dir_all(&path),
+            _ => fs::remove_file(&path),
+        };
+    }
+    let _ = fs::remove_file(dir.join(MARKER));
+    let _ = fs::remove_dir(dir);
 }
 
 /// Whether the build that made `dir` runs: its process exists and, where the marker recorded
@@ -539,5 +563,34 @@ mod tests {
         write_atomically(&output_of(&[("index.html", "x")]), &dir.path().join("site")).unwrap();
         assert!(!reused.exists(), "the id is another process's now");
         assert!(alive.exists(), "the same process: still building");
+    }
+
+    #[test]
+    fn a_dead_builds_folder_cut_short_in_its_removal_is_still_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        // A staging folder half removed by a build that was killed too: its marker is kept
+        // to the end, so the folder is still known as a dead build's staging folder.
+        let dead = dir.path().join(format!(".public.xianfeng-new-{}", u32::MAX - 1));
+        fs::create_dir_all(dead.join("cases/a")).unwrap();
+        fs::write(dead.join("cases/a/index.html"), "x").unwrap();
+        fs::write(dead.join(MARKER), format!("{STAGING_HEADER}\n")).unwrap();
+        // A build killed while writing its marker leaves only a partial marker.
+        let killed = dir.path().join(format!(".public.xianfeng-new-{}", u32::MAX - 2));
+        fs::create_dir(&killed).unwrap();
+        fs::write(killed.join(MARKER), "").unwrap();
+        write_atomically(&output_of(&[("index.html", "x")]), &dir.path().join("public")).unwrap();
+        assert!(!dead.exists(), "the dead build's staging folder goes");
+        assert!(!killed.exists(), "a folder holding only a partial marker goes");
+    }
+
+    #[test]
+    fn a_folder_with_a_partial_marker_and_other_files_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let odd = dir.path().join(format!(".public.xianfeng-new-{}", u32::MAX - 3));
+        fs::create_dir(&odd).unwrap();
+        fs::write(odd.join(MARKER), "not a marker").unwrap();
+        fs::write(odd.join("notes.txt"), "someone's file").unwrap();
+        write_atomically(&output_of(&[("index.html", "x")]), &dir.path().join("public")).unwrap();
+        assert_eq!(fs::read_to_string(odd.join("notes.txt")).unwrap(), "someone's file");
     }
 }
