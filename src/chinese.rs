@@ -40,6 +40,97 @@ pub fn term_key(value: &str) -> String {
     key
 }
 
+/// How a term is shown: the value as written, whitespace trimmed and collapsed, in Simplified
+/// script (the site's UI script) but keeping full-width punctuation and digits, which
+/// [`term_key`] folds away: “浏阳市绩效考核一类单位（连续多年）” keeps its （）.
+pub fn display_name(value: &str) -> String {
+    to_simplified(&value.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Pinyin order, as Chinese dictionaries and government lists sort: the Unicode collation
+/// for `zh` (ICU4X, CLDR's pinyin tailoring), digits first, then Han characters, then Latin letters (CLDR's order for zh). Code-point order would put 财政局 (U+8D22) after
+/// 司法局 and 住建局. Made once per sort and asked for one key per value.
+pub struct PinyinOrder(icu_collator::CollatorBorrowed<'static>);
+
+impl PinyinOrder {
+    pub fn new() -> PinyinOrder {
+        let collator = icu_collator::Collator::try_new(icu_locale_core::locale!("zh").into(), Default::default())
+            .or_else(|_| icu_collator::Collator::try_new(Default::default(), Default::default()))
+            .expect("the root collation is compiled in");
+        PinyinOrder(collator)
+    }
+
+    /// The bytes that sort `text` in this order (compare keys instead of strings to sort by it).
+    pub fn key(&self, text: &str) -> Vec<u8> {
+        let mut key = Vec::new();
+        let _ = self.0.write_sort_key_to(&read_as_places_are_read(text), &mut key);
+        key
+    }
+
+    pub fn compare(&self, a: &str, b: &str) -> std::cmp::Ordering {
+        self.key(a).cmp(&self.key(b))
+    }
+}
+
+/// CLDR sorts a character by one reading: 长 as zhǎng, 重 as zhòng, 厦 as shà. City names read
+/// them otherwise (长沙 cháng, 重庆 chóng, 厦门 xià), and lists of units are mostly city
+/// names, so for sorting only, these places are spelt with a character of their reading.
+const PLACE_READINGS: [(&str, &str); 10] = [
+    ("长春", "常春"),
+    ("长沙", "常沙"),
+    ("长治", "常治"),
+    ("长宁", "常宁"),
+    ("长安", "常安"),
+    ("重庆", "崇庆"),
+    ("厦门", "夏门"),
+    ("蚌埠", "泵埠"),
+    ("六安", "陆安"),
+    ("单县", "善县"),
+];
+
+fn read_as_places_are_read(text: &str) -> std::borrow::Cow<'_, str> {
+    let mut text = std::borrow::Cow::Borrowed(text);
+    for (place, reading) in PLACE_READINGS {
+        if text.contains(place) {
+            text = std::borrow::Cow::Owned(text.replace(place, reading));
+        }
+    }
+    text
+}
+
+impl Default for PinyinOrder {
+    fn default() -> Self {
+        PinyinOrder::new()
+    }
+}
+
+/// 字数 as a Chinese word processor counts it: each Han character and each full-width
+/// punctuation mark is one, a run of letters or digits (a Latin word, 2023) is one.
+pub fn char_count(text: &str) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() && !is_han(c) {
+            count += usize::from(!in_word);
+            in_word = true;
+            continue;
+        }
+        in_word = false;
+        count += usize::from(is_han(c) || is_full_width_punctuation(c));
+    }
+    count
+}
+
+/// Minutes a reader needs for `chars` characters of Chinese, at about 400 a minute (the pace
+/// reading studies and Chinese news sites use), at least one.
+pub fn reading_minutes(chars: usize) -> usize {
+    chars.div_ceil(400).max(1)
+}
+
+fn is_full_width_punctuation(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x303F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65 | 0x2014 | 0x2026 | 0x2018..=0x201D | 0x00B7)
+}
+
 /// Whether the text is written in Traditional script: a noticeable share of its first 160 Han
 /// characters are Traditional forms (the character map the search index folds with, so this
 /// costs a table lookup per character rather than a dictionary conversion).
@@ -205,6 +296,33 @@ mod tests {
         assert_eq!(path_segment("../etc/passwd"), "etcpasswd");
         assert_eq!(path_segment("a b"), "a-b");
         assert_eq!(encode_segment("党建+x"), "%E5%85%9A%E5%BB%BA%2Bx");
+    }
+
+    #[test]
+    fn display_names_keep_full_width_punctuation_but_not_traditional_script() {
+        assert_eq!(display_name(" 浏阳市绩效考核一类单位（连续多年） "), "浏阳市绩效考核一类单位（连续多年）");
+        assert_eq!(term_key("浏阳市绩效考核一类单位（连续多年）"), "浏阳市绩效考核一类单位(连续多年)");
+        assert_eq!(display_name("示範點"), "示范点");
+    }
+
+    #[test]
+    fn pinyin_order_puts_cai_before_si_and_zhu() {
+        let order = PinyinOrder::new();
+        let mut units = vec!["住建局", "司法局", "财政局", "公安局", "Amazon", "2022年"];
+        units.sort_by_cached_key(|u| order.key(u));
+        assert_eq!(units, ["2022年", "财政局", "公安局", "司法局", "住建局", "Amazon"]);
+        // 长春 and 长沙 are read cháng, so they sort among the c's, before 天津 and 珠海.
+        let mut cities = vec!["珠海市", "天津市", "长春市", "拱北海关", "长沙市", "浏阳市"];
+        cities.sort_by_cached_key(|u| order.key(u));
+        assert_eq!(cities, ["长春市", "长沙市", "拱北海关", "浏阳市", "天津市", "珠海市"]);
+        assert_eq!(order.compare("擦", "才"), std::cmp::Ordering::Less);
+    }
+
+    #[test]
+    fn characters_are_counted_as_a_chinese_editor_counts_them() {
+        assert_eq!(char_count("党建引领，2023年服务 GDP 增长。"), 13);
+        assert_eq!(char_count(""), 0);
+        assert_eq!((reading_minutes(0), reading_minutes(400), reading_minutes(401)), (1, 1, 2));
     }
 
     #[test]

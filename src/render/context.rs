@@ -36,7 +36,7 @@ impl Shared {
         let mut term_index = HashMap::new();
         for (ti, tax) in site.taxonomies.iter().enumerate() {
             for (k, term) in tax.terms.iter().enumerate() {
-                term_index.insert((tax.key.clone(), term.name.clone()), (ti, k));
+                term_index.insert((tax.key.clone(), term.key.clone()), (ti, k));
             }
         }
         let site_json = site_value(site);
@@ -209,7 +209,7 @@ fn nav(site: &Site) -> Vec<Value> {
 }
 
 pub fn term_link(term: &Term) -> Value {
-    json!({"name": term.name, "url": term.url, "count": term.cases.len()})
+    json!({"name": term.name, "key": term.key, "url": term.url, "count": term.cases.len()})
 }
 
 /// A term with its children, recursively (regions).
@@ -267,6 +267,8 @@ pub fn case_view(site: &Site, shared: &Shared, index: usize) -> Value {
     }
     obj.insert("content".into(), json!(case.rendered.html));
     obj.insert("toc".into(), json!(case.rendered.toc));
+    obj.insert("char_count".into(), json!(case.char_count));
+    obj.insert("reading_minutes".into(), json!(chinese::reading_minutes(case.char_count)));
     obj.insert("party_org".into(), json!(m.party_org));
     obj.insert("branch".into(), json!(m.branch));
     obj.insert("sector".into(), json!(m.sector));
@@ -343,11 +345,19 @@ fn extra_items(extra: &crate::content::model::Extra) -> Value {
     Value::Array(extra.iter().filter_map(|(k, v)| text(v).map(|t| json!({"key": k, "value": t}))).collect())
 }
 
+/// The case's term links, each named as the case writes it: a Traditional case shows 創建活動
+/// in its own breadcrumb and 基本信息, not the folded Simplified name of the term page.
 fn case_terms(site: &Site, shared: &Shared, index: usize) -> Value {
     let mut terms = Map::new();
     for tax in &site.taxonomies {
-        let links: Vec<Value> =
-            case_values(site, index, &tax.key).iter().filter_map(|v| shared.term_link(site, &tax.key, v)).collect();
+        let links: Vec<Value> = case_values(site, index, &tax.key)
+            .iter()
+            .filter_map(|v| {
+                let mut link = shared.term_link(site, &tax.key, v)?;
+                link["name"] = json!(v.split_whitespace().collect::<Vec<_>>().join(" "));
+                Some(link)
+            })
+            .collect();
         terms.insert(tax.key.clone(), Value::Array(links));
     }
     Value::Object(terms)
@@ -382,10 +392,10 @@ pub fn compilation_view(site: &Site, shared: &Shared, ci: usize) -> Value {
             let id = format!("case-{}", case.slug);
             let reference = json!({"label": label, "title": case.meta.title, "id": id});
             for org in case.meta.org.iter().take(1) {
-                org_index.push((chinese::term_key(org), reference.clone()));
+                org_index.push((org.clone(), reference.clone()));
             }
             for h in &case.meta.honours {
-                honour_index.push((chinese::term_key(&h.name), reference.clone()));
+                honour_index.push((h.name.clone(), reference.clone()));
             }
             let mut item = json!({
                 "label": label.map(|l| match c.meta.numbering {
@@ -421,23 +431,31 @@ pub fn compilation_view(site: &Site, shared: &Shared, ci: usize) -> Value {
     v
 }
 
-/// `[{name, url, entries: [...]}]` sorted by name, entries in compilation order.
+/// `[{name, url, entries: [...]}]` in pinyin order of the names, entries in compilation order.
+/// Values are grouped as terms are (Traditional and Simplified spellings meet) and named as
+/// the term is, full-width punctuation kept.
 fn grouped_index(site: &Site, shared: &Shared, key: &str, items: Vec<(String, Value)>) -> Value {
-    let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
-    for (name, reference) in items {
-        match groups.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, refs)) => refs.push(reference),
-            None => groups.push((name, vec![reference])),
+    let mut groups: Vec<(String, Value, Vec<Value>)> = Vec::new();
+    for (value, reference) in items {
+        let folded = chinese::term_key(&value);
+        match groups.iter_mut().find(|(k, _, _)| *k == folded) {
+            Some((_, _, refs)) => refs.push(reference),
+            None => {
+                let link = shared
+                    .term_link(site, key, &value)
+                    .unwrap_or_else(|| json!({"name": chinese::display_name(&value), "url": Value::Null}));
+                groups.push((folded, link, vec![reference]));
+            }
         }
     }
-    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    let pinyin = chinese::PinyinOrder::new();
+    groups.sort_by_cached_key(|(folded, link, _)| {
+        (pinyin.key(link["name"].as_str().unwrap_or_default()), folded.clone())
+    });
     Value::Array(
         groups
             .into_iter()
-            .map(|(name, entries)| {
-                let url = shared.term_link(site, key, &name).map_or(Value::Null, |t| t["url"].clone());
-                json!({"name": name, "url": url, "entries": entries})
-            })
+            .map(|(_, link, entries)| json!({"name": link["name"], "url": link["url"], "entries": entries}))
             .collect(),
     )
 }

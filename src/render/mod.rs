@@ -13,6 +13,7 @@ use crate::diagnostics::Diagnostic;
 use crate::linkcheck::{LinkChecker, PageLinks};
 use crate::output::{Entry, Output, PageSink};
 use crate::site::paths::{self, Claim, Owner};
+use crate::site::taxonomy::most_used;
 use crate::site::Site;
 use context::{case_view, compilation_summary, compilation_view, term_link, term_tree, Shared};
 use rayon::prelude::*;
@@ -119,7 +120,7 @@ fn term_owner(site: &Site, tax: usize, term: usize) -> Owner {
     );
     let Some(&case) = t.cases.last() else { return Owner::generated(what) };
     let values = crate::site::taxonomy::case_values(site, case, &taxonomy.key);
-    let at = values.iter().position(|v| crate::chinese::term_key(v) == t.name);
+    let at = values.iter().position(|v| crate::chinese::term_key(v) == t.key);
     let field = match (taxonomy.key.as_str(), at) {
         ("year", _) => "year".to_string(),
         ("honours", Some(k)) => format!("honours[{k}]"),
@@ -505,7 +506,8 @@ fn render_job(
             let featured: Vec<usize> = all.iter().copied().filter(|&i| site.cases[i].meta.featured).collect();
             let mut counts = serde_json::Map::new();
             for tax in &site.taxonomies {
-                counts.insert(tax.key.clone(), Value::Array(tax.terms.iter().take(12).map(term_link).collect()));
+                let most_used = most_used(tax, 12).into_iter().map(|t| term_link(&tax.terms[t])).collect();
+                counts.insert(tax.key.clone(), Value::Array(most_used));
             }
             let section = site
                 .sections
@@ -677,6 +679,7 @@ pub fn brands_json(site: &Site) -> Vec<u8> {
                 c: &c.cover_url,
                 d: &c.description,
                 g: &m.tags,
+                k: FilterKeys::of(m),
                 o: m.org.first(),
                 r: &m.region,
                 t: &m.title,
@@ -690,18 +693,45 @@ pub fn brands_json(site: &Site) -> Vec<u8> {
 }
 
 /// One brand of `brands.json`, borrowed from the model: brand, cover, description, tags
-/// (`g`), first org, region, title, types, url, year. The short keys keep the file small;
-/// they are in sorted order, as the gallery script has always received them.
+/// (`g`), filter keys (`k`), first org, region, title, types, url, year. The short keys keep
+/// the file small; they are in sorted order, as the gallery script has always received them.
 #[derive(serde::Serialize)]
 struct BrandRow<'a> {
     b: &'a str,
     c: &'a Option<String>,
     d: &'a str,
     g: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    k: Option<FilterKeys>,
     o: Option<&'a String>,
     r: &'a [String],
     t: &'a str,
     ty: &'a [String],
     u: &'a str,
     y: i32,
+}
+
+/// The term keys a brand is filtered by (the gallery's options are term keys), given only when
+/// some differ from the values as written: a Traditional 黨建 or a full-width （） is filtered
+/// as its term, while the card still shows the case's own spelling.
+#[derive(serde::Serialize)]
+struct FilterKeys {
+    g: Vec<String>,
+    o: Option<String>,
+    r: Vec<String>,
+    ty: Vec<String>,
+}
+
+impl FilterKeys {
+    fn of(m: &crate::content::model::CaseMeta) -> Option<FilterKeys> {
+        let keys = |values: &[String]| values.iter().map(|v| crate::chinese::term_key(v)).collect::<Vec<_>>();
+        let k = FilterKeys {
+            g: keys(&m.tags),
+            o: m.org.first().map(|o| crate::chinese::term_key(o)),
+            r: keys(&m.region),
+            ty: keys(&m.types),
+        };
+        let same = k.g == m.tags && k.o.as_ref() == m.org.first() && k.r == m.region && k.ty == m.types;
+        (!same).then_some(k)
+    }
 }

@@ -557,6 +557,9 @@ fn write_facets(docs: &[&SearchDoc], out: &mut Vec<SearchFile>) -> Vec<Facet> {
         let mut values: Vec<String> = per_doc.iter().flatten().cloned().collect();
         values.sort();
         values.dedup();
+        // Listed in pinyin order, as the site's term lists are (code-point order puts 财政局 last).
+        let pinyin = crate::chinese::PinyinOrder::new();
+        values.sort_by_cached_key(|v| (pinyin.key(v), v.clone()));
         let index: HashMap<&str, usize> = values.iter().enumerate().map(|(i, v)| (v.as_str(), i)).collect();
         let ids: Vec<Vec<usize>> =
             per_doc.iter().map(|vals| vals.iter().map(|v| index[v.as_str()]).collect()).collect();

@@ -82,6 +82,8 @@ pub struct Case {
     pub compilations: Vec<(usize, Option<String>)>,
     /// `description:`, or the first sentences of the text when the file gives none.
     pub description: String,
+    /// 字数 of the body as Chinese editors count it (`chinese::char_count`).
+    pub char_count: usize,
     pub related: Vec<usize>,
     /// Compilations `related:` names (an editor relating a case to the 汇编 it appears in).
     pub related_compilations: Vec<usize>,
@@ -327,6 +329,7 @@ fn new_case(
 ) -> Case {
     Case {
         description: case_description(&meta, &rendered),
+        char_count: chinese::char_count(&rendered.text),
         cover_url: meta.cover.as_ref().map(|c| links.rewrite(&c.src)),
         logo_url: meta.identity.logo.as_ref().map(|l| links.rewrite(&l.src)),
         meta,

@@ -2,10 +2,13 @@
 //!
 //! Terms are keyed after folding script and width (`chinese::term_key`), so Traditional and
 //! Simplified spellings meet in one term. Each term keeps the list of its cases, so a term
-//! page costs O(cases in the term). Regions form a tree from province down.
+//! page costs O(cases in the term). Regions form a tree from province down. A term is shown
+//! under its name as a Simplified case writes it (full-width punctuation kept), and terms
+//! are listed in pinyin order (years newest first).
 
 use super::Site;
 use crate::chinese;
+use crate::content::model::Lang;
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -17,13 +20,18 @@ pub struct Taxonomy {
     /// Root-relative URL with base path: `/showcase/org/`.
     pub url: String,
     pub out_dir: String,
-    /// Sorted by number of cases (most first), then by name; years newest first.
+    /// In pinyin order of their names; years newest first.
     pub terms: Vec<Term>,
 }
 
 pub struct Term {
-    /// The folded (Simplified) name.
+    /// The folded name the term is grouped and addressed by (`chinese::term_key`).
+    pub key: String,
+    /// The name shown: as the first Simplified case writes it (`chinese::display_name`).
     pub name: String,
+    /// Whether `name` comes from a Simplified case; until one names the term, a
+    /// Traditional case's spelling (converted) stands in.
+    named_by_simplified: bool,
     pub out_dir: String,
     pub url: String,
     /// Indices into `Site::cases`, newest first.
@@ -58,6 +66,7 @@ fn build_one(site: &Site, key: &str, name: &str) -> Taxonomy {
     let mut terms: Vec<Term> = Vec::new();
     for case in 0..site.cases.len() {
         let mut parent: Option<usize> = None;
+        let simplified = site.cases[case].lang == Lang::Hans;
         for value in case_values(site, case, key) {
             let folded = chinese::term_key(&value);
             if folded.is_empty() {
@@ -65,7 +74,9 @@ fn build_one(site: &Site, key: &str, name: &str) -> Taxonomy {
             }
             let t = *index.entry(folded.clone()).or_insert_with(|| {
                 terms.push(Term {
-                    name: folded,
+                    key: folded,
+                    name: chinese::display_name(&value),
+                    named_by_simplified: simplified,
                     out_dir: String::new(),
                     url: String::new(),
                     cases: Vec::new(),
@@ -74,6 +85,10 @@ fn build_one(site: &Site, key: &str, name: &str) -> Taxonomy {
                 });
                 terms.len() - 1
             });
+            if simplified && !terms[t].named_by_simplified {
+                terms[t].name = chinese::display_name(&value);
+                terms[t].named_by_simplified = true;
+            }
             if terms[t].cases.last() != Some(&case) {
                 terms[t].cases.push(case);
             }
@@ -105,12 +120,20 @@ fn build_one(site: &Site, key: &str, name: &str) -> Taxonomy {
 fn sort_order(terms: &[Term], key: &str) -> Vec<usize> {
     let mut order: Vec<usize> = (0..terms.len()).collect();
     if key == "year" {
-        order.sort_by(|&a, &b| terms[b].name.cmp(&terms[a].name));
+        order.sort_by(|&a, &b| terms[b].key.cmp(&terms[a].key));
     } else {
-        order.sort_by(|&a, &b| {
-            terms[b].cases.len().cmp(&terms[a].cases.len()).then_with(|| terms[a].name.cmp(&terms[b].name))
-        });
+        let pinyin = chinese::PinyinOrder::new();
+        order.sort_by_cached_key(|&t| (pinyin.key(&terms[t].name), terms[t].key.clone()));
     }
+    order
+}
+
+/// The first `n` terms by number of cases (most first, then in the taxonomy's order): what a
+/// home page or an empty search offers to click.
+pub fn most_used(tax: &Taxonomy, n: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..tax.terms.len()).collect();
+    order.sort_by_key(|&t| std::cmp::Reverse(tax.terms[t].cases.len()));
+    order.truncate(n);
     order
 }
 
@@ -135,7 +158,7 @@ fn reorder(terms: Vec<Term>, order: &[usize]) -> Vec<Term> {
 fn assign_urls(terms: &mut [Term], key: &str, base_path: &str) {
     let mut used: HashMap<String, usize> = HashMap::new();
     for term in terms.iter_mut() {
-        let base = chinese::path_segment(&term.name);
+        let base = chinese::path_segment(&term.key);
         let n = used.entry(base.clone()).or_insert(0);
         *n += 1;
         let segment = if *n == 1 { base } else { format!("{base}-{n}") };

@@ -76,11 +76,13 @@
   function has(list, v) { return Array.isArray(list) ? list.indexOf(v) !== -1 : list === v; }
 
   function matchesState(b, st) {
-    if (st.org && b.o !== st.org) return false;
-    if (st.type && !has(b.ty, st.type)) return false;
-    if (st.region && !has(b.r, st.region)) return false;
+    // The options are term keys; `k` carries a brand's keys where they differ from its values.
+    var k = b.k || b;
+    if (st.org && k.o !== st.org) return false;
+    if (st.type && !has(k.ty, st.type)) return false;
+    if (st.region && !has(k.r, st.region)) return false;
     if (st.year && String(b.y) !== st.year) return false;
-    if (st.tags && !has(b.g, st.tags)) return false;
+    if (st.tags && !has(k.g, st.tags)) return false;
     if (st.kw) {
       var hay = fold([b.b, b.t, b.o, b.d, (b.r || []).join(""), (b.ty || []).join(" "), (b.g || []).join(" ")].join(" "));
       var words = fold(st.kw).split(/\s+/);
