@@ -7,7 +7,6 @@
 //! `CompilationMeta` or `PageMeta`, reporting every wrong value it finds.
 
 mod meta;
-mod positions;
 mod split;
 mod values;
 
@@ -61,7 +60,7 @@ pub fn parse_file(kind: Kind, rel_path: &Path, text: &str) -> (Option<ParsedFile
         Value::Mapping(m) => m,
         other => return (None, vec![not_a_mapping(rel_path, &yaml, split.yaml_line, &other)]),
     };
-    let scanned = positions::scan(&yaml, split.yaml_line);
+    let scanned = crate::yaml_positions::scan(&yaml, split.yaml_line);
     let mut ctx = values::Ctx::new(rel_path, &scanned);
     let meta = match kind {
         Kind::Case => meta::case(&mut ctx, &map).map(|m| Meta::Case(Box::new(m))),

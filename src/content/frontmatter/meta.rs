@@ -6,6 +6,7 @@
 //! and left at its default, so later stages still see the file.
 
 use super::values::{self as v, Ctx};
+use crate::content::model::CASE_KEYS;
 use crate::content::model::{
     CaseMeta, Chapter, ChapterEntry, CompilationMeta, Cover, Credits, Extra, Honour, Lang, Metric, Numbering, PageMeta,
     Source,
@@ -13,42 +14,6 @@ use crate::content::model::{
 use crate::lang::Text;
 use serde_yaml::{Mapping, Value};
 
-const CASE_KEYS: &[&str] = &[
-    "title",
-    "brand",
-    "org",
-    "date",
-    "slug",
-    "subtitle",
-    "description",
-    "year",
-    "type",
-    "region",
-    "level",
-    "sector",
-    "party_org",
-    "branch",
-    "tags",
-    "honours",
-    "metrics",
-    "sources",
-    "cover",
-    "related",
-    "lang",
-    "featured",
-    "weight",
-    "draft",
-    "aliases",
-    "slogan",
-    "logo",
-    "meaning",
-    "framework",
-    "carriers",
-    "highlights",
-    "people",
-    "status",
-    "extra",
-];
 const COMPILATION_KEYS: &[&str] = &[
     "title",
     "date",
