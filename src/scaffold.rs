@@ -123,7 +123,8 @@ fn fill_compilation(slug: &str, title: Option<&str>, cases: &[String]) -> String
 /// or a future date count as they do there), in slug order.
 fn existing_cases(site: &Path) -> Vec<String> {
     let today = today_date();
-    let loaded = crate::content::load_content(site, None);
+    let declared = crate::config::load_config(site).0.fields;
+    let loaded = crate::content::load_content(site, &declared, None);
     let mut slugs: Vec<String> = loaded
         .files
         .iter()
