@@ -97,7 +97,8 @@ fn url(ctx: &mut Ctx, decl: &FieldDecl, val: &Value, path: &str) -> Option<Strin
     if url.is_empty() {
         return None;
     }
-    let web = url.starts_with("http://") || url.starts_with("https://") || url.starts_with('/');
+    let site_path = url.starts_with('/') && !url.starts_with("//");
+    let web = url.starts_with("http://") || url.starts_with("https://") || site_path;
     let refused = crate::urls::check(url).err().map(|why| why.describe());
     if web && refused.is_none() {
         return Some(url.to_string());
