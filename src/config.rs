@@ -296,7 +296,8 @@ fn strip_location(message: &str) -> &str {
 }
 
 fn unknown_field_name(message: &str) -> Option<&str> {
-    let rest = message.strip_prefix("unknown field `")?;
+    // `unknown field `x``, or `fields[0]: unknown field `x`` inside a list.
+    let rest = &message[message.find("unknown field `")? + "unknown field `".len()..];
     rest.split('`').next()
 }
 

@@ -118,8 +118,8 @@ pub fn validate(fields: &[FieldDecl], text: &str, rel: &Path) -> Vec<Diagnostic>
         let key = f.key.trim();
         if let Some(d) = key_problem(key, i).map(|(m, h)| error("key", m).hint(h)) {
             out.push(d.expected((
-                "英文字母开头，由字母、数字和 `_` 组成的字段名",
-                "a name of letters, digits and `_`, starting with a letter",
+                "英文字母开头、由字母、数字和 `_` 组成、不与内置字段重名的字段名",
+                "a name of letters, digits and `_`, starting with a letter, that no built-in field has",
             )));
         } else if let Some(first) = seen.insert(key, i) {
             let (line, _) = at(&format!("fields[{first}].key"));

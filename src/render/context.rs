@@ -337,7 +337,14 @@ fn declared_fields(site: &Site, shared: &Shared, index: usize) -> Value {
             _ => Value::Null,
         };
         let terms: Vec<Value> = if decl.facet {
-            given.value.terms().iter().filter_map(|t| shared.term_link(site, &decl.key, t)).collect()
+            // Named as the case writes it: a Traditional page keeps its script, the link leads to
+            // the one (folded) term.
+            let link = |t: &String| {
+                let mut link = shared.term_link(site, &decl.key, t)?;
+                link["name"] = json!(t);
+                Some(link)
+            };
+            given.value.terms().iter().filter_map(link).collect()
         } else {
             Vec::new()
         };
