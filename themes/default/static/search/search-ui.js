@@ -25,7 +25,8 @@ const facetBox = $('search-facets');
 const declaredFacets = () => {
   try { return JSON.parse(facetBox.dataset.declared || '[]'); } catch { return []; }
 };
-const FACETS = BUILT_IN_FACETS.concat(declaredFacets());
+// Open groups first, then the site's own, then the groups counted on demand (closed).
+const FACETS = [...BUILT_IN_FACETS.filter(([n]) => !LAZY.has(n)), ...declaredFacets(), ...BUILT_IN_FACETS.filter(([n]) => LAZY.has(n))];
 
 const state = { q: '', filters: {}, limit: PAGE };
 let seq = 0;
