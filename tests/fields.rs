@@ -276,6 +276,14 @@ fn bad_declarations_are_config_errors_at_their_site_yaml_line_in_chinese_and_eng
             "中文名称写在 `label:` 里",
         ),
         (
+            "  - {key: x, label: 甲}\n",
+            "site.yaml:4:",
+            "fields[0].type",
+            "字段 `x` 缺少 `type`",
+            "has no `type`",
+            "text 一段文字",
+        ),
+        (
             "  - {key: x, type: text}\n",
             "site.yaml:4:",
             "fields[0].label",
@@ -334,4 +342,19 @@ fn the_real_style_example_builds_with_no_error_and_no_warning_and_shows_its_fiel
         hant.contains("示範創建系列") && hant.contains("href=\"/showcase/cases/rang-wo-xian-lai/\""),
         "its url field is under the base path"
     );
+}
+
+#[test]
+fn new_lists_the_sites_own_fields_commented_and_the_file_checks_clean() {
+    let site = site_with("");
+    let out = xianfeng().args(["new", "bing", "--site"]).arg(site.root()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(site.root().join("content/cases/bing.md")).unwrap();
+    assert!(text.contains("# member_count: 0    # 党员人数（数字）"), "{text}");
+    assert!(text.contains("# contact: {名称: 文字}    # 联系方式"), "{text}");
+    let uncommented = text.replace("# series: ", "series: ").replace("# member_count: ", "member_count: ");
+    std::fs::write(site.root().join("content/cases/bing.md"), uncommented).unwrap();
+    let (status, en) = check(&site, "en");
+    assert_eq!(status, 0, "the examples are valid values: {en}");
+    assert!(!en.contains("warning["), "{en}");
 }
