@@ -434,3 +434,48 @@ fn syntax_errors_name_line_field_and_cause() {
         assert!(e.hint.as_ref().map(|t| t.en.as_str()).unwrap().starts_with(hint), "{yaml:?}: {e}");
     }
 }
+
+#[test]
+fn declared_fields_read_by_type_in_declaration_order_with_null_as_absent() {
+    use crate::config::FieldDecl;
+    use crate::content::model::FieldValue;
+    let decl = |key: &str, type_name: &str| FieldDecl {
+        key: key.into(),
+        label: key.into(),
+        type_name: type_name.into(),
+        ..FieldDecl::default()
+    };
+    let declared = [
+        decl("a_text", "text"),
+        decl("a_list", "list"),
+        decl("a_number", "number"),
+        decl("a_date", "date"),
+        decl("a_url", "url"),
+        decl("a_map", "map"),
+    ];
+    let yaml = "a_map: {电话: 0756-1234567, 联系人: 张三, 空: null}\na_url: /cases/b/\na_date: 2019-07-01\n\
+                a_number: \"3000\"\na_list: 一项\na_text: 2021\nunused: null\n";
+    let text = format!("---\n{CASE_HEAD}{yaml}---\n正文\n");
+    let (parsed, diags) = parse_file(Kind::Case, file(), &text, &declared);
+    let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["unknown-field"], "only `unused` is unknown: {diags:?}");
+    let Some(Meta::Case(meta)) = parsed.map(|p| p.meta) else { panic!("a case") };
+    let values: Vec<(&str, &FieldValue)> = meta.fields.iter().map(|f| (f.key.as_str(), &f.value)).collect();
+    let date = chrono::NaiveDate::from_ymd_opt(2019, 7, 1).unwrap();
+    assert_eq!(
+        values,
+        [
+            ("a_text", &FieldValue::Text("2021".into())),
+            ("a_list", &FieldValue::List(vec!["一项".into()])),
+            ("a_number", &FieldValue::Number { number: 3000.0, written: "3000".into() }),
+            ("a_date", &FieldValue::Date(date)),
+            ("a_url", &FieldValue::Url("/cases/b/".into())),
+            ("a_map", &FieldValue::Map(vec![("电话".into(), "0756-1234567".into()), ("联系人".into(), "张三".into())])),
+        ]
+    );
+    assert!(!meta.extra.contains_key("a_text"), "declared values are not extra");
+    let (parsed, diags) = parse_file(Kind::Case, file(), &format!("---\n{CASE_HEAD}a_text: null\n---\n"), &declared);
+    assert!(diags.is_empty(), "{diags:?}");
+    let Some(Meta::Case(meta)) = parsed.map(|p| p.meta) else { panic!("a case") };
+    assert!(meta.fields.is_empty(), "null is absent");
+}

@@ -174,3 +174,21 @@ fn symlinked_files_load_and_loops_are_reported() {
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!((d[0].code, d[0].file.as_path()), ("symlink-loop", Path::new("content/cases/loop")));
 }
+
+#[test]
+fn a_memoised_parse_is_made_again_when_the_declared_fields_change() {
+    let text = CASE.replace("---\n正文", "member_count: 十二\n---\n正文");
+    let dir = site(&[("content/cases/a.md", text.as_bytes())]);
+    let memo = ParseMemo::default();
+    let before = load_content(dir.path(), &[], Some(&memo));
+    assert!(before.diagnostics.iter().any(|d| d.code == "unknown-field"), "{:?}", before.diagnostics);
+    let declared = [FieldDecl {
+        key: "member_count".into(),
+        label: "党员人数".into(),
+        type_name: "number".into(),
+        ..FieldDecl::default()
+    }];
+    let after = load_content(dir.path(), &declared, Some(&memo));
+    let codes: Vec<&str> = after.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["invalid-type"], "read against the new declaration, not the memo");
+}
