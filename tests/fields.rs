@@ -110,13 +110,18 @@ fn a_wrong_value_for_each_declared_type_is_a_typed_error_in_chinese_and_english(
 fn a_number_field_keeps_the_figure_as_written_and_says_what_to_write_for_words() {
     let site = site_with("member_count: 十二\n");
     let d = &check_json(&site, "zh")[0];
-    assert_eq!(
-        d["hint"].as_str().unwrap(),
-        "用阿拉伯数字写，例如 `member_count: 12`；单位和说明写在 label 或正文里，不写在值里"
-    );
+    assert_eq!(d["hint"].as_str().unwrap(), "用阿拉伯数字写，例如 `member_count: 12`；“人”“个”等单位和说明不写在值里");
     let site = site_with("member_count: 1.50\n");
     site.build_ok(&[]);
     assert!(site.read("cases/a/index.html").contains("<dt>党员人数</dt><dd>1.50</dd>"));
+}
+
+#[test]
+fn a_url_written_without_https_is_told_the_address_it_should_read() {
+    let site = site_with("website: www.example.cn/dj/\n");
+    let d = &check_json(&site, "zh")[0];
+    assert_eq!(d["code"], "invalid-url");
+    assert_eq!(d["hint"].as_str().unwrap(), "写完整的网址：`website: https://www.example.cn/dj/`");
 }
 
 #[test]

@@ -79,10 +79,8 @@ fn number(ctx: &mut Ctx, decl: &FieldDecl, val: &Value, path: &str) -> Option<Fi
                 (format!("一个数字（{}）", decl.label), format!("a number ({})", decl.label)),
                 val,
                 (
-                    format!("用阿拉伯数字写，例如 `{key}: 12`；单位和说明写在 label 或正文里，不写在值里"),
-                    format!(
-                        "write the figure in digits, e.g. `{key}: 12`; units and notes go in the label or the text"
-                    ),
+                    format!("用阿拉伯数字写，例如 `{key}: 12`；“人”“个”等单位和说明不写在值里"),
+                    format!("write the figure in digits, e.g. `{key}: 12`, without units or notes"),
                 ),
             );
             None
@@ -119,11 +117,20 @@ fn url(ctx: &mut Ctx, decl: &FieldDecl, val: &Value, path: &str) -> Option<Strin
         format!("一个网址（{}），例如 https://www.example.gov.cn/", decl.label),
         format!("a web address ({}), e.g. https://www.example.gov.cn/", decl.label),
     ));
+    // `www.example.gov.cn/dj/` is an address without its scheme: say what it should read.
+    let example =
+        if scheme_free_address(url) { format!("https://{url}") } else { "https://www.example.gov.cn/dj/".into() };
     d.hint = Some(Text::new(
-        format!("写完整的网址：`{key}: https://www.example.gov.cn/dj/`"),
-        format!("write the full address: `{key}: https://www.example.gov.cn/dj/`"),
+        format!("写完整的网址：`{key}: {example}`"),
+        format!("write the full address: `{key}: {example}`"),
     ));
     None
+}
+
+/// `www.example.gov.cn/dj/`: a host and path written without `https://`.
+fn scheme_free_address(url: &str) -> bool {
+    let host = url.split('/').next().unwrap_or("");
+    !url.contains(':') && !url.contains(char::is_whitespace) && host.contains('.') && !host.starts_with('.')
 }
 
 /// Named texts: `{联系人: 张三, 电话: 0756-1234567}`, in the order written.
