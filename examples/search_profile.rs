@@ -50,7 +50,7 @@ fn main() {
     let root = PathBuf::from(args.get(1).expect("usage: search_profile SITE [RUNS]"));
     let runs: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(5);
     let (config, _) = load_config(&root);
-    let loaded = load_content(&root, None);
+    let loaded = load_content(&root, &[], None);
     let (site, _) = build_model(config, loaded, &root, &ModelOptions::default(), None);
     let _ = xianfeng::search::fold("預熱");
     let (mut t_docs, mut t_index, mut c_index) = (Vec::new(), Vec::new(), Vec::new());

@@ -3,7 +3,10 @@
 //! A site without `site.yaml` still builds (with a warning), so a folder of cases is enough to
 //! try xianfeng. Unknown keys warn like unknown front-matter keys do.
 
+pub mod fields;
+
 use crate::diagnostics::{line_col, Diagnostic, Text};
+pub use fields::{FieldDecl, FieldType};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -24,6 +27,8 @@ pub struct SiteConfig {
     pub taxonomies: Vec<TaxonomyConfig>,
     pub search: bool,
     pub markdown: MarkdownConfig,
+    /// The site's own case fields, in the order the case page shows them (see [`fields`]).
+    pub fields: Vec<FieldDecl>,
     /// Cases per list page (term pages, /cases/).
     pub paginate: usize,
     /// Cards per page of the brand gallery.
@@ -82,6 +87,7 @@ impl Default for SiteConfig {
                 .collect(),
             search: true,
             markdown: MarkdownConfig::default(),
+            fields: Vec::new(),
             paginate: 30,
             paginate_brands: 120,
             feed_limit: 30,
@@ -108,6 +114,18 @@ impl SiteConfig {
 
     pub fn tz(&self) -> chrono_tz::Tz {
         self.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai)
+    }
+
+    /// The taxonomies of the site: those of `taxonomies:`, then the declared fields with
+    /// `facet: true`, as (key, name).
+    pub fn all_taxonomies(&self) -> impl Iterator<Item = (&str, &str)> {
+        let listed = self.taxonomies.iter().map(|t| (t.key.as_str(), t.name.as_str()));
+        listed.chain(self.fields.iter().filter(|f| f.facet).map(|f| (f.key.as_str(), f.label.as_str())))
+    }
+
+    /// The declaration of the site's field `key`, if it declares one.
+    pub fn field(&self, key: &str) -> Option<&FieldDecl> {
+        self.fields.iter().find(|f| f.key == key)
     }
 }
 
@@ -170,8 +188,11 @@ pub fn parse_config(text: &str, rel: &Path) -> (SiteConfig, Vec<Diagnostic>) {
                 Diagnostic::error("config", rel, (format!("site.yaml 有误：{cause}"), format!("site.yaml: {cause}")))
                     .at(line, column);
             if let Some(field) = unknown_field_name(&message) {
-                let known = KNOWN_SETTINGS.join(", ");
-                let closest = closest_setting(field);
+                // Inside a `fields:` entry serde lists the declaration's keys instead.
+                let in_decl = message.contains("expected one of `key`");
+                let names: &[&'static str] = if in_decl { &fields::DECL_KEYS } else { &KNOWN_SETTINGS };
+                let known = names.join(", ");
+                let closest = closest_setting(field, names);
                 d = d.field(field).hint((
                     format!(
                         "可用的设置：{known}{}",
@@ -225,12 +246,13 @@ fn validate(config: &SiteConfig, text: &str, rel: &Path) -> Vec<Diagnostic> {
                     format!("one of {}", TAXONOMY_FIELDS.join(", ")),
                 ))
                 .hint((
-                    "分类按案例前言里的某个字段把案例归类",
-                    "a taxonomy groups cases by one of their front-matter fields",
+                    "分类按案例前言里的某个字段把案例归类；自己的字段要做分类，在 `fields:` 里声明它并写上 `facet: true`",
+                    "a taxonomy groups cases by one of their front-matter fields; to group by a field of your own, declare it under `fields:` with `facet: true`",
                 )),
             );
         }
     }
+    out.extend(fields::validate(&config.fields, text, rel));
     for (key, value) in [("paginate", config.paginate), ("paginate_brands", config.paginate_brands)] {
         if value == 0 {
             let (l, c) = at(key);
@@ -274,12 +296,13 @@ fn strip_location(message: &str) -> &str {
 }
 
 fn unknown_field_name(message: &str) -> Option<&str> {
-    let rest = message.strip_prefix("unknown field `")?;
+    // `unknown field `x``, or `fields[0]: unknown field `x`` inside a list.
+    let rest = &message[message.find("unknown field `")? + "unknown field `".len()..];
     rest.split('`').next()
 }
 
 /// Every setting site.yaml takes, for the hint of an unknown one.
-const KNOWN_SETTINGS: [&str; 17] = [
+const KNOWN_SETTINGS: [&str; 18] = [
     "title",
     "description",
     "base_url",
@@ -293,14 +316,15 @@ const KNOWN_SETTINGS: [&str; 17] = [
     "taxonomies",
     "search",
     "markdown",
+    "fields",
     "paginate",
     "paginate_brands",
     "feed_limit",
     "extra",
 ];
 
-fn closest_setting(name: &str) -> Option<&'static str> {
-    KNOWN_SETTINGS
+fn closest_setting(name: &str, known: &[&'static str]) -> Option<&'static str> {
+    known
         .iter()
         .map(|k| (strsim::jaro_winkler(name, k), *k))
         .filter(|(score, _)| *score > 0.8)

@@ -34,3 +34,4 @@ pub mod sitecheck;
 pub mod sources;
 pub mod theme;
 pub mod urls;
+pub mod yaml_positions;

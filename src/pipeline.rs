@@ -131,7 +131,7 @@ fn build_into(opts: &BuildOptions, sink: &PageSink, memo: Option<&BuildMemo>) ->
         }
     };
     let stage = StageTimer::new();
-    let loaded = load_content(root, memo.map(|m| &m.parsed));
+    let loaded = load_content(root, &config.fields, memo.map(|m| &m.parsed));
     stage.lap("load content");
     diagnostics.extend(loaded.diagnostics.iter().cloned());
     let model_opts = ModelOptions { drafts: opts.drafts, today: opts.today };
@@ -577,7 +577,7 @@ fn locate_fields(root: &Path, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
         .map(|d| {
             let (Some(field), 0) = (d.field.clone(), d.line) else { return d };
             let Ok(in_content) = d.file.strip_prefix("content") else { return d };
-            let Some(file) = crate::content::load_one(root, in_content, None).0 else { return d };
+            let Some(file) = crate::content::load_one(root, in_content, &[], None).0 else { return d };
             let list_item = field.rsplit_once('[').map(|(key, _)| key);
             let known = |f: &str| file.positions.0.get(f).copied();
             match known(&field).or_else(|| list_item.and_then(known)) {

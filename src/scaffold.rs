@@ -43,7 +43,7 @@ draft: true                 # 草稿不发布；写完后删去这一行（xianf
 # status: 存目                     # 或 资料不全；完整的案例不写
 # related: [another-case-slug]
 # featured: false
----
+{declared}---
 
 ## 背景
 
@@ -95,13 +95,37 @@ fn yaml_quoted(value: &str) -> String {
     value.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
-fn fill_case(slug: &str, fields: &NewFields) -> String {
+fn fill_case(slug: &str, fields: &NewFields, declared: &[crate::config::FieldDecl]) -> String {
     let title = fields.title.as_deref().unwrap_or(slug);
     CASE_TEMPLATE
+        .replace("{declared}", &declared_lines(declared))
         .replace("{title}", &yaml_quoted(title))
         .replace("{brand}", &yaml_quoted(fields.brand.as_deref().unwrap_or(title)))
         .replace("{org}", &yaml_quoted(fields.org.as_deref().unwrap_or("某某市某某局")))
         .replace("{date}", &today())
+}
+
+/// The site's own fields (site.yaml `fields:`), commented out with an example of their type.
+fn declared_lines(declared: &[crate::config::FieldDecl]) -> String {
+    use crate::config::FieldType;
+    if declared.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("# 本站自己的字段（site.yaml 的 fields:）site's own fields -----------------\n");
+    for f in declared {
+        let (example, what) = match f.kind() {
+            FieldType::Text => ("一段文字", "文字"),
+            FieldType::List => ("[第一项, 第二项]", "列表"),
+            FieldType::Number => ("0", "数字"),
+            FieldType::Date => ("2021-05-01", "日期 YYYY-MM-DD"),
+            FieldType::Url => ("https://www.example.gov.cn/", "网址"),
+            FieldType::Map => ("{名称: 文字}", "“名称: 文字”"),
+        };
+        // One comment line each, whatever site.yaml holds.
+        let one_line = |s: &str| s.chars().filter(|c| !c.is_control()).collect::<String>();
+        out.push_str(&format!("# {}: {example}    # {}（{what}）\n", one_line(&f.key), one_line(&f.label)));
+    }
+    out
 }
 
 /// A compilation whose one chapter lists the site's cases (so it builds at once), or none
@@ -123,7 +147,8 @@ fn fill_compilation(slug: &str, title: Option<&str>, cases: &[String]) -> String
 /// or a future date count as they do there), in slug order.
 fn existing_cases(site: &Path) -> Vec<String> {
     let today = today_date();
-    let loaded = crate::content::load_content(site, None);
+    let declared = crate::config::load_config(site).0.fields;
+    let loaded = crate::content::load_content(site, &declared, None);
     let mut slugs: Vec<String> = loaded
         .files
         .iter()
@@ -170,7 +195,7 @@ pub fn new_content(site: &Path, slug: &str, compilation: bool, fields: &NewField
     let text = if compilation {
         fill_compilation(slug, fields.title.as_deref(), &existing_cases(site))
     } else {
-        fill_case(slug, fields)
+        fill_case(slug, fields, &crate::config::load_config(site).0.fields)
     };
     write_new(&path, &text)?;
     Ok(Text::new(format!("已创建 {}", path.display()), format!("created {}", path.display())))

@@ -1,5 +1,7 @@
 //! What the search index sees of each page: everything a visitor sees on a case page
-//! (title, brand, organisation, description, text, tags, honours, sources), and compilations.
+//! (title, brand, organisation, description, text, tags, honours, sources, and the site's
+//! declared fields with `search: true`), and compilations. Declared fields with
+//! `facet: true` are facets beside org, region, type, year and tags.
 
 use crate::search::SearchDoc;
 use crate::site::taxonomy::case_values;
@@ -58,6 +60,12 @@ fn case_doc(site: &Site, i: usize, text: String) -> SearchDoc {
         body.push('\n');
         body.push_str(part);
     }
+    for value in &m.fields {
+        if site.config.field(&value.key).is_some_and(|d| d.search) {
+            body.push('\n');
+            body.push_str(&value.value.display());
+        }
+    }
     for metric in &m.metrics {
         body.push_str(&format!("\n{} {}{}", metric.label, metric.value, metric.unit.as_deref().unwrap_or("")));
     }
@@ -79,8 +87,10 @@ fn case_doc(site: &Site, i: usize, text: String) -> SearchDoc {
             .cloned()
         })
         .collect();
+    let declared_facets = site.config.fields.iter().filter(|f| f.facet).map(|f| f.key.as_str());
     let facets = ["org", "region", "type", "year", "tags"]
-        .iter()
+        .into_iter()
+        .chain(declared_facets)
         .map(|k| (k.to_string(), case_values(site, i, k).iter().map(|v| crate::chinese::term_key(v)).collect()))
         .collect();
     SearchDoc {

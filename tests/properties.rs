@@ -253,7 +253,7 @@ proptest! {
     fn front_matter_never_panics_and_every_problem_names_the_file(yaml in front_matter(), body in "\\PC{0,40}") {
         let text = format!("---\n{yaml}---\n{body}\n");
         for kind in [Kind::Case, Kind::Compilation, Kind::Page] {
-            let (_, diagnostics) = xianfeng::content::frontmatter::parse_file(kind, Path::new("content/cases/f.md"), &text);
+            let (_, diagnostics) = xianfeng::content::frontmatter::parse_file(kind, Path::new("content/cases/f.md"), &text, &[]);
             for d in &diagnostics {
                 prop_assert_eq!(d.file.as_path(), Path::new("content/cases/f.md"));
                 prop_assert!(d.line >= 1 && d.column >= 1, "{d:?}");

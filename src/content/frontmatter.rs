@@ -6,13 +6,14 @@
 //! each field sits ([`FieldPositions`]) and reads the fields into `CaseMeta`,
 //! `CompilationMeta` or `PageMeta`, reporting every wrong value it finds.
 
+mod declared;
 mod meta;
-mod positions;
 mod split;
 mod values;
 
 pub use split::{normalise, split_front_matter, Split, SplitError};
 
+use crate::config::FieldDecl;
 use crate::content::model::{FieldPositions, Kind, Meta};
 use crate::diagnostics::{Diagnostic, Text};
 use serde_yaml::{Mapping, Value};
@@ -33,13 +34,19 @@ pub struct ParsedFile {
 const MINIMAL_CASE: &str = "---\ntitle: 让我先来\nbrand: 让我先来\norg: 珠海市财政局\ndate: 2021-05-01\n---";
 const MINIMAL_COMPILATION: &str = "---\ntitle: 机关党建品牌案例汇编\ndate: 2021-05-01\n---";
 
-/// Parses the text of the file at `rel_path` (used in messages) as a file of kind `kind`.
+/// Parses the text of the file at `rel_path` (used in messages) as a file of kind `kind`;
+/// a case may also hold the site's `declared` fields (site.yaml `fields:`).
 ///
 /// Returns the parsed file, unless it cannot be understood at all (no or broken front matter,
 /// a required field missing or unreadable), and every diagnostic found. Fields with errors are
 /// left at their defaults; the errors fail the build anyway. A BOM and CRLF line ends are
 /// accepted.
-pub fn parse_file(kind: Kind, rel_path: &Path, text: &str) -> (Option<ParsedFile>, Vec<Diagnostic>) {
+pub fn parse_file(
+    kind: Kind,
+    rel_path: &Path,
+    text: &str,
+    declared: &[FieldDecl],
+) -> (Option<ParsedFile>, Vec<Diagnostic>) {
     let text = normalise(text);
     let split = match split_front_matter(&text) {
         Ok(split) => split,
@@ -61,10 +68,10 @@ pub fn parse_file(kind: Kind, rel_path: &Path, text: &str) -> (Option<ParsedFile
         Value::Mapping(m) => m,
         other => return (None, vec![not_a_mapping(rel_path, &yaml, split.yaml_line, &other)]),
     };
-    let scanned = positions::scan(&yaml, split.yaml_line);
+    let scanned = crate::yaml_positions::scan(&yaml, split.yaml_line);
     let mut ctx = values::Ctx::new(rel_path, &scanned);
     let meta = match kind {
-        Kind::Case => meta::case(&mut ctx, &map).map(|m| Meta::Case(Box::new(m))),
+        Kind::Case => meta::case(&mut ctx, &map, declared).map(|m| Meta::Case(Box::new(m))),
         Kind::Compilation => meta::compilation(&mut ctx, &map).map(|m| Meta::Compilation(Box::new(m))),
         Kind::Page | Kind::Section => {
             let mut page = meta::page(&mut ctx, &map);

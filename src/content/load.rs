@@ -4,6 +4,7 @@
 //! other file is an asset. Problems of all files are collected together (a broken file never
 //! stops the others from being read), and unknown-key warnings are merged into one per key.
 
+use crate::config::FieldDecl;
 use crate::content::frontmatter::{parse_file, ParsedFile};
 use crate::content::model::{Kind, SourceFile};
 use crate::diagnostics::{line_col, Diagnostic, Diagnostics, Text};
@@ -12,7 +13,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// `serve`'s memo of parsed files: a content file's front matter and body as parsed, by path,
-/// for the hash of its bytes (its kind follows from the path, so the two decide the result).
+/// for the hash of its bytes and of the site's declared fields (its kind follows from the
+/// path, so these decide the result).
 pub type ParseMemo = crate::memo::Table<PathBuf, Parse>;
 
 /// A content file as parsed, and the diagnostics parsing gave.
@@ -32,8 +34,8 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Loads `site_root/content`.
-pub fn load_content(site_root: &Path, memo: Option<&ParseMemo>) -> Loaded {
+/// Loads `site_root/content`; cases may hold the site's `declared` fields (site.yaml `fields:`).
+pub fn load_content(site_root: &Path, declared: &[FieldDecl], memo: Option<&ParseMemo>) -> Loaded {
     let root = site_root.canonicalize().unwrap_or_else(|_| site_root.to_path_buf());
     let content = root.join("content");
     let mut loaded = Loaded::default();
@@ -73,7 +75,7 @@ pub fn load_content(site_root: &Path, memo: Option<&ParseMemo>) -> Loaded {
     }
 
     let results: Vec<(Option<SourceFile>, Vec<Diagnostic>)> =
-        markdown.par_iter().map(|rel| load_file(&root, &content, rel, memo)).collect();
+        markdown.par_iter().map(|rel| load_file(&root, &content, rel, declared, memo)).collect();
     for ((file, file_diags), rel) in results.into_iter().zip(&markdown) {
         match file {
             Some(file) => loaded.files.push(file),
@@ -91,10 +93,15 @@ pub fn load_content(site_root: &Path, memo: Option<&ParseMemo>) -> Loaded {
 
 /// Loads one content file, `rel` being relative to `site_root/content` (`serve`, after an
 /// edit), exactly as [`load_content`] loads it.
-pub fn load_one(site_root: &Path, rel: &Path, memo: Option<&ParseMemo>) -> (Option<SourceFile>, Vec<Diagnostic>) {
+pub fn load_one(
+    site_root: &Path,
+    rel: &Path,
+    declared: &[FieldDecl],
+    memo: Option<&ParseMemo>,
+) -> (Option<SourceFile>, Vec<Diagnostic>) {
     let root = site_root.canonicalize().unwrap_or_else(|_| site_root.to_path_buf());
     let content = root.join("content");
-    load_file(&root, &content, rel, memo)
+    load_file(&root, &content, rel, declared, memo)
 }
 
 /// Hidden files and folders, and the temporary files editors leave behind.
@@ -137,6 +144,7 @@ fn load_file(
     root: &Path,
     content: &Path,
     rel: &Path,
+    declared: &[FieldDecl],
     memo: Option<&ParseMemo>,
 ) -> (Option<SourceFile>, Vec<Diagnostic>) {
     let path = content.join(rel);
@@ -151,11 +159,11 @@ fn load_file(
     let hash = *blake3::hash(&bytes).as_bytes();
     let (kind, asset_dir) = classify(rel);
     let parse = || match decode(&bytes, &rel_path) {
-        Ok(text) => parse_file(kind, &rel_path, &text),
+        Ok(text) => parse_file(kind, &rel_path, &text, declared),
         Err(d) => (None, vec![*d]),
     };
     let (parsed, diags) = match memo {
-        Some(memo) => memo.get_or_make(rel_path.clone(), hash, parse),
+        Some(memo) => memo.get_or_make(rel_path.clone(), memo_fingerprint(&hash, declared), parse),
         None => parse(),
     };
     let file = parsed.map(|ParsedFile { meta, body, body_line, positions }| SourceFile {
@@ -170,6 +178,17 @@ fn load_file(
         hash,
     });
     (file, diags)
+}
+
+/// What a memoised parse depends on: the file's bytes and the site's declared fields.
+fn memo_fingerprint(hash: &[u8; 32], declared: &[FieldDecl]) -> [u8; 32] {
+    if declared.is_empty() {
+        return *hash;
+    }
+    let mut h = blake3::Hasher::new();
+    h.update(hash);
+    h.update(serde_json::to_string(declared).unwrap_or_default().as_bytes());
+    *h.finalize().as_bytes()
 }
 
 /// UTF-8 text of a file (a BOM is dropped later), or a `not-utf8` error saying where and why.

@@ -31,6 +31,44 @@ impl Lang {
     }
 }
 
+/// Every built-in key of a case's front matter (a site's declared `fields:` may not reuse one).
+pub const CASE_KEYS: &[&str] = &[
+    "title",
+    "brand",
+    "org",
+    "date",
+    "slug",
+    "subtitle",
+    "description",
+    "year",
+    "type",
+    "region",
+    "level",
+    "sector",
+    "party_org",
+    "branch",
+    "tags",
+    "honours",
+    "metrics",
+    "sources",
+    "cover",
+    "related",
+    "lang",
+    "featured",
+    "weight",
+    "draft",
+    "aliases",
+    "slogan",
+    "logo",
+    "meaning",
+    "framework",
+    "carriers",
+    "highlights",
+    "people",
+    "status",
+    "extra",
+];
+
 /// Front matter of a case (`content/cases/*.md`).
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct CaseMeta {
@@ -66,7 +104,56 @@ pub struct CaseMeta {
     /// The brand's identity by the 五有 standard (名称、标识、内涵、载体、影响).
     pub identity: Identity,
     pub status: CaseStatus,
+    /// Values of the fields site.yaml declares (`fields:`), in declaration order; only those
+    /// the case gives.
+    pub fields: Vec<DeclaredValue>,
     pub extra: Extra,
+}
+
+/// The value a case gives for one of the site's declared fields.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DeclaredValue {
+    pub key: String,
+    pub value: FieldValue,
+}
+
+/// A declared field's value, of its declared type.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum FieldValue {
+    Text(String),
+    List(Vec<String>),
+    /// The number, and its text as written (`1.50` stays `1.50`).
+    Number {
+        number: f64,
+        written: String,
+    },
+    Date(NaiveDate),
+    Url(String),
+    /// Named texts, in the order written.
+    Map(Vec<(String, String)>),
+}
+
+impl FieldValue {
+    /// The value as a reader sees it in one line: lists joined by 、, a date as 2021年5月1日.
+    pub fn display(&self) -> String {
+        match self {
+            FieldValue::Text(t) | FieldValue::Url(t) => t.clone(),
+            FieldValue::List(items) => items.join("、"),
+            FieldValue::Number { written, .. } => written.clone(),
+            FieldValue::Date(d) => crate::chinese::zh_date(&d.to_string()),
+            FieldValue::Map(pairs) => pairs.iter().map(|(k, v)| format!("{k}：{v}")).collect::<Vec<_>>().join("；"),
+        }
+    }
+
+    /// The texts a facet groups by: each item of a list, else the value itself.
+    pub fn terms(&self) -> Vec<String> {
+        match self {
+            FieldValue::List(items) => items.clone(),
+            FieldValue::Map(_) | FieldValue::Url(_) | FieldValue::Date(_) => Vec::new(),
+            other => vec![other.display()],
+        }
+    }
 }
 
 /// What makes a brand a brand: its slogan, logo, meaning, framework, carriers, the

@@ -190,6 +190,10 @@ fn site_value(site: &Site) -> Value {
             .map(|p| json!({"title": p.meta.title, "url": p.url}))
             .collect::<Vec<_>>(),
         "search": c.search,
+        // The site's declared case fields, for themes: [{key, label, type, facet, search}].
+        "fields": c.fields.iter().map(|f| json!({
+            "key": f.key, "label": f.label, "type": f.kind(), "facet": f.facet, "search": f.search,
+        })).collect::<Vec<_>>(),
         "extra": c.extra,
     })
 }
@@ -301,11 +305,62 @@ pub fn case_view(site: &Site, shared: &Shared, index: usize) -> Value {
     obj.insert("previous".into(), case.previous.map_or(Value::Null, Shared::case_ref));
     obj.insert("next".into(), case.next.map_or(Value::Null, Shared::case_ref));
     obj.insert("identity".into(), identity_value(case));
+    obj.insert("fields".into(), declared_fields(site, shared, index));
     obj.insert("extra".into(), json!(m.extra));
     obj.insert("extra_items".into(), extra_items(&m.extra));
     obj.insert("draft".into(), json!(m.draft));
     obj.insert("scheduled".into(), json!(m.date > site.today));
     v
+}
+
+/// The case's values of the site's declared fields, in declaration order, as
+/// `[{key, label, type, value, display, url, terms}]`: a theme shows them without knowing the
+/// keys. `value` is typed (a list, a number, a date "YYYY-MM-DD", a map as [{name, text}]),
+/// `display` is one line of text, `url` is the address of a url field, `terms` the term links
+/// of a facet.
+fn declared_fields(site: &Site, shared: &Shared, index: usize) -> Value {
+    use crate::content::model::FieldValue;
+    let case = &site.cases[index];
+    let items = case.meta.fields.iter().filter_map(|given| {
+        let decl = site.config.field(&given.key)?;
+        let value = match &given.value {
+            FieldValue::Text(t) | FieldValue::Url(t) => json!(t),
+            FieldValue::List(items) => json!(items),
+            FieldValue::Number { number, .. } => json!(number),
+            FieldValue::Date(d) => json!(d.to_string()),
+            FieldValue::Map(pairs) => {
+                Value::Array(pairs.iter().map(|(name, text)| json!({"name": name, "text": text})).collect())
+            }
+        };
+        let url = match &given.value {
+            // A path of this site (`/cases/x/`) is under the base path, like a Markdown link.
+            FieldValue::Url(u) if u.starts_with('/') && !u.starts_with("//") => json!(site.url(u)),
+            FieldValue::Url(u) => json!(u),
+            _ => Value::Null,
+        };
+        let terms: Vec<Value> = if decl.facet {
+            // Named as the case writes it: a Traditional page keeps its script, the link leads to
+            // the one (folded) term.
+            let link = |t: &String| {
+                let mut link = shared.term_link(site, &decl.key, t)?;
+                link["name"] = json!(t);
+                Some(link)
+            };
+            given.value.terms().iter().filter_map(link).collect()
+        } else {
+            Vec::new()
+        };
+        Some(json!({
+            "key": decl.key,
+            "label": decl.label,
+            "type": decl.kind(),
+            "value": value,
+            "display": given.value.display(),
+            "url": url,
+            "terms": terms,
+        }))
+    });
+    Value::Array(items.collect())
 }
 
 /// The brand identity for the page: null when the case gives none, so a theme writes

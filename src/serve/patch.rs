@@ -121,7 +121,7 @@ fn case_index(kept: &Kept, path: &Path) -> Option<usize> {
 /// diagnostic and is still published.
 fn loaded_case(kept: &Kept, root: &Path, path: &Path, memo: &BuildMemo) -> Option<crate::content::model::SourceFile> {
     let under_content = path.strip_prefix("content").ok()?;
-    let (file, diagnostics) = load_one(root, under_content, Some(&memo.parsed));
+    let (file, diagnostics) = load_one(root, under_content, &kept.site.config.fields, Some(&memo.parsed));
     let file = file.filter(|f| f.kind == Kind::Case && diagnostics.is_empty())?;
     is_published(&file, kept.model_opts.drafts, kept.site.today).then_some(file)
 }

@@ -1,7 +1,8 @@
 //! Taxonomies: cases grouped by organisation, region, type, theme, year, honour...
 //!
 //! Terms are keyed after folding script and width (`chinese::term_key`), so Traditional and
-//! Simplified spellings meet in one term. Each term keeps the list of its cases, so a term
+//! Simplified spellings meet in one term. A site's declared fields with `facet: true` are
+//! taxonomies like the built-in ones. Each term keeps the list of its cases, so a term
 //! page costs O(cases in the term). Regions form a tree from province down. A term is shown
 //! under its name as a Simplified case writes it (full-width punctuation kept), and terms
 //! are listed in pinyin order (years newest first).
@@ -52,13 +53,15 @@ pub fn case_values(site: &Site, case: usize, key: &str) -> Vec<String> {
         "tags" => m.tags.clone(),
         "year" => vec![m.year.to_string()],
         "honours" => m.honours.iter().map(|h| h.name.clone()).collect(),
-        _ => Vec::new(),
+        // A declared field with `facet: true` (site.yaml `fields:`).
+        declared => m.fields.iter().find(|f| f.key == declared).map(|f| f.value.terms()).unwrap_or_default(),
     }
 }
 
 pub fn build_taxonomies(site: &Site) -> Vec<Taxonomy> {
     // Each taxonomy reads every case; they are independent of one another.
-    site.config.taxonomies.par_iter().map(|t| build_one(site, &t.key, &t.name)).collect()
+    let all: Vec<(&str, &str)> = site.config.all_taxonomies().collect();
+    all.par_iter().map(|(key, name)| build_one(site, key, name)).collect()
 }
 
 fn build_one(site: &Site, key: &str, name: &str) -> Taxonomy {

@@ -6,49 +6,15 @@
 //! and left at its default, so later stages still see the file.
 
 use super::values::{self as v, Ctx};
+use crate::config::FieldDecl;
 use crate::content::model::{
     CaseMeta, Chapter, ChapterEntry, CompilationMeta, Cover, Credits, Extra, Honour, Lang, Metric, Numbering, PageMeta,
     Source,
 };
+use crate::content::model::{DeclaredValue, CASE_KEYS};
 use crate::lang::Text;
 use serde_yaml::{Mapping, Value};
 
-const CASE_KEYS: &[&str] = &[
-    "title",
-    "brand",
-    "org",
-    "date",
-    "slug",
-    "subtitle",
-    "description",
-    "year",
-    "type",
-    "region",
-    "level",
-    "sector",
-    "party_org",
-    "branch",
-    "tags",
-    "honours",
-    "metrics",
-    "sources",
-    "cover",
-    "related",
-    "lang",
-    "featured",
-    "weight",
-    "draft",
-    "aliases",
-    "slogan",
-    "logo",
-    "meaning",
-    "framework",
-    "carriers",
-    "highlights",
-    "people",
-    "status",
-    "extra",
-];
 const COMPILATION_KEYS: &[&str] = &[
     "title",
     "date",
@@ -137,6 +103,8 @@ pub fn suggest(key: &str, known: &[&'static str]) -> Option<&'static str> {
 struct Fields<'v> {
     path: String,
     known: Vec<(&'static str, &'v Value)>,
+    /// Values of the site's declared fields: (index of the declaration, value).
+    declared: Vec<(usize, &'v Value)>,
     extra: Extra,
 }
 
@@ -144,15 +112,31 @@ impl<'v> Fields<'v> {
     /// Splits `map` into known keys and the rest; warns about the rest. `keeps` says whether
     /// unknown values are passed on (`extra`) or dropped (where the struct has no `extra`).
     fn read(ctx: &mut Ctx, map: &'v Mapping, path: &str, known: &[&'static str], keeps: bool) -> Self {
-        let mut f = Fields { path: path.to_string(), known: Vec::new(), extra: Extra::new() };
+        Fields::read_declaring(ctx, map, path, known, &[], keeps)
+    }
+
+    /// [`Fields::read`], where the keys of `declared` (site.yaml's `fields:`) are known too.
+    fn read_declaring(
+        ctx: &mut Ctx,
+        map: &'v Mapping,
+        path: &str,
+        known: &[&'static str],
+        declared: &[FieldDecl],
+        keeps: bool,
+    ) -> Self {
+        let mut f = Fields { path: path.to_string(), known: Vec::new(), declared: Vec::new(), extra: Extra::new() };
         let mut explicit_extra = None;
         for (k, val) in map {
             let key = v::key_text(k);
             match known.iter().find(|n| **n == key) {
                 Some(&"extra") => explicit_extra = Some(val),
                 Some(name) => f.known.push((name, val)),
+                None if declared.iter().any(|d| d.key == key) => {
+                    let i = declared.iter().position(|d| d.key == key).unwrap_or_default();
+                    f.declared.push((i, val));
+                }
                 None => {
-                    unknown_key(ctx, &f.child(&key), &key, known, keeps);
+                    unknown_key(ctx, &f.child(&key), &key, known, declared, keeps);
                     if keeps {
                         f.extra.insert(key, v::to_json(val));
                     }
@@ -303,7 +287,7 @@ fn missing(ctx: &mut Ctx, path: &str, expected: impl Into<Text>, example: &str) 
         Some(Text::new(format!("在前言中加上 `{example}`"), format!("add it to the front matter, e.g. `{example}`")));
 }
 
-fn unknown_key(ctx: &mut Ctx, path: &str, key: &str, known: &[&'static str], keeps: bool) {
+fn unknown_key(ctx: &mut Ctx, path: &str, key: &str, known: &[&'static str], declared: &[FieldDecl], keeps: bool) {
     let fate = if keeps {
         Text::new(
             format!("它的值仍以 `extra.{key}` 交给模板"),
@@ -312,7 +296,16 @@ fn unknown_key(ctx: &mut Ctx, path: &str, key: &str, known: &[&'static str], kee
     } else {
         Text::new("这个字段不起作用", "it is ignored")
     };
-    let hint = match suggest(key, known) {
+    let near_declared = || {
+        let lower = key.to_lowercase();
+        declared
+            .iter()
+            .map(|d| (d.key.as_str(), strsim::damerau_levenshtein(&lower, &d.key.to_lowercase())))
+            .filter(|(k, dist)| *dist <= (k.chars().count() / 3).max(1))
+            .min_by_key(|(_, dist)| *dist)
+            .map(|(k, _)| k)
+    };
+    let hint = match suggest(key, known).or_else(near_declared) {
         Some(k) => {
             Text::new(format!("是不是要写 `{k}`？（{}）", fate.zh), format!("did you mean `{k}`? ({})", fate.en))
         }
@@ -322,6 +315,7 @@ fn unknown_key(ctx: &mut Ctx, path: &str, key: &str, known: &[&'static str], kee
         ),
     };
     let (line, col) = ctx.pos(path);
+    let known: Vec<&str> = known.iter().copied().chain(declared.iter().map(|d| d.key.as_str())).collect();
     let known = known.join(", ");
     let d = crate::diagnostics::Diagnostic::warning(
         "unknown-field",
@@ -421,9 +415,9 @@ fn numbering(ctx: &mut Ctx, f: &Fields) -> Numbering {
     }
 }
 
-/// Front matter of a case.
-pub fn case(ctx: &mut Ctx, map: &Mapping) -> Option<CaseMeta> {
-    let f = Fields::read(ctx, map, "", CASE_KEYS, true);
+/// Front matter of a case; `declared` are the site's own fields (site.yaml `fields:`).
+pub fn case(ctx: &mut Ctx, map: &Mapping, declared: &[FieldDecl]) -> Option<CaseMeta> {
+    let f = Fields::read_declaring(ctx, map, "", CASE_KEYS, declared, true);
     let title = f.required_text(ctx, "title", ("标题", "title"), "title: 让我先来");
     let brand = f.required_text(ctx, "brand", ("品牌名称", "brand name"), "brand: 让我先来");
     let org = f.list(ctx, "org");
@@ -461,6 +455,7 @@ pub fn case(ctx: &mut Ctx, map: &Mapping) -> Option<CaseMeta> {
         aliases: f.aliases(ctx),
         identity: identity(ctx, &f),
         status: status(ctx, &f),
+        fields: declared_values(ctx, &f, declared),
         extra: f.extra.clone(),
     };
     let (title, brand, date) = (title?, brand?, date?);
@@ -468,6 +463,20 @@ pub fn case(ctx: &mut Ctx, map: &Mapping) -> Option<CaseMeta> {
         return None;
     }
     Some(CaseMeta { title, brand, org, date, year: year.unwrap_or_else(|| v::year_of(date)), ..meta })
+}
+
+/// The values of the site's declared fields, in declaration order.
+fn declared_values(ctx: &mut Ctx, f: &Fields, declared: &[FieldDecl]) -> Vec<DeclaredValue> {
+    let mut given = f.declared.clone();
+    given.sort_by_key(|(i, _)| *i);
+    given
+        .into_iter()
+        .filter_map(|(i, val)| {
+            let decl = &declared[i];
+            let value = super::declared::read(ctx, decl, val, &decl.key)?;
+            Some(DeclaredValue { key: decl.key.clone(), value })
+        })
+        .collect()
 }
 
 /// The brand identity fields of a case.

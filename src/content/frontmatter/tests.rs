@@ -12,7 +12,7 @@ fn file() -> &'static Path {
 }
 
 fn parse(kind: Kind, text: &str) -> (Option<ParsedFile>, Vec<Diagnostic>) {
-    parse_file(kind, file(), text)
+    parse_file(kind, file(), text, &[])
 }
 
 /// A case with `extra_yaml` after valid required fields.
@@ -162,14 +162,14 @@ fn unterminated_front_matter_points_at_opening_line() {
 
 #[test]
 fn page_without_front_matter_takes_heading_or_stem() {
-    let (p, d) = parse_file(Kind::Page, Path::new("content/about.md"), "intro\n\n# 关于我们 #\n\ntext");
+    let (p, d) = parse_file(Kind::Page, Path::new("content/about.md"), "intro\n\n# 关于我们 #\n\ntext", &[]);
     assert!(d.is_empty());
     let Meta::Page(m) = p.unwrap().meta else { panic!() };
     assert_eq!(m.title, "关于我们");
-    let (p, _) = parse_file(Kind::Page, Path::new("content/about.md"), "");
+    let (p, _) = parse_file(Kind::Page, Path::new("content/about.md"), "", &[]);
     let Meta::Page(m) = p.unwrap().meta else { panic!() };
     assert_eq!(m.title, "about");
-    let (p, _) = parse_file(Kind::Section, Path::new("content/cases/_index.md"), "---\n---\n");
+    let (p, _) = parse_file(Kind::Section, Path::new("content/cases/_index.md"), "---\n---\n", &[]);
     let Meta::Page(m) = p.unwrap().meta else { panic!() };
     assert_eq!(m.title, "");
 }
@@ -327,7 +327,7 @@ fn invalid_lang_and_numbering() {
 #[test]
 fn compilation_chapters_with_entry_positions() {
     let text = "---\ntitle: 汇编\ndate: 2021-05-01\nnumbering: arabic\nchapters:\n  - title: 第一部分\n    cases:\n      - a\n      - {slug: b, numbered: false, note: 存目}\n  - title: 二\n    cases: [c]\n---\n序言\n";
-    let (p, d) = parse_file(Kind::Compilation, Path::new("content/compilations/x.md"), text);
+    let (p, d) = parse_file(Kind::Compilation, Path::new("content/compilations/x.md"), text, &[]);
     assert!(d.is_empty(), "{d:#?}");
     let Meta::Compilation(m) = p.unwrap().meta else { panic!() };
     assert_eq!(m.numbering, Numbering::Arabic);
@@ -340,7 +340,7 @@ fn compilation_chapters_with_entry_positions() {
 #[test]
 fn chapter_entry_with_bad_slug_and_unknown_key() {
     let text = "---\ntitle: 汇编\ndate: 2021-05-01\nchapters:\n  - title: 一\n    cases: [a/b, {slug: c, nmbered: false}]\n---\n";
-    let (_, d) = parse_file(Kind::Compilation, Path::new("content/compilations/x.md"), text);
+    let (_, d) = parse_file(Kind::Compilation, Path::new("content/compilations/x.md"), text, &[]);
     let got: Vec<_> = d.iter().map(|e| (e.code, e.field.as_deref().unwrap())).collect();
     assert_eq!(got, vec![("invalid-slug", "chapters[0].cases[0]"), ("unknown-field", "chapters[0].cases[1].nmbered")]);
     assert!(d[1].hint.as_ref().map(|t| t.en.as_str()).unwrap().starts_with("did you mean `numbered`? (it is ignored)"));
@@ -379,7 +379,7 @@ fn no_input_panics() {
     }
     for input in &inputs {
         for kind in [Kind::Case, Kind::Compilation, Kind::Page, Kind::Section] {
-            let (parsed, diags) = parse_file(kind, file(), input);
+            let (parsed, diags) = parse_file(kind, file(), input, &[]);
             // Either it parsed, or it says why (pages always parse).
             assert!(parsed.is_some() || diags.iter().any(Diagnostic::is_error), "{kind:?} {input:?}");
             assert!(diags.iter().all(|d| d.line >= 1 && d.column >= 1), "{input:?} {diags:#?}");
@@ -433,4 +433,49 @@ fn syntax_errors_name_line_field_and_cause() {
         assert_eq!((e.code, e.line, e.field.as_deref()), ("yaml-syntax", *line, *field), "{yaml:?}: {e}");
         assert!(e.hint.as_ref().map(|t| t.en.as_str()).unwrap().starts_with(hint), "{yaml:?}: {e}");
     }
+}
+
+#[test]
+fn declared_fields_read_by_type_in_declaration_order_with_null_as_absent() {
+    use crate::config::FieldDecl;
+    use crate::content::model::FieldValue;
+    let decl = |key: &str, type_name: &str| FieldDecl {
+        key: key.into(),
+        label: key.into(),
+        type_name: type_name.into(),
+        ..FieldDecl::default()
+    };
+    let declared = [
+        decl("a_text", "text"),
+        decl("a_list", "list"),
+        decl("a_number", "number"),
+        decl("a_date", "date"),
+        decl("a_url", "url"),
+        decl("a_map", "map"),
+    ];
+    let yaml = "a_map: {电话: 0756-1234567, 联系人: 张三, 空: null}\na_url: /cases/b/\na_date: 2019-07-01\n\
+                a_number: \"3000\"\na_list: 一项\na_text: 2021\nunused: null\n";
+    let text = format!("---\n{CASE_HEAD}{yaml}---\n正文\n");
+    let (parsed, diags) = parse_file(Kind::Case, file(), &text, &declared);
+    let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["unknown-field"], "only `unused` is unknown: {diags:?}");
+    let Some(Meta::Case(meta)) = parsed.map(|p| p.meta) else { panic!("a case") };
+    let values: Vec<(&str, &FieldValue)> = meta.fields.iter().map(|f| (f.key.as_str(), &f.value)).collect();
+    let date = chrono::NaiveDate::from_ymd_opt(2019, 7, 1).unwrap();
+    assert_eq!(
+        values,
+        [
+            ("a_text", &FieldValue::Text("2021".into())),
+            ("a_list", &FieldValue::List(vec!["一项".into()])),
+            ("a_number", &FieldValue::Number { number: 3000.0, written: "3000".into() }),
+            ("a_date", &FieldValue::Date(date)),
+            ("a_url", &FieldValue::Url("/cases/b/".into())),
+            ("a_map", &FieldValue::Map(vec![("电话".into(), "0756-1234567".into()), ("联系人".into(), "张三".into())])),
+        ]
+    );
+    assert!(!meta.extra.contains_key("a_text"), "declared values are not extra");
+    let (parsed, diags) = parse_file(Kind::Case, file(), &format!("---\n{CASE_HEAD}a_text: null\n---\n"), &declared);
+    assert!(diags.is_empty(), "{diags:?}");
+    let Some(Meta::Case(meta)) = parsed.map(|p| p.meta) else { panic!("a case") };
+    assert!(meta.fields.is_empty(), "null is absent");
 }

@@ -4,9 +4,9 @@
 //! records an error (with the field's position in the file) when the value has the wrong
 //! shape. `null` always reads as "absent".
 
-use super::positions::Scanned;
 use crate::content::model::Extra;
 use crate::diagnostics::{Diagnostic, Text};
+use crate::yaml_positions::Scanned;
 use chrono::{Datelike, NaiveDate};
 use serde_yaml::{Mapping, Value};
 use std::path::Path;

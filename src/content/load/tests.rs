@@ -56,7 +56,7 @@ fn loads_a_site_sorted_skipping_hidden_and_temp_files() {
         ("content/cases/.a.md.swp", b"garbage"),
         ("content/cases/a.md.swp", b"garbage"),
     ]);
-    let loaded = load_content(dir.path(), None);
+    let loaded = load_content(dir.path(), &[], None);
     assert!(loaded.diagnostics.is_empty(), "{:#?}", loaded.diagnostics);
     assert_eq!(
         rels(&loaded),
@@ -84,7 +84,7 @@ fn errors_of_all_files_come_together_sorted() {
         ("content/cases/a.md", "---\ntitle: 珠海: 让我先来\n---\n".as_bytes()),
         ("content/cases/ok.md", CASE.as_bytes()),
     ]);
-    let loaded = load_content(dir.path(), None);
+    let loaded = load_content(dir.path(), &[], None);
     let got: Vec<_> = loaded.diagnostics.iter().map(|d| (d.file.display().to_string(), d.code, d.line)).collect();
     assert_eq!(
         got,
@@ -110,7 +110,7 @@ fn unknown_field_warned_once_listing_files() {
         ("content/cases/b.md", with_orgs.as_bytes()),
         ("content/cases/c.md", CASE.replace("date:", "brnad: x\ndate:").as_bytes()),
     ]);
-    let loaded = load_content(dir.path(), None);
+    let loaded = load_content(dir.path(), &[], None);
     let d = &loaded.diagnostics;
     assert_eq!(d.len(), 2, "{d:#?}");
     assert_eq!(d[0].message.en.as_str(), "unknown field `orgs` (in 2 files: content/cases/a.md, content/cases/b.md)");
@@ -125,7 +125,7 @@ fn unknown_field_warned_once_listing_files() {
 fn gbk_file_is_reported_with_conversion_hint() {
     let (gbk, _, _) = encoding_rs::GB18030.encode("---\ntitle: 让我先来\n---\n");
     let dir = site(&[("content/cases/gbk.md", &gbk)]);
-    let loaded = load_content(dir.path(), None);
+    let loaded = load_content(dir.path(), &[], None);
     let d = &loaded.diagnostics[0];
     assert_eq!((d.code, d.line, d.column), ("not-utf8", 2, 8));
     assert_eq!(d.file, Path::new("content/cases/gbk.md"));
@@ -150,7 +150,7 @@ fn decode_edge_cases() {
 #[test]
 fn missing_content_folder_is_one_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    let loaded = load_content(dir.path(), None);
+    let loaded = load_content(dir.path(), &[], None);
     assert_eq!(loaded.diagnostics.len(), 1);
     assert_eq!(loaded.diagnostics[0].code, "missing-content-dir");
     assert!(loaded.files.is_empty());
@@ -168,9 +168,27 @@ fn symlinked_files_load_and_loops_are_reported() {
     let dir = site(&[("shared/x.md", CASE.as_bytes()), ("content/cases/a.md", CASE.as_bytes())]);
     std::os::unix::fs::symlink(dir.path().join("shared/x.md"), dir.path().join("content/cases/x.md")).unwrap();
     std::os::unix::fs::symlink(dir.path().join("content"), dir.path().join("content/cases/loop")).unwrap();
-    let loaded = load_content(dir.path(), None);
+    let loaded = load_content(dir.path(), &[], None);
     assert_eq!(rels(&loaded), vec!["content/cases/a.md", "content/cases/x.md"]);
     let d = &loaded.diagnostics;
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!((d[0].code, d[0].file.as_path()), ("symlink-loop", Path::new("content/cases/loop")));
+}
+
+#[test]
+fn a_memoised_parse_is_made_again_when_the_declared_fields_change() {
+    let text = CASE.replace("---\n正文", "member_count: 十二\n---\n正文");
+    let dir = site(&[("content/cases/a.md", text.as_bytes())]);
+    let memo = ParseMemo::default();
+    let before = load_content(dir.path(), &[], Some(&memo));
+    assert!(before.diagnostics.iter().any(|d| d.code == "unknown-field"), "{:?}", before.diagnostics);
+    let declared = [FieldDecl {
+        key: "member_count".into(),
+        label: "党员人数".into(),
+        type_name: "number".into(),
+        ..FieldDecl::default()
+    }];
+    let after = load_content(dir.path(), &declared, Some(&memo));
+    let codes: Vec<&str> = after.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["invalid-type"], "read against the new declaration, not the memo");
 }

@@ -4,7 +4,7 @@
 // no-results message are shown; each hit is <a class="search-result" href="…">.
 import { search, preload } from './xianfeng-search.js';
 
-const FACETS = [['org', '单位'], ['region', '地区'], ['type', '类型'], ['year', '年份'], ['tags', '标签']];
+const BUILT_IN_FACETS = [['org', '单位'], ['region', '地区'], ['type', '类型'], ['year', '年份'], ['tags', '标签']];
 // Facets counted on demand: their group starts closed and its column (the largest, on a big
 // site) is fetched only when the group is opened or one of its values is in the URL.
 const LAZY = new Set(['tags']);
@@ -21,6 +21,12 @@ const list = $('search-list');
 const status = $('search-status');
 const more = $('search-more');
 const facetBox = $('search-facets');
+// The site's declared fields with `facet: true` (site.yaml `fields:`), as [[key, label]].
+const declaredFacets = () => {
+  try { return JSON.parse(facetBox.dataset.declared || '[]'); } catch { return []; }
+};
+// Open groups first, then the site's own, then the groups counted on demand (closed).
+const FACETS = [...BUILT_IN_FACETS.filter(([n]) => !LAZY.has(n)), ...declaredFacets(), ...BUILT_IN_FACETS.filter(([n]) => LAZY.has(n))];
 
 const state = { q: '', filters: {}, limit: PAGE };
 let seq = 0;

@@ -1,4 +1,4 @@
-//! Where each front-matter field sits in the .md file.
+//! Where each field of a YAML text sits: front matter in a .md file, or site.yaml.
 //!
 //! serde gives values without positions, so the YAML is read a second time with
 //! yaml-rust2's event parser, whose markers carry lines and columns. The result maps field
