@@ -23,6 +23,10 @@ pub struct SiteConfig {
     pub organiser: Option<String>,
     pub icp: Option<String>,
     pub police_record: Option<String>,
+    /// 网站标识码, the code a government site is registered under (shown in the footer).
+    pub site_code: Option<String>,
+    /// 党政机关网站标识: the red badge, a local image linking to the site's registration page.
+    pub gov_badge: Option<GovBadge>,
     pub noindex: bool,
     pub taxonomies: Vec<TaxonomyConfig>,
     pub search: bool,
@@ -45,6 +49,17 @@ pub struct TaxonomyConfig {
     pub key: String,
     /// Display name: 单位, 地区, 主题.
     pub name: String,
+}
+
+/// The 党政机关网站标识 badge: an image of the site's own `static/` folder (no outside script
+/// or image: intranet sites are offline) and the address it links to.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct GovBadge {
+    /// Path under `static/`: `images/dzjg.png`.
+    pub image: String,
+    /// The registration page the badge opens (the 开办者 record of the site).
+    pub url: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -80,6 +95,8 @@ impl Default for SiteConfig {
             organiser: None,
             icp: None,
             police_record: None,
+            site_code: None,
+            gov_badge: None,
             noindex: false,
             taxonomies: DEFAULT_TAXONOMIES
                 .iter()
@@ -252,6 +269,9 @@ fn validate(config: &SiteConfig, text: &str, rel: &Path) -> Vec<Diagnostic> {
             );
         }
     }
+    if let Some(badge) = &config.gov_badge {
+        out.extend(gov_badge_problems(badge, rel, at("gov_badge")));
+    }
     out.extend(fields::validate(&config.fields, text, rel));
     for (key, value) in [("paginate", config.paginate), ("paginate_brands", config.paginate_brands)] {
         if value == 0 {
@@ -264,6 +284,55 @@ fn validate(config: &SiteConfig, text: &str, rel: &Path) -> Vec<Diagnostic> {
                     .hint((format!("每页显示几条，例如 `{key}: 12`"), format!("how many per page, e.g. `{key}: 12`"))),
             );
         }
+    }
+    out
+}
+
+/// The badge's image must be the site's own (a path under `static/`, not an outside address
+/// or one climbing out), and its link an http(s) address the URL sanitiser accepts.
+fn gov_badge_problems(badge: &GovBadge, rel: &Path, (line, column): (usize, usize)) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let image = badge.image.trim_start_matches('/');
+    let local = !image.is_empty()
+        && !image.contains("://")
+        && !image.starts_with("//")
+        && image.split('/').all(|s| !s.is_empty() && s != "..")
+        && crate::urls::check(image).is_ok();
+    if !local {
+        out.push(
+            Diagnostic::error(
+                "config",
+                rel,
+                (
+                    format!("标识图片 `{}` 不是本站的文件", badge.image),
+                    format!("the badge image `{}` is not a file of the site", badge.image),
+                ),
+            )
+            .at(line, column)
+            .field("gov_badge.image")
+            .expected(("static/ 下的路径，例如 `images/dzjg.png`", "a path under static/, such as `images/dzjg.png`"))
+            .hint((
+                "把标识图片下载后放进 static/ 文件夹；内网站点打不开外部图片和脚本",
+                "download the badge image into static/: intranet sites cannot load outside images or scripts",
+            )),
+        );
+    }
+    let url = badge.url.trim();
+    if !(url.starts_with("https://") || url.starts_with("http://")) || crate::urls::check(url).is_err() {
+        out.push(
+            Diagnostic::error(
+                "config",
+                rel,
+                (format!("标识链接 `{url}` 有误"), format!("the badge link `{url}` is not valid")),
+            )
+            .at(line, column)
+            .field("gov_badge.url")
+            .expected(("以 https:// 开头的网址", "an address starting with https://"))
+            .hint((
+                "填写网站标识管理机构给本站的查询网址（开办者信息页）",
+                "give the address of the site's record that the registration body issued",
+            )),
+        );
     }
     out
 }
@@ -302,7 +371,7 @@ fn unknown_field_name(message: &str) -> Option<&str> {
 }
 
 /// Every setting site.yaml takes, for the hint of an unknown one.
-const KNOWN_SETTINGS: [&str; 18] = [
+const KNOWN_SETTINGS: [&str; 20] = [
     "title",
     "description",
     "base_url",
@@ -312,6 +381,8 @@ const KNOWN_SETTINGS: [&str; 18] = [
     "organiser",
     "icp",
     "police_record",
+    "site_code",
+    "gov_badge",
     "noindex",
     "taxonomies",
     "search",

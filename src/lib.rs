@@ -24,6 +24,7 @@ pub mod memo;
 pub mod options;
 pub mod output;
 pub mod pipeline;
+pub mod qr;
 pub mod render;
 pub mod scaffold;
 pub mod search;

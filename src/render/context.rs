@@ -180,6 +180,9 @@ fn site_value(site: &Site) -> Value {
         "organiser": c.organiser,
         "icp": c.icp,
         "police_record": c.police_record,
+        "police_record_code": c.police_record.as_deref().map(|r| r.chars().filter(char::is_ascii_digit).collect::<String>()),
+        "site_code": c.site_code,
+        "gov_badge": c.gov_badge,
         "noindex": c.noindex,
         "taxonomies": taxonomies,
         "nav": nav(site),
@@ -214,6 +217,39 @@ fn nav(site: &Site) -> Vec<Value> {
 
 pub fn term_link(term: &Term) -> Value {
     json!({"name": term.name, "key": term.key, "url": term.url, "count": term.cases.len()})
+}
+
+/// What an organisation's term page opens with: its cases (full ones and 存目), the kinds of
+/// case, its honours by level, the years and the places it spans.
+pub fn org_profile(site: &Site, term: &Term) -> Value {
+    let cases: Vec<&Case> = term.cases.iter().map(|&i| &site.cases[i]).collect();
+    let full = cases.iter().filter(|c| c.meta.status == crate::content::model::CaseStatus::Full).count();
+    let mut types: Vec<(String, usize)> = Vec::new();
+    for t in cases.iter().flat_map(|c| &c.meta.types) {
+        match types.iter_mut().find(|(name, _)| name == t) {
+            Some((_, n)) => *n += 1,
+            None => types.push((t.clone(), 1)),
+        }
+    }
+    let honours: Vec<&crate::content::model::Honour> = cases.iter().flat_map(|c| &c.meta.honours).collect();
+    let groups = honour_groups(honours.iter().map(|h| (*h, json!(h.name))));
+    let by_level: Vec<Value> = groups
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|g| json!({"level": g["level"], "count": g["honours"].as_array().map_or(0, Vec::len)}))
+        .collect();
+    let years: Vec<i32> = cases.iter().map(|c| c.meta.year).collect();
+    json!({
+        "cases": full,
+        "other_cases": cases.len() - full,
+        "types": types.into_iter().map(|(name, count)| json!({"name": name, "count": count})).collect::<Vec<_>>(),
+        "honours": honours.len(),
+        "honours_by_level": by_level,
+        "first_year": years.iter().min(),
+        "last_year": years.iter().max(),
+        "region": cases.first().map(|c| c.meta.region.clone()).unwrap_or_default(),
+    })
 }
 
 /// A term with its children, recursively (regions).
@@ -286,6 +322,7 @@ pub fn case_view(site: &Site, shared: &Shared, index: usize) -> Value {
             hv
         })
         .collect();
+    obj.insert("honour_groups".into(), honour_groups(m.honours.iter().zip(honours.iter().cloned())));
     obj.insert("honours".into(), Value::Array(honours));
     obj.insert("metrics".into(), json!(m.metrics));
     obj.insert("sources".into(), json!(m.sources));
@@ -361,6 +398,58 @@ fn declared_fields(site: &Site, shared: &Shared, index: usize) -> Value {
         }))
     });
     Value::Array(items.collect())
+}
+
+/// Honours grouped by level, highest first: `[{level: "全国", honours: [...]}]`. The level is
+/// the honour's `level:` (国家级 and 中央 count as 全国), else what its name says (全国…, 全省…,
+/// 广东省…, 全市…); one with neither goes under 其他.
+fn honour_groups<'a>(honours: impl Iterator<Item = (&'a crate::content::model::Honour, Value)>) -> Value {
+    const LEVELS: [&str; 5] = ["全国", "省级", "市级", "县级", "其他"];
+    let mut groups: Vec<(usize, Vec<Value>)> = Vec::new();
+    for (h, v) in honours {
+        let rank = honour_level(h.level.as_deref().unwrap_or(""), &h.name);
+        match groups.iter_mut().find(|(r, _)| *r == rank) {
+            Some((_, items)) => items.push(v),
+            None => groups.push((rank, vec![v])),
+        }
+    }
+    groups.sort_by_key(|(rank, _)| *rank);
+    Value::Array(groups.into_iter().map(|(rank, items)| json!({"level": LEVELS[rank], "honours": items})).collect())
+}
+
+/// The rank in 全国, 省级, 市级, 县级, 其他 of an honour with this `level:` and name.
+fn honour_level(level: &str, name: &str) -> usize {
+    let said = |text: &str| -> Option<usize> {
+        let text = chinese::to_simplified(text);
+        let starts = |prefixes: &[&str]| prefixes.iter().any(|p| text.starts_with(p));
+        if starts(&["全国", "国家", "中央", "中国"]) {
+            Some(0)
+        } else if starts(&["全省", "省"]) || text.contains("省级") {
+            Some(1)
+        } else if starts(&["全市", "市"]) || text.contains("市级") || text.contains("地市") {
+            Some(2)
+        } else if starts(&["全县", "县", "区"]) || text.contains("县级") || text.contains("区级") {
+            Some(3)
+        } else {
+            None
+        }
+    };
+    said(level).or_else(|| said(name)).or_else(|| place_level(name)).unwrap_or(4)
+}
+
+/// 广东省“先锋杯”… is provincial, 长沙市文明单位 municipal: the level of a name that opens
+/// with a place.
+fn place_level(name: &str) -> Option<usize> {
+    let head: String = name.chars().take(6).collect();
+    if head.contains('省') || head.contains("自治区") {
+        Some(1)
+    } else if head.contains('市') {
+        Some(2)
+    } else if head.contains('县') || head.contains('区') {
+        Some(3)
+    } else {
+        None
+    }
 }
 
 /// The brand identity for the page: null when the case gives none, so a theme writes
@@ -513,4 +602,26 @@ fn grouped_index(site: &Site, shared: &Shared, key: &str, items: Vec<(String, Va
             .map(|(_, link, entries)| json!({"name": link["name"], "url": link["url"], "entries": entries}))
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::honour_level;
+
+    #[test]
+    fn honours_are_ranked_by_their_level_or_by_what_their_name_says() {
+        let cases = [
+            ("", "全国司法行政先进集体", 0),
+            ("", "中央和国家机关工委第四届党建创新成果全国“百优案例”", 0),
+            ("省级", "全市先进基层党组织", 1),
+            ("", "广东省“先锋杯”工作创新大赛省决赛一、二、三等奖", 1),
+            ("", "全省最具传播影响力案例", 1),
+            ("", "长沙市文明单位", 2),
+            ("国家级", "优秀审计项目", 0),
+            ("", "经验做法刊登于《旗帜》杂志", 4),
+        ];
+        for (level, name, rank) in cases {
+            assert_eq!(honour_level(level, name), rank, "{level} {name}");
+        }
+    }
 }

@@ -552,7 +552,9 @@ fn render_job(
             ("cases.html", vars, "zh-CN")
         }
         Job::Case(i) => {
-            let vars = object("case", case_view(site, shared, *i));
+            let mut case = case_view(site, shared, *i);
+            case["qr_svg"] = qr_of(site, &site.cases[*i].url, &site.cases[*i].meta.brand);
+            let vars = object("case", case);
             ("case.html", vars, site.cases[*i].lang.html_lang())
         }
         Job::TaxonomyList(ti) => {
@@ -570,9 +572,11 @@ fn render_job(
             let t = &taxonomy.terms[*term];
             let mut term_value = term_tree(taxonomy, *term);
             term_value["parent"] = t.parent.map_or(Value::Null, |p| term_link(&taxonomy.terms[p]));
+            let profile = if taxonomy.key == "org" { context::org_profile(site, t) } else { Value::Null };
             let vars = json!({
                 "taxonomy": {"key": taxonomy.key, "name": taxonomy.name, "url": taxonomy.url},
                 "term": term_value,
+                "profile": profile,
                 "cases": summaries(slice(&t.cases, *page, cfg.paginate)),
                 "paginator": paginator(&t.url, *page, t.cases.len(), cfg.paginate),
             });
@@ -586,7 +590,9 @@ fn render_job(
             ("compilations.html", vars, "zh-CN")
         }
         Job::Compilation(ci) => {
-            let vars = object("compilation", compilation_view(site, shared, *ci));
+            let mut compilation = compilation_view(site, shared, *ci);
+            compilation["qr_svg"] = qr_of(site, &site.compilations[*ci].url, &site.compilations[*ci].meta.title);
+            let vars = object("compilation", compilation);
             ("compilation.html", vars, site.compilations[*ci].meta.lang.html_lang())
         }
         Job::Page(pi) => {
@@ -660,6 +666,11 @@ fn section_value(site: &Site, key: &str) -> Value {
         Value::Null,
         |p| json!({"title": p.meta.title, "content": p.rendered.html, "description": p.meta.description}),
     )
+}
+
+/// The 扫码阅读 code of a page (inline SVG), or null when the site has no absolute `base_url`.
+fn qr_of(site: &Site, url: &str, name: &str) -> Value {
+    crate::qr::svg(&site.permalink(url), &format!("扫码阅读“{name}”")).map_or(Value::Null, Value::String)
 }
 
 /// `cases/x/index.html` → `/base/cases/x/`.
