@@ -580,8 +580,9 @@ fn write_facets(docs: &[&SearchDoc], out: &mut Vec<SearchFile>) -> Vec<Facet> {
     facets
 }
 
-/// Passage 0 of a document: description, then a line of the other visible fields.
-fn head_text(d: &SearchDoc) -> String {
+/// The line of a document's other visible fields (brand, org, tags, honours, sources): the
+/// client matches phrases against it but takes excerpts only from the description and body.
+fn head_meta(d: &SearchDoc) -> String {
     let mut meta: Vec<String> = Vec::new();
     let mut add = |label: &str, vals: &[String]| {
         let vals: Vec<&str> = vals.iter().map(String::as_str).filter(|v| !v.is_empty()).collect();
@@ -594,7 +595,7 @@ fn head_text(d: &SearchDoc) -> String {
     add("标签", &d.tags);
     add("荣誉", &d.honours);
     add("来源", &d.sources);
-    [d.description.trim(), &meta.join(" · ")].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join("\n")
+    meta.join(" · ")
 }
 
 /// The fold-map entries for the Traditional characters in `texts`, as aligned strings
@@ -644,10 +645,11 @@ struct Head<'a> {
     t: &'a str,
     u: &'a str,
     x: &'a str,
+    y: &'a str,
 }
 
 /// Per document: `fragments/<id>.json` (what a shown result needs: url, title, date, kind,
-/// head text, passage count, the first passages) and `fragments/<id>-p.json`, the remaining
+/// description, line of names, passage count, the first passages) and `fragments/<id>-p.json`, the remaining
 /// body passages, fetched only when the excerpt comes from them. Two files per document.
 /// Emits each document's fragment files; returns their digests in document order.
 fn write_fragments(
@@ -661,12 +663,13 @@ fn write_fragments(
         .enumerate()
         .map(|(i, d)| {
             let ps: Vec<&str> = bodies[i].iter().map(|p| p.trim()).collect();
-            let x = head_text(d);
-            let f = fold_map_for(&[&d.title, &x, &d.body]);
+            let x = d.description.trim();
+            let y = head_meta(d);
+            let f = fold_map_for(&[&d.title, x, &y, &d.body]);
             let m = facet_ids(d, facets);
             let (first, rest) = ps.split_at(ps.len().min(HEAD_PASSAGES));
             let head =
-                Head { d: &d.date, f: &f, k: &d.kind, m: &m, n: ps.len(), p: first, t: &d.title, u: &d.url, x: &x };
+                Head { d: &d.date, f: &f, k: &d.kind, m: &m, n: ps.len(), p: first, t: &d.title, u: &d.url, x, y: &y };
             let bytes = serde_json::to_vec(&head).unwrap_or_default();
             let mut v = vec![SearchFile { path: format!("search/fragments/{i}.json"), bytes }];
             if !rest.is_empty() {
