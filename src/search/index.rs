@@ -611,16 +611,23 @@ fn fold_map_for(texts: &[&str]) -> [String; 2] {
     [t, s]
 }
 
+/// Per facet, value → its index in the facet's list (which is in pinyin order, not code-point
+/// order, so it cannot be binary-searched).
+fn value_indices(facets: &[Facet]) -> Vec<HashMap<&str, usize>> {
+    facets.iter().map(|f| f.values.iter().enumerate().map(|(i, v)| (v.as_str(), i)).collect()).collect()
+}
+
 /// The document's facet value indices, per facet (so few results need no facet column).
-fn facet_ids(d: &SearchDoc, facets: &[Facet]) -> Vec<Vec<usize>> {
+fn facet_ids(d: &SearchDoc, facets: &[Facet], indices: &[HashMap<&str, usize>]) -> Vec<Vec<usize>> {
     facets
         .iter()
-        .map(|f| {
+        .zip(indices)
+        .map(|(f, index)| {
             let mut ids: Vec<usize> = d
                 .facets
                 .iter()
                 .filter(|(n, _)| *n == f.name)
-                .flat_map(|(_, vs)| vs.iter().filter_map(|v| f.values.binary_search(v).ok()))
+                .flat_map(|(_, vs)| vs.iter().filter_map(|v| index.get(v.as_str()).copied()))
                 .collect();
             ids.sort_unstable();
             ids.dedup();
@@ -658,6 +665,7 @@ fn write_fragments(
     facets: &[Facet],
     emit: &(dyn Fn(SearchFile) + Sync),
 ) -> Vec<blake3::Hash> {
+    let indices = value_indices(facets);
     let digests: Vec<Vec<blake3::Hash>> = docs
         .par_iter()
         .enumerate()
@@ -666,7 +674,7 @@ fn write_fragments(
             let x = d.description.trim();
             let y = head_meta(d);
             let f = fold_map_for(&[&d.title, x, &y, &d.body]);
-            let m = facet_ids(d, facets);
+            let m = facet_ids(d, facets, &indices);
             let (first, rest) = ps.split_at(ps.len().min(HEAD_PASSAGES));
             let head =
                 Head { d: &d.date, f: &f, k: &d.kind, m: &m, n: ps.len(), p: first, t: &d.title, u: &d.url, x, y: &y };
@@ -820,6 +828,20 @@ impl Lap {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_documents_facet_ids_point_at_its_values_in_a_pinyin_ordered_list() {
+        // 案例汇编 (àn) sorts before 党建品牌 (dǎng) in pinyin, after it by code point.
+        use super::{facet_ids, value_indices, Facet, SearchDoc};
+        let facets =
+            vec![Facet {
+                name: "type".into(), values: vec!["案例汇编".into(), "党建品牌".into()], counts: vec![1, 1]
+            }];
+        let doc = |v: &str| SearchDoc { facets: vec![("type".into(), vec![v.into()])], ..Default::default() };
+        let indices = value_indices(&facets);
+        assert_eq!(facet_ids(&doc("案例汇编"), &facets, &indices), vec![vec![0]]);
+        assert_eq!(facet_ids(&doc("党建品牌"), &facets, &indices), vec![vec![1]]);
+    }
+
     #[test]
     fn traditional_bits_mark_traditional_characters_only() {
         use base64::Engine;
