@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test of xianfeng: the Rust tests (cargo test) and the browser tests in real headless
 # Chromium. On a fresh Debian machine it installs what the browser tests need: Debian's
-# chromium package and the npm packages of tests/browser (playwright-core, pinned in its lockfile).
+# chromium package, a Java runtime (for the Nu HTML Checker) and the npm packages of
+# tests/browser (playwright-core, axe-core, vnu-jar, pinned in its lockfile).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,14 +13,24 @@ echo "== Search client tests (Node, on an index built by the Rust indexer)"
 node --test tests/search_client.test.mjs tests/search_truth.test.mjs
 
 echo "== Browser tests"
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "installing Debian's chromium"
+# Debian's chromium for the browser tests, a Java runtime for the Nu HTML Checker (vnu.jar).
+missing=""
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
+if [ -n "$missing" ]; then
+  echo "installing Debian's$missing"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
 fi
-if [ ! -d tests/browser/node_modules/playwright-core ]; then
-  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# playwright-core, axe-core and vnu-jar, pinned in the lockfile. --ignore-scripts: vnu-jar's
+# postinstall would download a Java build of its own; the Debian one above runs the jar.
+for pkg in playwright-core axe-core vnu-jar; do
+  if [ ! -d "tests/browser/node_modules/$pkg" ]; then
+    (cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+    break
+  fi
+done
 cargo build --release --quiet
 XIANFENG_BIN="${CARGO_TARGET_DIR:-$PWD/target}/release/xianfeng" node --test --test-concurrency=1 tests/browser/

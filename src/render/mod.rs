@@ -609,7 +609,18 @@ fn render_job(
             }});
             (template, vars, "zh-CN")
         }
-        Job::Search => ("search.html", json!({}), "zh-CN"),
+        Job::Search => {
+            // The most used 主题 and 单位, for an empty query and a query with no results.
+            let mut popular = serde_json::Map::new();
+            for key in ["tags", "org"] {
+                if let Some(tax) = site.taxonomy(key) {
+                    let mut terms: Vec<_> = tax.terms.iter().collect();
+                    terms.sort_by_key(|t| std::cmp::Reverse(t.cases.len()));
+                    popular.insert(key.into(), Value::Array(terms.into_iter().take(12).map(term_link).collect()));
+                }
+            }
+            ("search.html", json!({"popular": popular}), "zh-CN")
+        }
         Job::NotFound => ("404.html", json!({}), "zh-CN"),
         Job::Alias(r) => {
             let to = &site.redirects[*r].to;

@@ -26,8 +26,9 @@
 //!   then one `bits`-wide code per doc, little-endian bit order. Mode 0 (fallback), per doc:
 //!   `varint n, n × varint value-index`. Mode 1 (multi-valued, e.g. tags), per value in order:
 //!   `varint count, count × varint doc-gap`.
-//! - `fragments/<doc>.json`: `{u, t, d, k, x, n, f, m, p}`: url, title, date, kind, the head text
-//!   (description and a line of brand/org/tags/honours/sources), the number of body passages,
+//! - `fragments/<doc>.json`: `{u, t, d, k, x, y, n, f, m, p}`: url, title, date, kind, the
+//!   description `x` (an excerpt source), `y` a line of brand/org/tags/honours/sources (matched,
+//!   never shown as an excerpt: a list of names is not text around a hit), the number of body passages,
 //!   `f = [t, s]`, the fold-map entries for the page's Traditional characters, `m`, the doc's
 //!   facet value indices per facet (a query with few hits needs no facet column), and `p`, the
 //!   first body passages (the usual excerpt source); `fragments/<doc>-p.json`: a JSON array of

@@ -580,8 +580,9 @@ fn write_facets(docs: &[&SearchDoc], out: &mut Vec<SearchFile>) -> Vec<Facet> {
     facets
 }
 
-/// Passage 0 of a document: description, then a line of the other visible fields.
-fn head_text(d: &SearchDoc) -> String {
+/// The line of a document's other visible fields (brand, org, tags, honours, sources): the
+/// client matches phrases against it but takes excerpts only from the description and body.
+fn head_meta(d: &SearchDoc) -> String {
     let mut meta: Vec<String> = Vec::new();
     let mut add = |label: &str, vals: &[String]| {
         let vals: Vec<&str> = vals.iter().map(String::as_str).filter(|v| !v.is_empty()).collect();
@@ -594,7 +595,7 @@ fn head_text(d: &SearchDoc) -> String {
     add("标签", &d.tags);
     add("荣誉", &d.honours);
     add("来源", &d.sources);
-    [d.description.trim(), &meta.join(" · ")].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join("\n")
+    meta.join(" · ")
 }
 
 /// The fold-map entries for the Traditional characters in `texts`, as aligned strings
@@ -610,16 +611,23 @@ fn fold_map_for(texts: &[&str]) -> [String; 2] {
     [t, s]
 }
 
+/// Per facet, value → its index in the facet's list (which is in pinyin order, not code-point
+/// order, so it cannot be binary-searched).
+fn value_indices(facets: &[Facet]) -> Vec<HashMap<&str, usize>> {
+    facets.iter().map(|f| f.values.iter().enumerate().map(|(i, v)| (v.as_str(), i)).collect()).collect()
+}
+
 /// The document's facet value indices, per facet (so few results need no facet column).
-fn facet_ids(d: &SearchDoc, facets: &[Facet]) -> Vec<Vec<usize>> {
+fn facet_ids(d: &SearchDoc, facets: &[Facet], indices: &[HashMap<&str, usize>]) -> Vec<Vec<usize>> {
     facets
         .iter()
-        .map(|f| {
+        .zip(indices)
+        .map(|(f, index)| {
             let mut ids: Vec<usize> = d
                 .facets
                 .iter()
                 .filter(|(n, _)| *n == f.name)
-                .flat_map(|(_, vs)| vs.iter().filter_map(|v| f.values.binary_search(v).ok()))
+                .flat_map(|(_, vs)| vs.iter().filter_map(|v| index.get(v.as_str()).copied()))
                 .collect();
             ids.sort_unstable();
             ids.dedup();
@@ -644,10 +652,11 @@ struct Head<'a> {
     t: &'a str,
     u: &'a str,
     x: &'a str,
+    y: &'a str,
 }
 
 /// Per document: `fragments/<id>.json` (what a shown result needs: url, title, date, kind,
-/// head text, passage count, the first passages) and `fragments/<id>-p.json`, the remaining
+/// description, line of names, passage count, the first passages) and `fragments/<id>-p.json`, the remaining
 /// body passages, fetched only when the excerpt comes from them. Two files per document.
 /// Emits each document's fragment files; returns their digests in document order.
 fn write_fragments(
@@ -656,17 +665,19 @@ fn write_fragments(
     facets: &[Facet],
     emit: &(dyn Fn(SearchFile) + Sync),
 ) -> Vec<blake3::Hash> {
+    let indices = value_indices(facets);
     let digests: Vec<Vec<blake3::Hash>> = docs
         .par_iter()
         .enumerate()
         .map(|(i, d)| {
             let ps: Vec<&str> = bodies[i].iter().map(|p| p.trim()).collect();
-            let x = head_text(d);
-            let f = fold_map_for(&[&d.title, &x, &d.body]);
-            let m = facet_ids(d, facets);
+            let x = d.description.trim();
+            let y = head_meta(d);
+            let f = fold_map_for(&[&d.title, x, &y, &d.body]);
+            let m = facet_ids(d, facets, &indices);
             let (first, rest) = ps.split_at(ps.len().min(HEAD_PASSAGES));
             let head =
-                Head { d: &d.date, f: &f, k: &d.kind, m: &m, n: ps.len(), p: first, t: &d.title, u: &d.url, x: &x };
+                Head { d: &d.date, f: &f, k: &d.kind, m: &m, n: ps.len(), p: first, t: &d.title, u: &d.url, x, y: &y };
             let bytes = serde_json::to_vec(&head).unwrap_or_default();
             let mut v = vec![SearchFile { path: format!("search/fragments/{i}.json"), bytes }];
             if !rest.is_empty() {
@@ -817,6 +828,20 @@ impl Lap {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_documents_facet_ids_point_at_its_values_in_a_pinyin_ordered_list() {
+        // 案例汇编 (àn) sorts before 党建品牌 (dǎng) in pinyin, after it by code point.
+        use super::{facet_ids, value_indices, Facet, SearchDoc};
+        let facets =
+            vec![Facet {
+                name: "type".into(), values: vec!["案例汇编".into(), "党建品牌".into()], counts: vec![1, 1]
+            }];
+        let doc = |v: &str| SearchDoc { facets: vec![("type".into(), vec![v.into()])], ..Default::default() };
+        let indices = value_indices(&facets);
+        assert_eq!(facet_ids(&doc("案例汇编"), &facets, &indices), vec![vec![0]]);
+        assert_eq!(facet_ids(&doc("党建品牌"), &facets, &indices), vec![vec![1]]);
+    }
+
     #[test]
     fn traditional_bits_mark_traditional_characters_only() {
         use base64::Engine;

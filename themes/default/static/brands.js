@@ -21,7 +21,16 @@
   var shown = 0;
   var kwTimer = null;
 
+  // The 筛选 panel: open beside the grid on wide screens, folded on phones.
+  var panel = document.getElementById("brand-filter-panel");
+  var chosen = document.getElementById("brand-filter-chosen");
+  var wide = window.matchMedia ? window.matchMedia("(min-width: 48rem)") : null;
   form.hidden = false;
+  if (panel) {
+    panel.hidden = false;
+    panel.open = !wide || wide.matches;
+    if (wide && wide.addEventListener) wide.addEventListener("change", function () { panel.open = wide.matches; });
+  }
 
   function control(name) { return form.elements.namedItem(name); }
 
@@ -168,9 +177,18 @@
     }).join("；");
   }
 
+  /** The chosen filters on the folded 筛选 button, e.g. "（单位：珠海市公安局；年度：2022）". */
+  function showChosen(st) {
+    if (!chosen) return;
+    var labels = { org: "单位", type: "类型", region: "地区", year: "年度", tags: "主题", kw: "关键词" };
+    var parts = FIELDS.filter(function (f) { return st[f]; }).map(function (f) { return labels[f] + "：" + st[f]; });
+    chosen.textContent = parts.length ? "（" + parts.join("；") + "）" : "";
+  }
+
   function render() {
     var st = formState();
     writeUrl(st);
+    showChosen(st);
     if (!isActive(st) || !data) {
       // Back to the server-rendered page of the plain list.
       grid.textContent = "";

@@ -589,7 +589,7 @@ function foldedText(m, d, all) {
   if (!docText.has(key)) {
     const p = headOf(d).then(async (head) => {
       useHeadMap(head);
-      const parts = [head.t, head.x, ...(head.p || [])];
+      const parts = [head.t, head.x, head.y || '', ...(head.p || [])];
       m.facets.forEach((f, fi) => { for (const v of valuesOf(head.m?.[fi])) parts.push(f.values[v]); });
       if (all && head.n > (head.p || []).length) parts.push(...await fetchFile(`fragments/${d}-p.json`, 'json'));
       return parts.map(fold).join('\n');
@@ -656,8 +656,10 @@ async function resultFor(m, r, hit) {
   const head = await headOf(hit.d);
   useHeadMap(head);
   const needles = needlesFor(r.terms, hit.exact);
+  // The excerpt is text around the hit: the description or a body passage, never the line of
+  // names in head.y (honours, sources, editors), which the match may have come from.
   // The passage holding the query: from the postings of the rarer tokens (they record it).
-  let ex = excerptHtml(head.x, needles);
+  let ex = excerptHtml(head.x || '', needles);
   let p = votedPassage(r, hit);
   if (!p && !ex.hits && head.n > 0) p = 1;
   if (p) {
@@ -666,7 +668,8 @@ async function resultFor(m, r, hit) {
     const text = p <= inHead.length ? inHead[p - 1]
       : await fetchFile(`fragments/${hit.d}-p.json`, 'json').then((r) => r[p - inHead.length - 1] || '', () => '');
     const body = excerptHtml(text, needles);
-    if (body.hits && body.hits >= ex.hits) ex = body;
+    // A hit in the body, or no description at all: the body's words.
+    if ((body.hits && body.hits >= ex.hits) || !head.x) ex = body;
   }
   const meta = { date: head.d, kind: head.k, exact: hit.exact };
   m.facets.forEach((f, fi) => { meta[f.name] = valuesOf(head.m?.[fi]).map((v) => f.values[v]); });
