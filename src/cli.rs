@@ -234,13 +234,24 @@ fn import(opts: &ImportOptions, format: Format, lang: Lang) -> ExitCode {
         }
     }
     let failed = outcomes.iter().filter(|o| o.result.is_err()).count();
+    let skipped = outcomes
+        .iter()
+        .filter(
+            |o| matches!(&o.result, Ok(i) if matches!(i.written, crate::import::write::Written::AlreadyImported(_))),
+        )
+        .count();
     if format == Format::Text {
-        let done = outcomes.len() - failed;
+        let done = outcomes.len() - failed - skipped;
+        let (zh_done, en_done) = if opts.dry_run {
+            ("篇将导入（演练）", "would be imported (dry run)")
+        } else {
+            ("篇已导入", "imported")
+        };
         eprintln!(
             "{}",
             match lang {
-                Lang::Zh => format!("导入完成：{done} 篇成功，{failed} 篇失败"),
-                Lang::En => format!("import finished: {done} succeeded, {failed} failed"),
+                Lang::Zh => format!("导入完成：{done} {zh_done}，{skipped} 篇此前已导入，{failed} 篇失败"),
+                Lang::En => format!("import finished: {done} {en_done}, {skipped} imported before, {failed} failed"),
             }
         );
     }

@@ -1,0 +1,320 @@
+//! `xianfeng import` on the real seed articles (../shared/seeds), as text and wrapped in a
+//! news page with chrome: the front matter it guesses, the chrome and repeats it drops, the
+//! bad files it refuses, and that the drafts it writes build.
+
+mod common;
+
+use common::{xianfeng, TestSite};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn seed(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    let found = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("the seed articles are read from {}: {e}", dir.display()))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(name)));
+    found.unwrap_or_else(|| panic!("no seed {name}* in {}", dir.display()))
+}
+
+/// Runs `xianfeng import` with the args; returns (exit code, stdout, stderr).
+fn import(site: &TestSite, args: &[&str]) -> (i32, String, String) {
+    let out = xianfeng().arg("import").args(args).arg("--site").arg(site.root()).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Every case file written, by file name.
+fn cases(site: &TestSite) -> Vec<(String, String)> {
+    let dir = site.root().join("content/cases");
+    let mut files: Vec<(String, String)> = fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| (e.file_name().to_string_lossy().into_owned(), fs::read_to_string(e.path()).unwrap()))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// The front matter as YAML values, and the body.
+fn parse(text: &str) -> (serde_yaml::Value, String) {
+    let rest = text.strip_prefix("---\n").expect("front matter first");
+    let (yaml, body) = rest.split_once("\n---\n").expect("front matter closed");
+    (serde_yaml::from_str(yaml).unwrap(), body.to_string())
+}
+
+fn field<'a>(fm: &'a serde_yaml::Value, path: &str) -> Option<&'a str> {
+    let mut v = fm;
+    for key in path.split('.') {
+        v = match key.parse::<usize>() {
+            Ok(i) => v.get(i)?,
+            Err(_) => v.get(key)?,
+        };
+    }
+    v.as_str()
+}
+
+const CHROME: &[&str] = &[
+    "浏览次数",
+    "字号",
+    "分享到",
+    "投稿",
+    "我已经到底线啦",
+    "暂时没有评论",
+    "首页 >",
+    "版權所有",
+    "ICP",
+    "上一篇",
+    "下一篇",
+    "编辑:",
+    "編輯:",
+    "编辑：",
+    "(chuàng)",
+    "script",
+    "javascript",
+    "iframe",
+    "onclick",
+];
+
+fn assert_clean_body(name: &str, body: &str) {
+    for chrome in CHROME {
+        assert!(!body.contains(chrome), "{name}: `{chrome}` left in the body:\n{body}");
+    }
+    let mut seen = std::collections::HashSet::new();
+    for para in body.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+        assert!(seen.insert(para), "{name}: paragraph twice: {para}");
+    }
+}
+
+/// Imports one file alone into a fresh site; returns the site, the case's front matter and body.
+fn import_one(path: &Path) -> (TestSite, serde_yaml::Value, String, String) {
+    let site = TestSite::new(&[]);
+    let (code, _, stderr) = import(&site, &[path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let files = cases(&site);
+    assert_eq!(files.len(), 1, "{files:?}");
+    let (fm, body) = parse(&files[0].1);
+    (site, fm, body, stderr)
+}
+
+#[test]
+fn the_zhuhai_seed_imports_with_title_brand_org_date_publication_and_credits() {
+    let (site, fm, body, stderr) = import_one(&seed("000"));
+    assert_eq!(cases(&site)[0].0, "zhuhai-caizheng-rang-wo-xian-lai.md");
+    assert!(field(&fm, "title").unwrap().contains("珠海市财政局提出“让我先来”党建工作法"));
+    assert_eq!(field(&fm, "brand"), Some("让我先来"));
+    assert_eq!(field(&fm, "org"), Some("珠海市财政局"));
+    assert_eq!(fm.get("date").and_then(|d| d.as_str()), Some("2022-03-22"));
+    assert_eq!(field(&fm, "sources.0.publication"), Some("观海融媒"));
+    assert_eq!(field(&fm, "sources.0.credits.editor"), Some("周晓晴"));
+    assert_eq!(field(&fm, "sources.0.credits.responsible_editor"), Some("宋显晖"));
+    assert_eq!(fm.get("draft").and_then(|d| d.as_bool()), Some(true));
+    assert!(fm.get("lang").is_none(), "a Simplified article has no lang");
+    assert!(body.contains("\n## 作品背景\n"), "{body}");
+    assert!(body.contains("**二是发挥先锋班组骨干作用。**"), "{body}");
+    assert_clean_body("000", &body);
+    // The text is printed twice in the seed: the body holds it once.
+    assert_eq!(body.matches("加强党的建设是我们党的优良传统").count(), 1);
+    assert!(stderr.contains("brand: 让我先来  (来自：标题中的引号)"), "{stderr}");
+    let text = &cases(&site)[0].1;
+    assert!(text.contains("brand: '让我先来'  # 来自：标题中的引号"), "{text}");
+    site.build_ok(&["--drafts"]);
+}
+
+#[test]
+fn the_traditional_seed_is_zh_hant_without_pinyin_noise() {
+    let (site, fm, body, _) = import_one(&seed("003"));
+    assert_eq!(field(&fm, "lang"), Some("zh-Hant"));
+    assert_eq!(field(&fm, "title"), Some("樹典型示范引領 促黨建質量提升"));
+    assert_eq!(field(&fm, "org"), Some("天津市級機關工委"));
+    assert_eq!(field(&fm, "sources.0.publication"), Some("機關黨建研究"));
+    assert_eq!(field(&fm, "sources.0.issue"), Some("2021年第5期"));
+    assert_eq!(field(&fm, "sources.0.credits.editor"), Some("謝淳子"));
+    assert!(body.contains("創新") && !body.contains("(chuàng)") && !body.contains("(lǐng)"), "{body}");
+    assert!(body.contains("\n## 主要做法\n"), "{body}");
+    assert_clean_body("003", &body);
+    site.build_ok(&["--drafts"]);
+}
+
+#[test]
+fn the_changchun_seed_loses_its_breadcrumbs_and_keeps_their_facts() {
+    let (site, fm, body, _) = import_one(&seed("004"));
+    assert_eq!(field(&fm, "title"), Some("全国机关党建理论研讨会交流发言"));
+    assert_eq!(field(&fm, "org"), Some("长春市直机关工委"));
+    assert_eq!(fm.get("date").and_then(|d| d.as_str()), Some("2016-12-02"));
+    assert_eq!(field(&fm, "sources.0.publication"), Some("机关党建杂志"));
+    assert_eq!(field(&fm, "sources.0.issue"), Some("2016年第9期"));
+    assert_eq!(field(&fm, "sources.0.credits.responsible_editor"), Some("中共吉林省直属机关工作委员会_办公室"));
+    assert!(body.contains("## 一、以五大发展理念引领长春机关党建工作的实践探索"), "{body}");
+    assert!(!body.contains("全国机关党建理论研讨会交流发言"), "the title is not repeated in the body");
+    assert_eq!(cases(&site)[0].0, "changchun-shizhi-jiguan-wu-ge-jing-zhun-fa-li.md");
+    assert_clean_body("004", &body);
+}
+
+#[test]
+fn a_missing_date_is_reported_with_the_line_to_fill_and_the_draft_still_checks() {
+    let (site, fm, body, stderr) = import_one(&seed("001"));
+    assert_eq!(field(&fm, "org"), Some("浏阳市财政局"));
+    assert_eq!(field(&fm, "brand"), Some("小实招 大实效"));
+    assert!(stderr.contains("未找到发布日期，请在第 5 行填写"), "{stderr}");
+    let text = &cases(&site)[0].1;
+    assert!(text.lines().nth(4).unwrap().starts_with("date: "), "{text}");
+    assert_clean_body("001", &body);
+    let out = xianfeng().args(["check", "--drafts"]).arg(site.root()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn all_five_seeds_import_from_a_folder_and_build_as_drafts() {
+    let site = TestSite::new(&[]);
+    let dir = seed("000").parent().unwrap().to_path_buf();
+    let (code, _, stderr) = import(&site, &[dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let files = cases(&site);
+    assert_eq!(files.len(), 5, "{files:?}");
+    for (name, text) in &files {
+        let (fm, body) = parse(text);
+        for key in ["title", "brand", "org"] {
+            assert!(field(&fm, key).is_some_and(|v| !v.is_empty()), "{name}: no {key}");
+        }
+        assert_clean_body(name, &body);
+    }
+    assert!(files.iter().any(|(n, _)| n == "zhuhai-shizhi-jiguan-7-9.md"), "{files:?}");
+    site.build_ok(&["--drafts"]);
+    let out = xianfeng().args(["check", "--drafts"]).arg(site.root()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn a_second_import_names_the_existing_file_and_changes_nothing() {
+    let site = TestSite::new(&[]);
+    let path = seed("000");
+    import(&site, &[path.to_str().unwrap()]);
+    let before = cases(&site);
+    let (code, _, stderr) = import(&site, &[path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("这篇文章已导入过") && stderr.contains("zhuhai-caizheng-rang-wo-xian-lai.md"), "{stderr}");
+    assert_eq!(cases(&site), before);
+}
+
+#[test]
+fn a_dry_run_prints_the_case_and_writes_nothing() {
+    let site = TestSite::new(&[]);
+    let (code, stdout, stderr) = import(&site, &[seed("004").to_str().unwrap(), "--dry-run"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("---\ntitle: '全国机关党建理论研讨会交流发言'"), "{stdout}");
+    assert!(stderr.contains("演练"), "{stderr}");
+    assert!(cases(&site).is_empty());
+}
+
+/// A news page around the seed's text: head metadata, breadcrumbs, counters, share buttons,
+/// a script, an iframe, an event handler and a javascript: link.
+fn news_page(seed_text: &str) -> String {
+    let mut lines = seed_text.lines().filter(|l| !l.trim().is_empty());
+    let title = lines.next().unwrap();
+    let body: String = lines.take_while(|l| !l.starts_with("编辑")).map(|l| format!("<p>{l}</p>\n")).collect();
+    format!(
+        r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}_观海融媒</title>
+<link rel="canonical" href="https://news.example.cn/content/202203/22/c1234.html">
+<script>track()</script></head><body>
+<div class="crumbs">首页 &gt; 党建 &gt; 正文</div><h1>{title}</h1>
+<div class="info">浏览次数：108 字号：[大 中 小]</div>
+<div class="TRS_Editor">{body}<p onclick="steal()"><img src="https://img.example.cn/a.jpg" alt="活动照片"><a href="javascript:alert(1)">点此</a></p>
+<iframe src="https://video.example.cn/v"></iframe><p>编辑：周晓晴 责任编辑：宋显晖</p></div>
+<div class="share">分享到：微信 微博</div><div>上一篇：某文</div><div>下一篇：某文</div></body></html>"#
+    )
+}
+
+#[test]
+fn a_news_page_imports_its_article_without_chrome_scripts_or_javascript_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("rang.html");
+    fs::write(&page, news_page(&fs::read_to_string(seed("000")).unwrap())).unwrap();
+    let (site, fm, body, stderr) = import_one(&page);
+    assert!(field(&fm, "title").unwrap().contains("“让我先来”党建工作法"));
+    assert_eq!(field(&fm, "brand"), Some("让我先来"));
+    assert_eq!(field(&fm, "org"), Some("珠海市财政局"));
+    assert_eq!(fm.get("date").and_then(|d| d.as_str()), Some("2022-03-22"), "the date in the URL path");
+    assert_eq!(field(&fm, "sources.0.publication"), Some("观海融媒"));
+    assert_eq!(field(&fm, "sources.0.url"), Some("https://news.example.cn/content/202203/22/c1234.html"));
+    assert_eq!(field(&fm, "sources.0.credits.editor"), Some("周晓晴"));
+    assert_eq!(field(&fm, "sources.0.credits.responsible_editor"), Some("宋显晖"));
+    assert!(!body.contains("track") && !body.contains("steal") && !body.contains("video.example"), "{body}");
+    assert!(body.contains("[活动照片](https://img.example.cn/a.jpg)"), "a remote image stays a link: {body}");
+    assert!(stderr.contains("图片未下载"), "{stderr}");
+    assert_clean_body("rang.html", &body);
+    site.build_ok(&["--drafts"]);
+}
+
+#[test]
+fn bad_files_are_refused_one_line_each_and_the_good_ones_still_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, bytes: &[u8]| {
+        let p = dir.path().join(name);
+        fs::write(&p, bytes).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let old_word = write("申报材料.doc", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0");
+    let pdf = write("材料.pdf", b"%PDF-1.4\n");
+    let image = write("照片.png", b"\x89PNG\r\n\x1a\n\0\0");
+    let empty = write("空.txt", b"");
+    let binary = write("乱码.txt", b"\0\x01\x02\x03binary\0\0");
+    let site = TestSite::new(&[]);
+    let good = seed("000");
+    let (code, _, stderr) =
+        import(&site, &[&old_word, &pdf, &image, &empty, &binary, good.to_str().unwrap(), "--lang", "zh"]);
+    assert_eq!(code, 1, "{stderr}");
+    for name in ["申报材料.doc", "材料.pdf", "照片.png", "空.txt", "乱码.txt"] {
+        let line = stderr.lines().find(|l| l.contains(name)).unwrap_or_else(|| panic!("no line for {name}: {stderr}"));
+        assert!(line.starts_with("错误：") && line.contains("未写入任何文件"), "{line}");
+    }
+    assert_eq!(cases(&site).len(), 1, "only the good article is written");
+}
+
+#[test]
+fn a_gb18030_text_file_is_converted() {
+    let text = fs::read_to_string(seed("000")).unwrap();
+    let (bytes, _, _) = encoding_rs::GB18030.encode(&text);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gbk.txt");
+    fs::write(&path, &bytes).unwrap();
+    let (_site, fm, _, _) = import_one(&path);
+    assert_eq!(field(&fm, "brand"), Some("让我先来"));
+    assert_eq!(field(&fm, "org"), Some("珠海市财政局"));
+}
+
+#[test]
+fn a_file_over_50_mb_is_refused_without_being_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("巨大.txt");
+    let file = fs::File::create(&path).unwrap();
+    file.set_len(51 * 1024 * 1024).unwrap();
+    let site = TestSite::new(&[]);
+    let (code, _, stderr) = import(&site, &[path.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("巨大.txt") && stderr.contains("50 MB"), "{stderr}");
+    assert!(cases(&site).is_empty());
+}
+
+#[test]
+fn the_report_is_in_english_with_lang_en() {
+    let site = TestSite::new(&[]);
+    let (code, _, stderr) = import(&site, &[seed("001").to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(code, 0);
+    assert!(stderr.contains("imported") && stderr.contains("the date not found: fill it in on line 5"), "{stderr}");
+}
+
+#[test]
+fn json_output_is_one_object_per_file() {
+    let site = TestSite::new(&[]);
+    let (_, stdout, _) = import(&site, &[seed("000").to_str().unwrap(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(v["status"], "imported");
+    assert!(v["case"].as_str().unwrap().ends_with("zhuhai-caizheng-rang-wo-xian-lai.md"));
+}
