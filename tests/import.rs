@@ -318,3 +318,103 @@ fn json_output_is_one_object_per_file() {
     assert_eq!(v["status"], "imported");
     assert!(v["case"].as_str().unwrap().ends_with("zhuhai-caizheng-rang-wo-xian-lai.md"));
 }
+
+/// A .docx of the given entries (name → bytes), written with the zip crate.
+fn zip_file(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        zip.start_file(*name, opts).unwrap();
+        std::io::Write::write_all(&mut zip, bytes).unwrap();
+    }
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
+fn w_para(style: Option<&str>, runs: &[(&str, bool)]) -> String {
+    let ppr = style.map(|s| format!("<w:pPr><w:pStyle w:val=\"{s}\"/></w:pPr>")).unwrap_or_default();
+    let runs: String = runs
+        .iter()
+        .map(|(t, bold)| {
+            let rpr = if *bold { "<w:rPr><w:b/></w:rPr>" } else { "" };
+            format!(
+                "<w:r>{rpr}<w:t xml:space=\"preserve\">{}</w:t></w:r>",
+                t.replace('&', "&amp;").replace('<', "&lt;")
+            )
+        })
+        .collect();
+    format!("<w:p>{ppr}{runs}</w:p>")
+}
+
+/// The Zhuhai seed as a Word file: the title styled Title, section lines Heading 1, each
+/// numbered lead bold, the credits line at the end.
+fn seed_docx() -> Vec<u8> {
+    let text = fs::read_to_string(seed("000")).unwrap();
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let mut body = w_para(Some("Title"), &[(lines.next().unwrap(), false)]);
+    for line in lines.take_while(|l| !l.starts_with("编辑")) {
+        if line.ends_with(':') {
+            body.push_str(&w_para(Some("Heading1"), &[(line.trim_end_matches(':'), false)]));
+        } else if let Some((lead, rest)) = line.split_once('。').filter(|(lead, _)| lead.chars().count() < 12) {
+            body.push_str(&w_para(None, &[(&format!("{lead}。"), true), (rest, false)]));
+        } else {
+            body.push_str(&w_para(None, &[(line, false)]));
+        }
+    }
+    body.push_str(&w_para(None, &[("编辑:周晓晴 责任编辑:宋显晖", false)]));
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    );
+    zip_file(&[
+        ("[Content_Types].xml", b"<?xml version=\"1.0\"?><Types/>".to_vec()),
+        ("word/document.xml", xml.into_bytes()),
+    ])
+}
+
+#[test]
+fn a_word_file_imports_with_its_headings_bold_leads_and_credits() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("申报材料.docx");
+    fs::write(&path, seed_docx()).unwrap();
+    let (site, fm, body, stderr) = import_one(&path);
+    assert!(field(&fm, "title").unwrap().contains("“让我先来”党建工作法"), "{stderr}");
+    assert_eq!(field(&fm, "brand"), Some("让我先来"));
+    assert_eq!(field(&fm, "org"), Some("珠海市财政局"));
+    assert_eq!(field(&fm, "sources.0.credits.editor"), Some("周晓晴"));
+    assert!(body.contains("\n## 作品背景\n"), "{body}");
+    assert!(body.contains("**1.聚焦问题导向。**"), "{body}");
+    assert_clean_body("申报材料.docx", &body);
+    assert!(stderr.contains("未找到发布日期"), "a Word file carries no date: {stderr}");
+    site.build_ok(&["--drafts"]);
+}
+
+#[test]
+fn a_docx_zip_bomb_is_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let many: Vec<(String, Vec<u8>)> = (0..10_001).map(|i| (format!("word/media/{i}.xml"), Vec::new())).collect();
+    let many: Vec<(&str, Vec<u8>)> = many.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    let bomb = dir.path().join("炸弹.docx");
+    fs::write(&bomb, zip_file(&many)).unwrap();
+    // 201 MB of zeros: a few hundred KB compressed.
+    let big = dir.path().join("巨大.docx");
+    fs::write(&big, zip_file(&[("word/document.xml", vec![b' '; 201 * 1024 * 1024])])).unwrap();
+    let climbing = dir.path().join("越界.docx");
+    fs::write(
+        &climbing,
+        zip_file(&[("../../evil.xml", b"x".to_vec()), ("word/document.xml", b"<w:document/>".to_vec())]),
+    )
+    .unwrap();
+    let not_zip = dir.path().join("假的.docx");
+    fs::write(&not_zip, b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 old word").unwrap();
+    let site = TestSite::new(&[]);
+    let args: Vec<&str> = [&bomb, &big, &climbing, &not_zip].iter().map(|p| p.to_str().unwrap()).collect();
+    let (code, _, stderr) = import(&site, &args);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("炸弹.docx") && stderr.contains("压缩炸弹"), "{stderr}");
+    assert!(stderr.lines().any(|l| l.contains("巨大.docx") && l.contains("压缩炸弹")), "{stderr}");
+    assert!(stderr.lines().any(|l| l.contains("越界.docx") && l.contains("../../evil.xml")), "{stderr}");
+    assert!(stderr.lines().any(|l| l.contains("假的.docx") && l.contains("不是 zip")), "{stderr}");
+    assert!(cases(&site).is_empty());
+    assert!(!dir.path().parent().unwrap().join("evil.xml").exists());
+}

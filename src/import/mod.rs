@@ -1,12 +1,13 @@
-//! `xianfeng import`: articles (.txt, .html, .md) become draft cases in
+//! `xianfeng import`: articles (.txt, .html, .md, .docx) become draft cases in
 //! `content/cases/<slug>.md`, never overwriting.
 //!
 //! One stage per module, data flowing one way: [`read`] refuses what is not an article and
-//! decodes the text, [`html`] takes a page's main content and head facts, [`clean`] drops
+//! decodes the text, [`docx`] reads a Word file after checking its zip, [`html`] takes a page's main content and head facts, [`clean`] drops
 //! chrome and repeats and marks the structure, [`guess`] fills the front matter with where
 //! each value came from, [`write`] renders the file and creates it.
 
 pub mod clean;
+pub mod docx;
 pub mod guess;
 pub mod html;
 pub mod read;
@@ -91,7 +92,10 @@ pub fn run(opts: &ImportOptions, files: &[PathBuf], mut progress: impl FnMut(&Pa
 
 fn import_one(stages: &Stages, cases: &Path, file: &Path, dry_run: bool, today: &str) -> Result<Imported, Text> {
     let kind = read::kind(file)?;
-    let text = read::text(file)?;
+    let text = match kind {
+        read::Kind::Docx => docx::read(&read::bytes(file)?)?,
+        _ => read::text(file)?,
+    };
     let mut warnings = Vec::new();
     let (article, page_facts) = match kind {
         read::Kind::Html => {
@@ -104,7 +108,7 @@ fn import_one(stages: &Stages, cases: &Path, file: &Path, dry_run: bool, today: 
             }
             (page.markdown, page.facts)
         }
-        read::Kind::Text | read::Kind::Markdown => (text, Vec::new()),
+        read::Kind::Text | read::Kind::Markdown | read::Kind::Docx => (text, Vec::new()),
     };
     let cleaned = clean::clean(&stages.rules, &article);
     if cleaned.blocks.is_empty() {

@@ -16,6 +16,7 @@ pub enum Kind {
     Text,
     Markdown,
     Html,
+    Docx,
 }
 
 /// The extensions a folder walk picks up.
@@ -37,10 +38,7 @@ pub fn kind(path: &Path) -> Result<Kind, Text> {
             "这是旧版 Word（.doc）文件，无法读取；请在 Word 中“另存为”.docx 或纯文本后再导入",
             "an old binary Word (.doc) file cannot be read; save it as .docx or plain text in Word, then import that",
         )),
-        "docx" => Err(Text::new(
-            "暂不支持 .docx；请在 Word 中“另存为”纯文本（.txt）或网页（.html）后再导入",
-            ".docx is not supported yet; save it as plain text (.txt) or a web page (.html) in Word, then import that",
-        )),
+        "docx" => Ok(Kind::Docx),
         "pdf" => Err(Text::new(
             "PDF 文件无法导入；请复制其中的文字存为 .txt 后再导入",
             "a PDF cannot be imported; copy its text into a .txt file and import that",
@@ -58,6 +56,11 @@ pub fn kind(path: &Path) -> Result<Kind, Text> {
 
 /// The file's text: size-checked before reading, UTF-8 (with or without BOM) or GB18030.
 pub fn text(path: &Path) -> Result<String, Text> {
+    decode(&bytes(path)?)
+}
+
+/// The file's bytes, size-checked before reading.
+pub fn bytes(path: &Path) -> Result<Vec<u8>, Text> {
     let io = |e: std::io::Error| Text::new(format!("无法读取：{e}"), format!("cannot be read: {e}"));
     let size = fs::metadata(path).map_err(io)?.len();
     if size > MAX_BYTES {
@@ -69,7 +72,10 @@ pub fn text(path: &Path) -> Result<String, Text> {
     if bytes.len() as u64 > MAX_BYTES {
         return Err(too_large(bytes.len() as u64));
     }
-    decode(&bytes)
+    if bytes.is_empty() {
+        return Err(Text::new("文件是空的，没有可导入的文字", "the file is empty: there is no text to import"));
+    }
+    Ok(bytes)
 }
 
 fn too_large(size: u64) -> Text {
