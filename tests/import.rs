@@ -418,3 +418,19 @@ fn a_docx_zip_bomb_is_refused_and_nothing_is_written() {
     assert!(cases(&site).is_empty());
     assert!(!dir.path().parent().unwrap().join("evil.xml").exists());
 }
+
+#[test]
+fn an_article_without_unit_or_brand_gets_placeholders_reported_by_line_and_still_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("无名.txt");
+    fs::write(&path, "这是一段没有写明单位和品牌的文字，用来检验导入时缺少字段的情形。第二句在这里。\n").unwrap();
+    let site = TestSite::new(&[]);
+    let (code, _, stderr) = import(&site, &[path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("未找到品牌名称，请在第 3 行填写"), "{stderr}");
+    assert!(stderr.contains("未找到单位名称，请在第 4 行填写"), "{stderr}");
+    let text = &cases(&site)[0].1;
+    assert_eq!(text.lines().nth(3), Some("org: 待填写  # 未找到单位名称，请填写"), "{text}");
+    let out = xianfeng().args(["check", "--drafts"]).arg(site.root()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
