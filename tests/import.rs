@@ -111,6 +111,7 @@ fn the_zhuhai_seed_imports_with_title_brand_org_date_publication_and_credits() {
     assert_eq!(field(&fm, "brand"), Some("让我先来"));
     assert_eq!(field(&fm, "org"), Some("珠海市财政局"));
     assert_eq!(fm.get("date").and_then(|d| d.as_str()), Some("2022-03-22"));
+    assert_eq!(field(&fm, "type"), Some("党建工作法"));
     assert_eq!(field(&fm, "sources.0.publication"), Some("观海融媒"));
     assert_eq!(field(&fm, "sources.0.credits.editor"), Some("周晓晴"));
     assert_eq!(field(&fm, "sources.0.credits.responsible_editor"), Some("宋显晖"));

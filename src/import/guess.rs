@@ -21,6 +21,8 @@ pub struct Fields {
     pub org: Option<Guess>,
     pub date: Option<Guess>,
     pub description: Option<Guess>,
+    /// `type`: what the title calls the case (党建工作法, 党建品牌, 工作机制…).
+    pub kind: Option<Guess>,
     pub hant: Option<Guess>,
     pub source_title: Option<Guess>,
     pub publication: Option<Guess>,
@@ -107,6 +109,7 @@ pub fn fields(p: &Patterns, cleaned: &Cleaned, page_facts: &[Fact], stem: &str) 
         brand: brand(p, &title_text, &cleaned.blocks),
         org: org(p, &title_text, &body),
         description: description(&cleaned.blocks),
+        kind: kind(&title_text),
         hant: is_traditional(&body).then(|| Guess {
             value: "zh-Hant".into(),
             from: Text::new("正文为繁体字", "the text is in Traditional characters"),
@@ -172,6 +175,25 @@ fn org(p: &Patterns, title: &str, body: &str) -> Option<Guess> {
         }),
         (None, None) => None,
     }
+}
+
+/// The kinds a title names, in the words the demo cases use for `type`.
+const KINDS: &[(&str, &str)] = &[
+    ("工作法", "党建工作法"),
+    ("品牌", "党建品牌"),
+    ("机制", "工作机制"),
+    ("機制", "工作機制"),
+    ("阵地", "阵地平台"),
+    ("陣地", "陣地平台"),
+    ("交流发言", "经验交流"),
+    ("经验交流", "经验交流"),
+    ("創建", "創建活動"),
+    ("创建", "创建活动"),
+];
+
+fn kind(title: &str) -> Option<Guess> {
+    let (_, kind) = KINDS.iter().find(|(word, _)| title.contains(word))?;
+    guess(*kind, "标题中的类型词", "the kind the title names")
 }
 
 /// The first sentences of the first paragraph, up to about 120 characters.

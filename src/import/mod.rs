@@ -144,6 +144,7 @@ fn filled(f: &guess::Fields) -> Vec<Filled> {
         ("org", &f.org),
         ("date", &f.date),
         ("description", &f.description),
+        ("type", &f.kind),
         ("lang", &f.hant),
         ("sources[0].title", &f.source_title),
         ("sources[0].publication", &f.publication),
