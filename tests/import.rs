@@ -119,6 +119,7 @@ fn the_zhuhai_seed_imports_with_title_brand_org_date_publication_and_credits() {
     assert!(fm.get("lang").is_none(), "a Simplified article has no lang");
     assert!(body.contains("\n## 作品背景\n"), "{body}");
     assert!(body.contains("**二是发挥先锋班组骨干作用。**"), "{body}");
+    assert!(body.contains("进入新时代，党的建设"), "ASCII commas in Chinese text become full-width: {body}");
     assert_clean_body("000", &body);
     // The text is printed twice in the seed: the body holds it once.
     assert_eq!(body.matches("加强党的建设是我们党的优良传统").count(), 1);

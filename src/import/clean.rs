@@ -40,6 +40,7 @@ pub struct Rules {
     numbered_heading: Regex,
     lead: Regex,
     inner_lead: Regex,
+    ascii_punct: Regex,
 }
 
 impl Default for Rules {
@@ -66,6 +67,8 @@ impl Default for Rules {
                 r"|经验启示|經驗啟示|经验做法|經驗做法|工作背景|实施效果|實施效果|案例简介|案例簡介|主要成效)[:：]?$"
             )),
             numbered_heading: re(r"^[一二三四五六七八九十]{1,3}[、.．]\S"),
+            // After a Chinese character or closing quote, before one, an opening quote or the end.
+            ascii_punct: re(r"([\p{Han}”》）])([,;:!?])\s?([\p{Han}“《（]|$)"),
             inner_lead: re(r"([。；！？])([一二三四五六七八九十]{1,2}是[^。！？，,；;]{1,30}[。！？])"),
             lead: re(r"^((?:[一二三四五六七八九十]{1,2}是|\d{1,2}[.．、])[^。！？]{1,40}?[。！？])(.)"),
         }
@@ -86,6 +89,7 @@ pub fn clean(rules: &Rules, text: &str) -> Cleaned {
         if take_facts(rules, line, line_no, &mut out.facts) || rules.chrome.is_match(line) {
             continue;
         }
+        let line = &*full_width(rules, line);
         // A second copy of the whole text, or of one paragraph, adds nothing.
         if !seen.insert(normalise(line)) {
             continue;
@@ -97,6 +101,32 @@ pub fn clean(rules: &Rules, text: &str) -> Cleaned {
         out.blocks.push(structure(rules, line));
     }
     out
+}
+
+/// ASCII punctuation between Chinese characters (`财政,党建`, `能动性!珠海`), as many sites and
+/// converters leave it, in the full-width forms Chinese text is set in; URLs and figures, with
+/// no Chinese on both sides, are left alone.
+fn full_width(rules: &Rules, line: &str) -> String {
+    // Twice: a match takes the character after the mark, which may precede the next mark (甲,乙,丙).
+    let once = widen(rules, line);
+    widen(rules, &once)
+}
+
+fn widen(rules: &Rules, line: &str) -> String {
+    rules
+        .ascii_punct
+        .replace_all(line, |c: &regex::Captures| {
+            let wide = match &c[2] {
+                "," => '，',
+                ";" => '；',
+                ":" => '：',
+                "!" => '！',
+                "?" => '？',
+                _ => return c[0].to_string(),
+            };
+            format!("{}{wide}{}", &c[1], &c[3])
+        })
+        .into_owned()
 }
 
 /// Whitespace and punctuation differences do not make a paragraph new.
@@ -205,6 +235,15 @@ fn structure(rules: &Rules, line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_punctuation_in_chinese_text_is_made_full_width() {
+        let c = clean(
+            &Rules::default(),
+            "示例标题文字\n发挥党员能动性!珠海市财政局,让我先来;甲,乙,丙;一是:见 https://a.cn/x?y=1,2。",
+        );
+        assert_eq!(c.blocks, ["发挥党员能动性！珠海市财政局，让我先来；甲，乙，丙；一是：见 https://a.cn/x?y=1,2。"]);
+    }
 
     #[test]
     fn pinyin_annotations_are_removed() {
