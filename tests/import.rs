@@ -60,6 +60,13 @@ fn field<'a>(fm: &'a serde_yaml::Value, path: &str) -> Option<&'a str> {
     v.as_str()
 }
 
+fn region(fm: &serde_yaml::Value) -> Vec<&str> {
+    fm.get("region")
+        .and_then(|r| r.as_sequence())
+        .map(|r| r.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default()
+}
+
 const CHROME: &[&str] = &[
     "浏览次数",
     "字号",
@@ -112,6 +119,7 @@ fn the_zhuhai_seed_imports_with_title_brand_org_date_publication_and_credits() {
     assert_eq!(field(&fm, "org"), Some("珠海市财政局"));
     assert_eq!(fm.get("date").and_then(|d| d.as_str()), Some("2022-03-22"));
     assert_eq!(field(&fm, "type"), Some("党建工作法"));
+    assert_eq!(region(&fm), ["广东省", "珠海市"]);
     assert_eq!(field(&fm, "sources.0.publication"), Some("观海融媒"));
     assert_eq!(field(&fm, "sources.0.credits.editor"), Some("周晓晴"));
     assert_eq!(field(&fm, "sources.0.credits.responsible_editor"), Some("宋显晖"));
@@ -135,6 +143,7 @@ fn the_traditional_seed_is_zh_hant_without_pinyin_noise() {
     assert_eq!(field(&fm, "lang"), Some("zh-Hant"));
     assert_eq!(field(&fm, "title"), Some("樹典型示范引領 促黨建質量提升"));
     assert_eq!(field(&fm, "org"), Some("天津市級機關工委"));
+    assert_eq!(region(&fm), ["天津市"]);
     assert_eq!(field(&fm, "sources.0.publication"), Some("機關黨建研究"));
     assert_eq!(field(&fm, "sources.0.issue"), Some("2021年第5期"));
     assert_eq!(field(&fm, "sources.0.credits.editor"), Some("謝淳子"));
@@ -149,6 +158,7 @@ fn the_changchun_seed_loses_its_breadcrumbs_and_keeps_their_facts() {
     let (site, fm, body, _) = import_one(&seed("004"));
     assert_eq!(field(&fm, "title"), Some("全国机关党建理论研讨会交流发言"));
     assert_eq!(field(&fm, "org"), Some("长春市直机关工委"));
+    assert_eq!(region(&fm), ["吉林省", "长春市"]);
     assert_eq!(fm.get("date").and_then(|d| d.as_str()), Some("2016-12-02"));
     assert_eq!(field(&fm, "sources.0.publication"), Some("机关党建杂志"));
     assert_eq!(field(&fm, "sources.0.issue"), Some("2016年第9期"));
@@ -163,6 +173,7 @@ fn the_changchun_seed_loses_its_breadcrumbs_and_keeps_their_facts() {
 fn a_missing_date_is_reported_with_the_line_to_fill_and_the_draft_still_checks() {
     let (site, fm, body, stderr) = import_one(&seed("001"));
     assert_eq!(field(&fm, "org"), Some("浏阳市财政局"));
+    assert_eq!(region(&fm), ["湖南省", "长沙市"], "浏阳 is county-level: the city the text names most");
     assert_eq!(field(&fm, "brand"), Some("小实招 大实效"));
     assert!(stderr.contains("未找到发布日期，请在第 5 行填写"), "{stderr}");
     let text = &cases(&site)[0].1;

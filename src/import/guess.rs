@@ -24,6 +24,8 @@ pub struct Fields {
     /// `type`: what the title calls the case (党建工作法, 党建品牌, 工作机制…).
     pub kind: Option<Guess>,
     pub hant: Option<Guess>,
+    /// `region`: `[省, 市]` as YAML flow list text.
+    pub region: Option<Guess>,
     pub source_title: Option<Guess>,
     pub publication: Option<Guess>,
     pub url: Option<Guess>,
@@ -105,9 +107,11 @@ pub fn fields(p: &Patterns, cleaned: &Cleaned, page_facts: &[Fact], stem: &str) 
                 guess(d, "正文开头的日期", "a date at the start of the text")
             })
         });
+    let org = org(p, &title_text, &body);
     Fields {
         brand: brand(p, &title_text, &cleaned.blocks),
-        org: org(p, &title_text, &body),
+        region: region(p, org.as_ref(), &body),
+        org,
         description: description(&cleaned.blocks),
         kind: kind(&title_text),
         hant: is_traditional(&body).then(|| Guess {
@@ -177,6 +181,48 @@ fn org(p: &Patterns, title: &str, body: &str) -> Option<Guess> {
     }
 }
 
+/// Provinces and their prefecture-level cities (without 市), shipped as data.
+const GAZETTEER: &str = include_str!("gazetteer.txt");
+
+/// `[广东省, 珠海市]` for a city name, `[天津市]` for a municipality.
+fn region_of(place: &str) -> Option<String> {
+    let place = place.trim_end_matches('市');
+    for line in GAZETTEER.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        let mut names = line.split_whitespace();
+        let province = names.next()?;
+        if province.trim_end_matches('市') == place && province.ends_with('市') {
+            return Some(format!("[{province}]"));
+        }
+        if names.any(|city| city == place) {
+            return Some(format!("[{province}, {place}市]"));
+        }
+    }
+    None
+}
+
+/// The city before the org's first 市, tried at four, three and two characters (乌鲁木齐, 哈尔滨, 珠海).
+fn org_city(org: &str) -> Option<String> {
+    let (before, _) = org.split_once('市')?;
+    let chars: Vec<char> = before.chars().collect();
+    (2..=4.min(chars.len())).rev().find_map(|n| region_of(&chars[chars.len() - n..].iter().collect::<String>()))
+}
+
+/// The region: from the org's city, else from the city the text names most.
+pub fn region(p: &Patterns, org: Option<&Guess>, body: &str) -> Option<Guess> {
+    if let Some(found) = org.and_then(|o| org_city(&o.value)) {
+        return guess(found, "单位名称中的城市", "the city in the organisation's name");
+    }
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for c in p.city.captures_iter(body) {
+        let name = c.get(1).map_or("", |m| m.as_str());
+        if region_of(name).is_some() {
+            *counts.entry(name).or_default() += 1;
+        }
+    }
+    let (city, _) = counts.into_iter().max_by_key(|(name, n)| (*n, std::cmp::Reverse(*name)))?;
+    guess(region_of(city)?, "正文中最常提到的城市", "the city the text names most")
+}
+
 /// The kinds a title names, in the words the demo cases use for `type`.
 const KINDS: &[(&str, &str)] = &[
     ("工作法", "党建工作法"),
@@ -240,6 +286,20 @@ mod tests {
         );
         let body = "市委、市直机关工委认真贯彻。珠海市各单位，珠海市的机关。";
         assert_eq!(org(&p, "建设党的坚强战斗堡垒", body).unwrap().value, "珠海市直机关工委");
+    }
+
+    #[test]
+    fn the_region_comes_from_the_org_or_the_city_the_text_names_most() {
+        let p = Patterns::default();
+        let org = |v: &str| Guess { value: v.into(), from: Text::new("", "") };
+        assert_eq!(region(&p, Some(&org("珠海市财政局")), "").unwrap().value, "[广东省, 珠海市]");
+        assert_eq!(region(&p, Some(&org("天津市級機關工委")), "").unwrap().value, "[天津市]");
+        assert_eq!(
+            region(&p, Some(&org("浏阳市财政局")), "获评长沙市文明单位，长沙市示范点").unwrap().value,
+            "[湖南省, 长沙市]"
+        );
+        assert_eq!(region(&p, Some(&org("哈尔滨市委组织部")), "").unwrap().value, "[黑龙江省, 哈尔滨市]");
+        assert_eq!(region(&p, None, "没有城市"), None);
     }
 
     #[test]

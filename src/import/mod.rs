@@ -145,6 +145,7 @@ fn filled(f: &guess::Fields) -> Vec<Filled> {
         ("date", &f.date),
         ("description", &f.description),
         ("type", &f.kind),
+        ("region", &f.region),
         ("lang", &f.hant),
         ("sources[0].title", &f.source_title),
         ("sources[0].publication", &f.publication),

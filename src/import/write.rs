@@ -74,6 +74,7 @@ pub fn draft(fields: &Fields, body: &[String], today: &str) -> Draft {
     }
     l.field("", "description", &fields.description, quote);
     l.field("", "type", &fields.kind, quote);
+    l.field("", "region", &fields.region, str::to_string);
     l.field("", "lang", &fields.hant, str::to_string);
     l.lines.push("draft: true  # 导入的草稿：核对全部字段后删去此行".to_string());
     let has_source = fields.source_title.is_some() || fields.publication.is_some() || fields.url.is_some();
