@@ -239,6 +239,8 @@ fn news_page(seed_text: &str) -> String {
 <div class="crumbs">首页 &gt; 党建 &gt; 正文</div><h1>{title}</h1>
 <div class="info">浏览次数：108 字号：[大 中 小]</div>
 <div class="TRS_Editor">{body}<p onclick="steal()"><img src="https://img.example.cn/a.jpg" alt="活动照片"><a href="javascript:alert(1)">点此</a></p>
+<table><tr><th>指标</th><th>数量</th></tr><tr><td>先锋班组</td><td>33个</td></tr></table>
+<ul><li>立根工程</li><li>立型工程</li></ul>
 <iframe src="https://video.example.cn/v"></iframe><p>编辑：周晓晴 责任编辑：宋显晖</p></div>
 <div class="share">分享到：微信 微博</div><div>上一篇：某文</div><div>下一篇：某文</div></body></html>"#
     )
@@ -260,6 +262,12 @@ fn a_news_page_imports_its_article_without_chrome_scripts_or_javascript_links() 
     assert_eq!(field(&fm, "sources.0.credits.responsible_editor"), Some("宋显晖"));
     assert!(!body.contains("track") && !body.contains("steal") && !body.contains("video.example"), "{body}");
     assert!(body.contains("[活动照片](https://img.example.cn/a.jpg)"), "a remote image stays a link: {body}");
+    let table = body.split("\n\n").find(|b| b.contains("指标")).unwrap_or("");
+    assert!(
+        table.lines().count() == 3 && table.contains("| ---") && table.contains("| 先锋班组 | 33个 |"),
+        "a table stays whole: {table}"
+    );
+    assert!(body.contains("立根工程\n*   立型工程"), "a list stays whole: {body}");
     assert!(stderr.contains("图片未下载"), "{stderr}");
     assert_clean_body("rang.html", &body);
     site.build_ok(&["--drafts"]);

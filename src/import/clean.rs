@@ -86,6 +86,23 @@ pub fn clean(rules: &Rules, text: &str) -> Cleaned {
         if line.is_empty() {
             continue;
         }
+        // A table's rows and a list's items stay one block: the separator row `| --- |` and
+        // an item repeated in another list are neither chrome nor a repeat.
+        if let Some(kind) = row_kind(line) {
+            let item_is_chrome = kind == RowKind::List
+                && (take_facts(rules, line, line_no, &mut out.facts) || rules.chrome.is_match(line));
+            if item_is_chrome {
+                continue;
+            }
+            match out.blocks.last_mut() {
+                Some(last) if row_kind(last.lines().last().unwrap_or("")) == Some(kind) => {
+                    last.push('\n');
+                    last.push_str(line);
+                }
+                _ => out.blocks.push(line.to_string()),
+            }
+            continue;
+        }
         if take_facts(rules, line, line_no, &mut out.facts) || rules.chrome.is_match(line) {
             continue;
         }
@@ -127,6 +144,24 @@ fn widen(rules: &Rules, line: &str) -> String {
             format!("{}{wide}{}", &c[1], &c[3])
         })
         .into_owned()
+}
+
+/// Table rows and list items, whose lines belong together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowKind {
+    Table,
+    List,
+}
+
+fn row_kind(line: &str) -> Option<RowKind> {
+    let line = line.trim_start();
+    if line.starts_with('|') && line.trim_end().ends_with('|') && line.len() > 2 {
+        Some(RowKind::Table)
+    } else if ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m)) && line.chars().count() > 2 {
+        Some(RowKind::List)
+    } else {
+        None
+    }
 }
 
 /// Whitespace and punctuation differences do not make a paragraph new.
@@ -243,6 +278,15 @@ mod tests {
             "示例标题文字\n发挥党员能动性!珠海市财政局,让我先来;甲,乙,丙;一是:见 https://a.cn/x?y=1,2。",
         );
         assert_eq!(c.blocks, ["发挥党员能动性！珠海市财政局，让我先来；甲，乙，丙；一是：见 https://a.cn/x?y=1,2。"]);
+    }
+
+    #[test]
+    fn a_table_and_a_list_stay_whole() {
+        let c = clean(
+            &Rules::default(),
+            "示例标题文字\n| 指标 | 数量 |\n| --- | --- |\n| 党员 | 30 |\n\n- 要点\n- 要点二\n\n正文。\n\n- 要点",
+        );
+        assert_eq!(c.blocks, ["| 指标 | 数量 |\n| --- | --- |\n| 党员 | 30 |", "- 要点\n- 要点二", "正文。", "- 要点"]);
     }
 
     #[test]
