@@ -108,7 +108,8 @@ fn import_one(stages: &Stages, cases: &Path, file: &Path, dry_run: bool, today: 
             }
             (page.markdown, page.facts)
         }
-        read::Kind::Text | read::Kind::Markdown | read::Kind::Docx => (text, Vec::new()),
+        read::Kind::Markdown => (without_front_matter(&text).to_string(), Vec::new()),
+        read::Kind::Text | read::Kind::Docx => (text, Vec::new()),
     };
     let cleaned = clean::clean(&stages.rules, &article);
     if cleaned.blocks.is_empty() {
@@ -135,6 +136,18 @@ fn import_one(stages: &Stages, cases: &Path, file: &Path, dry_run: bool, today: 
         write::Written::Created(path)
     };
     Ok(Imported { written, filled: filled(&fields), missing: draft.missing, warnings, text: draft.text })
+}
+
+/// A Markdown file's own front matter is not article text (its `title:` lines would become
+/// paragraphs); the import writes a new one.
+fn without_front_matter(text: &str) -> &str {
+    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
+        return text;
+    };
+    match rest.find("\n---") {
+        Some(end) => rest[end + 4..].trim_start_matches(['\r', '\n']),
+        None => text,
+    }
 }
 
 fn filled(f: &guess::Fields) -> Vec<Filled> {
@@ -224,5 +237,16 @@ pub fn to_json(outcome: &Outcome) -> serde_json::Value {
                 "warnings": i.warnings.iter().map(|w| w.zh.clone()).collect::<Vec<_>>(),
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_markdown_files_front_matter_is_not_imported_as_text() {
+        assert_eq!(without_front_matter("---\ntitle: x\n---\n\n# 标题\n正文"), "# 标题\n正文");
+        assert_eq!(without_front_matter("# 标题\n---\n正文"), "# 标题\n---\n正文");
     }
 }
