@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{xianfeng, TestSite};
+use common::{xianfeng, xianfeng_zh, TestSite};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -20,7 +20,8 @@ fn seed(name: &str) -> PathBuf {
 
 /// Runs `xianfeng import` with the args; returns (exit code, stdout, stderr).
 fn import(site: &TestSite, args: &[&str]) -> (i32, String, String) {
-    let out = xianfeng().arg("import").args(args).arg("--site").arg(site.root()).output().unwrap();
+    // The site's language (zh-CN) decides: the report is in Chinese unless --lang en.
+    let out = xianfeng_zh().arg("import").args(args).arg("--site").arg(site.root()).output().unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
