@@ -29,13 +29,19 @@ fn import(site: &TestSite, args: &[&str]) -> (i32, String, String) {
     )
 }
 
-/// Every case file written, by file name.
+/// Every case file written, by file name (`slug/index.md` for a folder case).
 fn cases(site: &TestSite) -> Vec<(String, String)> {
     let dir = site.root().join("content/cases");
     let mut files: Vec<(String, String)> = fs::read_dir(dir)
         .map(|d| {
             d.filter_map(Result::ok)
-                .map(|e| (e.file_name().to_string_lossy().into_owned(), fs::read_to_string(e.path()).unwrap()))
+                .map(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    match e.path().is_dir() {
+                        true => (format!("{name}/index.md"), fs::read_to_string(e.path().join("index.md")).unwrap()),
+                        false => (name, fs::read_to_string(e.path()).unwrap()),
+                    }
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -372,10 +378,16 @@ fn w_para(style: Option<&str>, runs: &[(&str, bool)]) -> String {
 /// The Zhuhai seed as a Word file: the title styled Title, section lines Heading 1, each
 /// numbered lead bold, the credits line at the end.
 fn seed_docx() -> Vec<u8> {
+    seed_docx_with("", &[])
+}
+
+/// The seed as a Word file with `after_first` (drawings) after its first body paragraph and
+/// the extra zip entries (relationships, media).
+fn seed_docx_with(after_first: &str, extra: &[(&str, Vec<u8>)]) -> Vec<u8> {
     let text = fs::read_to_string(seed("000")).unwrap();
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
     let mut body = w_para(Some("Title"), &[(lines.next().unwrap(), false)]);
-    for line in lines.take_while(|l| !l.starts_with("编辑")) {
+    for (i, line) in lines.take_while(|l| !l.starts_with("编辑")).enumerate() {
         if line.ends_with(':') {
             body.push_str(&w_para(Some("Heading1"), &[(line.trim_end_matches(':'), false)]));
         } else if let Some((lead, rest)) = line.split_once('。').filter(|(lead, _)| lead.chars().count() < 12) {
@@ -383,15 +395,66 @@ fn seed_docx() -> Vec<u8> {
         } else {
             body.push_str(&w_para(None, &[(line, false)]));
         }
+        if i == 1 {
+            body.push_str(after_first);
+        }
     }
     body.push_str(&w_para(None, &[("编辑:周晓晴 责任编辑:宋显晖", false)]));
     let xml = format!(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>{body}</w:body></w:document>"#
     );
-    zip_file(&[
+    let mut entries = vec![
         ("[Content_Types].xml", b"<?xml version=\"1.0\"?><Types/>".to_vec()),
         ("word/document.xml", xml.into_bytes()),
-    ])
+    ];
+    entries.extend(extra.iter().map(|(n, b)| (*n, b.clone())));
+    zip_file(&entries)
+}
+
+/// A 1×1 PNG that browsers show.
+const TINY_PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0d, 0x49,
+    0x44, 0x41, 0x54, 0x78, 0xda, 0x63, 0x64, 0x60, 0xf8, 0x5f, 0x0f, 0x00, 0x02, 0x87, 0x01, 0x80, 0xeb, 0x47, 0xba,
+    0x92, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+/// A PNG whose header declares width × height, with no pixels behind it.
+fn png_declaring(width: u32, height: u32) -> Vec<u8> {
+    let mut b = TINY_PNG[..16].to_vec();
+    b.extend(width.to_be_bytes());
+    b.extend(height.to_be_bytes());
+    b.extend(&TINY_PNG[24..]);
+    b
+}
+
+/// A Word drawing of the image with relationship `rid`, described as `descr`.
+fn w_drawing(rid: &str, descr: &str) -> String {
+    format!(
+        r#"<w:p><w:r><w:drawing><wp:inline><wp:docPr id="1" name="图片 1" descr="{descr}"/><a:graphic><a:graphicData><a:blip r:embed="{rid}"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"#
+    )
+}
+
+/// `word/_rels/document.xml.rels` with one image relationship per (id, target).
+fn w_rels(images: &[(&str, &str)]) -> Vec<u8> {
+    let rels: String = images
+        .iter()
+        .map(|(id, target)| {
+            format!(r#"<Relationship Id="{id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="{target}"/>"#)
+        })
+        .collect();
+    format!(r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>"#)
+        .into_bytes()
+}
+
+/// The built files whose name is `name`, anywhere under public/.
+fn public_files_named(site: &TestSite, name: &str) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(site.public())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == name)
+        .map(|e| e.into_path())
+        .collect()
 }
 
 #[test]
@@ -455,4 +518,117 @@ fn an_article_without_unit_or_brand_gets_placeholders_reported_by_line_and_still
     assert_eq!(text.lines().nth(3), Some("org: 待填写  # 未找到单位名称，请填写"), "{text}");
     let out = xianfeng().args(["check", "--drafts"]).arg(site.root()).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn a_docx_with_an_embedded_png_becomes_a_folder_case_with_the_image_where_it_stood() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("有图.docx");
+    let docx = seed_docx_with(
+        &w_drawing("rId5", "党员志愿服务现场"),
+        &[
+            ("word/_rels/document.xml.rels", w_rels(&[("rId5", "media/image1.png")])),
+            ("word/media/image1.png", TINY_PNG.to_vec()),
+        ],
+    );
+    fs::write(&path, docx).unwrap();
+    let (site, fm, body, stderr) = import_one(&path);
+    assert_eq!(field(&fm, "brand"), Some("让我先来"), "{stderr}");
+    let folder = site.root().join("content/cases/zhuhai-caizheng-rang-wo-xian-lai");
+    assert!(folder.join("index.md").is_file(), "{stderr}");
+    assert_eq!(fs::read(folder.join("image1.png")).unwrap(), TINY_PNG);
+    // After the second body paragraph, before the third, as in the document.
+    let paras: Vec<&str> = body.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).collect();
+    let at = paras.iter().position(|p| *p == "![党员志愿服务现场](image1.png)").unwrap_or_else(|| panic!("{body}"));
+    assert!(at >= 2 && at + 1 < paras.len(), "{body}");
+    assert!(stderr.contains("image1.png"), "the report names the image: {stderr}");
+    site.build_ok(&["--drafts"]);
+    let built = public_files_named(&site, "image1.png");
+    assert_eq!(built.len(), 1, "{built:?}");
+    assert_eq!(fs::read(&built[0]).unwrap(), TINY_PNG);
+}
+
+#[test]
+fn an_image_whose_header_declares_over_50_megapixels_is_refused_by_name_and_the_rest_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("大图.docx");
+    let drawings = format!("{}{}", w_drawing("rId5", "合影"), w_drawing("rId6", "巨幅"));
+    let docx = seed_docx_with(
+        &drawings,
+        &[
+            ("word/_rels/document.xml.rels", w_rels(&[("rId5", "media/photo.png"), ("rId6", "media/huge.png")])),
+            ("word/media/photo.png", TINY_PNG.to_vec()),
+            ("word/media/huge.png", png_declaring(100_000, 80_000)),
+        ],
+    );
+    fs::write(&path, docx).unwrap();
+    let (site, _, body, stderr) = import_one(&path);
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.contains("word/media/huge.png") && l.contains("100000×80000") && l.contains("5000 万像素")),
+        "{stderr}"
+    );
+    let folder = site.root().join("content/cases/zhuhai-caizheng-rang-wo-xian-lai");
+    assert!(folder.join("photo.png").is_file());
+    assert!(!folder.join("huge.png").exists());
+    assert!(body.contains("![合影](photo.png)") && !body.contains("巨幅") && !body.contains("rId6"), "{body}");
+    assert!(body.contains("聚焦问题导向"), "the text still imports: {body}");
+}
+
+#[test]
+fn a_docx_entry_named_dotdot_evil_png_is_refused_and_never_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let inner = dir.path().join("in");
+    fs::create_dir(&inner).unwrap();
+    let path = inner.join("越界图.docx");
+    let docx = seed_docx_with(
+        &w_drawing("rId5", "图"),
+        &[("word/_rels/document.xml.rels", w_rels(&[("rId5", "/../evil.png")])), ("../evil.png", TINY_PNG.to_vec())],
+    );
+    fs::write(&path, docx).unwrap();
+    let site = TestSite::new(&[]);
+    let (code, _, stderr) = import(&site, &[path.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.lines().any(|l| l.contains("越界图.docx") && l.contains("../evil.png")), "{stderr}");
+    assert!(cases(&site).is_empty());
+    for top in [dir.path(), site.root()] {
+        let evil: Vec<_> = walkdir::WalkDir::new(top)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name() == "evil.png")
+            .collect();
+        assert!(evil.is_empty(), "{evil:?}");
+    }
+}
+
+#[test]
+fn a_saved_page_brings_its_local_images_and_leaves_remote_and_outside_ones_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("saved");
+    fs::create_dir_all(saved.join("rang_files")).unwrap();
+    fs::write(saved.join("rang_files/活动 照片.png"), TINY_PNG).unwrap();
+    fs::write(dir.path().join("secret.png"), TINY_PNG).unwrap();
+    let page = news_page(&fs::read_to_string(seed("000")).unwrap()).replace(
+        "<table>",
+        r#"<p><img src="rang_files/%E6%B4%BB%E5%8A%A8%20%E7%85%A7%E7%89%87.png" alt="主题党日"></p><p><img src="../secret.png" alt="外面"></p><table>"#,
+    );
+    let path = saved.join("rang.html");
+    fs::write(&path, page).unwrap();
+    let (site, _, body, stderr) = import_one(&path);
+    let folder = site.root().join("content/cases/zhuhai-caizheng-rang-wo-xian-lai");
+    let names: Vec<String> =
+        fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut names = names;
+    names.sort();
+    assert_eq!(names, ["huo-dong-zhao-pian.png", "index.md"], "{stderr}");
+    assert!(body.contains("![主题党日](huo-dong-zhao-pian.png)"), "{body}");
+    assert!(
+        stderr.contains("https://img.example.cn/a.jpg") && body.contains("[活动照片](https://img.example.cn/a.jpg)"),
+        "{stderr}\n{body}"
+    );
+    assert!(stderr.lines().any(|l| l.contains("../secret.png") && l.contains("文件夹之外")), "{stderr}");
+    assert!(!body.contains("secret") && !body.contains("外面"), "{body}");
+    site.build_ok(&["--drafts"]);
+    assert_eq!(public_files_named(&site, "huo-dong-zhao-pian.png").len(), 1);
 }

@@ -103,6 +103,11 @@ pub fn clean(rules: &Rules, text: &str) -> Cleaned {
             }
             continue;
         }
+        // An image the reader placed (`![alt](name)`) is neither chrome, title nor a heading.
+        if is_image_line(line) {
+            out.blocks.push(line.to_string());
+            continue;
+        }
         if take_facts(rules, line, line_no, &mut out.facts) || rules.chrome.is_match(line) {
             continue;
         }
@@ -162,6 +167,10 @@ fn row_kind(line: &str) -> Option<RowKind> {
     } else {
         None
     }
+}
+
+fn is_image_line(line: &str) -> bool {
+    line.starts_with("![") && line.ends_with(')') && !line[2..].contains("![")
 }
 
 /// Whitespace and punctuation differences do not make a paragraph new.

@@ -1,18 +1,29 @@
 //! A Word .docx: a zip whose `word/document.xml` holds the paragraphs. The zip is checked
 //! before anything is extracted (at most 10,000 entries and 200 MB uncompressed in all, no
 //! entry path that climbs out with `../` or starts at the root), then the document is read as
-//! Markdown lines: headings (Title, Heading 1–3, 标题), paragraphs, bold runs, list items and
-//! tables.
+//! Markdown lines: headings (Title, Heading 1–3, 标题), paragraphs, bold runs, list items,
+//! tables and images. An image is referenced where it stands (`![descr](rIdN)`, its
+//! relationship id) and extracted from `word/media` under the same caps: the bytes read from
+//! the zip, document and images together, never pass 200 MB whatever its directory declares.
 
+use super::images::{Found, Source};
 use crate::lang::Text;
 use quick_xml::events::{BytesStart, Event};
-use std::io::{Cursor, Read};
+use std::collections::HashMap;
+use std::io::{Cursor, Read, Seek};
 
 pub const MAX_ENTRIES: usize = 10_000;
 pub const MAX_UNCOMPRESSED: u64 = 200 * 1024 * 1024;
 
-/// The document's text as Markdown lines, or why the file cannot be read.
-pub fn read(bytes: &[u8]) -> Result<String, Text> {
+/// A Word file's text and the images it references.
+#[derive(Debug)]
+pub struct Docx {
+    pub markdown: String,
+    pub images: Vec<Found>,
+}
+
+/// The document's text as Markdown lines and its images, or why the file cannot be read.
+pub fn read(bytes: &[u8]) -> Result<Docx, Text> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| {
         Text::new(
             "不是有效的 .docx（不是 zip 压缩包，可能是改了扩展名的旧版 .doc）；请在 Word 中重新“另存为”.docx",
@@ -20,21 +31,98 @@ pub fn read(bytes: &[u8]) -> Result<String, Text> {
         )
     })?;
     check_entries(&mut zip)?;
-    let mut xml = Vec::new();
-    let entry = zip.by_name("word/document.xml").map_err(|_| {
+    let mut budget = MAX_UNCOMPRESSED;
+    let xml = entry(&mut zip, "word/document.xml", &mut budget)?.ok_or_else(|| {
         Text::new(
             "这个 .docx 里没有正文（缺少 word/document.xml）",
             "this .docx holds no document (no word/document.xml)",
         )
     })?;
-    // The sizes in the zip's directory can lie: the read itself stops at the cap too.
-    entry.take(MAX_UNCOMPRESSED + 1).read_to_end(&mut xml).map_err(|e| {
-        Text::new(format!("无法解压 .docx 的正文：{e}"), format!("cannot decompress the .docx document: {e}"))
+    let rels = match entry(&mut zip, "word/_rels/document.xml.rels", &mut budget)? {
+        Some(xml) => relationships(&xml),
+        None => HashMap::new(),
+    };
+    let (markdown, referenced) = markdown(&xml);
+    let mut images = Vec::new();
+    for (rid, _) in referenced {
+        if images.iter().any(|f: &Found| f.key == rid) {
+            continue;
+        }
+        let (original, source) = match rels.get(&rid) {
+            Some(Target::Internal(path)) => {
+                let source = match entry(&mut zip, path, &mut budget)? {
+                    Some(bytes) => Source::Bytes(bytes),
+                    None => Source::Refused(Text::new("压缩包中没有这个文件", "the zip holds no such file")),
+                };
+                (path.clone(), source)
+            }
+            Some(Target::External(url)) => (
+                url.clone(),
+                Source::Refused(Text::new(
+                    "是指向外部的链接图片，未下载；需要时请下载后放在案例文件夹中",
+                    "it is linked from outside the file and was not downloaded; download it into the case's folder if needed",
+                )),
+            ),
+            None => (
+                rid.clone(),
+                Source::Refused(Text::new("文档引用的图片不在文件中", "the document references an image the file does not hold")),
+            ),
+        };
+        images.push(Found { key: rid, original, source });
+    }
+    Ok(Docx { markdown, images })
+}
+
+/// One entry's bytes, or None if the zip has no such entry. The read stops at the budget
+/// left (the sizes in the zip's directory can lie); going past it refuses the whole file.
+fn entry<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, name: &str, budget: &mut u64) -> Result<Option<Vec<u8>>, Text> {
+    let Ok(file) = zip.by_name(name) else { return Ok(None) };
+    let mut bytes = Vec::new();
+    file.take(*budget + 1).read_to_end(&mut bytes).map_err(|e| {
+        Text::new(format!("无法解压 .docx 中的“{name}”：{e}"), format!("cannot decompress `{name}` in the .docx: {e}"))
     })?;
-    if xml.len() as u64 > MAX_UNCOMPRESSED {
+    if bytes.len() as u64 > *budget {
         return Err(bomb());
     }
-    Ok(markdown(&xml))
+    *budget -= bytes.len() as u64;
+    Ok(Some(bytes))
+}
+
+/// Where a relationship points: a part of the zip (its path from the root) or an outside URL.
+#[derive(Debug, Clone, PartialEq)]
+enum Target {
+    Internal(String),
+    External(String),
+}
+
+/// `word/_rels/document.xml.rels`: relationship id → target, image relationships only.
+fn relationships(xml: &[u8]) -> HashMap<String, Target> {
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    let mut rels = HashMap::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == b"Relationship" => {
+                let is_image = attr(&e, b"Type").is_some_and(|t| t.ends_with("/image"));
+                if let (true, Some(id), Some(target)) = (is_image, attr(&e, b"Id"), attr(&e, b"Target")) {
+                    let target = if attr(&e, b"TargetMode").as_deref() == Some("External") {
+                        Target::External(target)
+                    } else {
+                        // Relative to word/, or from the package root with a leading slash.
+                        Target::Internal(match target.strip_prefix('/') {
+                            Some(root) => root.to_string(),
+                            None => format!("word/{target}"),
+                        })
+                    };
+                    rels.insert(id, target);
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    rels
 }
 
 fn bomb() -> Text {
@@ -76,6 +164,8 @@ struct Para {
     listed: bool,
     text: String,
     bold_run: bool,
+    /// Images in the paragraph, as Markdown references, placed after its text.
+    images: Vec<String>,
 }
 
 /// Where the reader is in the document.
@@ -88,6 +178,10 @@ struct State {
     row: Option<Vec<String>>,
     cell: Option<String>,
     rows_in_table: usize,
+    /// The description (alt text) of the drawing being read.
+    alt: Option<String>,
+    /// Every image referenced, in order: relationship id and alt text.
+    images: Vec<(String, String)>,
 }
 
 fn attr(e: &BytesStart, name: &[u8]) -> Option<String> {
@@ -97,7 +191,7 @@ fn attr(e: &BytesStart, name: &[u8]) -> Option<String> {
         .map(|a| String::from_utf8_lossy(&a.value).into_owned())
 }
 
-fn markdown(xml: &[u8]) -> String {
+fn markdown(xml: &[u8]) -> (String, Vec<(String, String)>) {
     let mut reader = quick_xml::Reader::from_reader(xml);
     let mut s = State::default();
     let mut buf = Vec::new();
@@ -135,7 +229,7 @@ fn markdown(xml: &[u8]) -> String {
         }
         buf.clear();
     }
-    s.lines.join("\n")
+    (s.lines.join("\n"), s.images)
 }
 
 fn start(s: &mut State, e: &BytesStart) {
@@ -158,7 +252,38 @@ fn start(s: &mut State, e: &BytesStart) {
         b"tr" => s.row = Some(Vec::new()),
         b"tc" => s.cell = Some(String::new()),
         b"tbl" => s.rows_in_table = 0,
+        // <wp:docPr descr="…" title="…"> precedes the drawing's <a:blip r:embed="rIdN">.
+        b"docPr" => s.alt = attr(e, b"descr").or_else(|| attr(e, b"title")).filter(|a| !a.trim().is_empty()),
+        b"blip" => {
+            if let Some(rid) = attr(e, b"embed") {
+                let alt = s.alt.take().unwrap_or_default();
+                image(s, rid, alt);
+            }
+        }
+        // An older Word's VML picture: <v:imagedata r:id="rIdN" o:title="…">.
+        b"imagedata" => {
+            if let Some(rid) = attr(e, b"id") {
+                let alt = attr(e, b"title").unwrap_or_default();
+                image(s, rid, alt);
+            }
+        }
         _ => {}
+    }
+}
+
+/// An image where it stands: after its paragraph's text (inside a table cell, in the cell).
+fn image(s: &mut State, rid: String, alt: String) {
+    // The alt text on one line, without the brackets that would end it.
+    let alt: String = alt.split_whitespace().collect::<Vec<_>>().join(" ").replace(['[', ']'], "");
+    let alt = if alt.is_empty() { "图片".to_string() } else { alt };
+    let reference = format!("![{alt}]({rid})");
+    s.images.push((rid, alt));
+    match s.para.as_mut() {
+        Some(p) => p.images.push(reference),
+        None => {
+            s.lines.push(String::new());
+            s.lines.push(reference);
+        }
     }
 }
 
@@ -183,16 +308,19 @@ fn end(s: &mut State, name: &[u8]) {
                 let line = paragraph(&p);
                 match s.cell.as_mut() {
                     Some(cell) => {
-                        if !cell.is_empty() {
-                            cell.push(' ');
+                        for part in std::iter::once(p.text.replace('|', "\\|")).chain(p.images) {
+                            if !cell.is_empty() && !part.is_empty() {
+                                cell.push(' ');
+                            }
+                            cell.push_str(&part);
                         }
-                        cell.push_str(&p.text.replace('|', "\\|"));
                     }
-                    None if !line.is_empty() => {
-                        s.lines.push(String::new());
-                        s.lines.push(line);
+                    None => {
+                        for block in std::iter::once(line).chain(p.images).filter(|b| !b.is_empty()) {
+                            s.lines.push(String::new());
+                            s.lines.push(block);
+                        }
                     }
-                    None => {}
                 }
             }
         }
@@ -250,8 +378,33 @@ mod tests {
 <w:p><w:pPr><w:numPr><w:ilvl w:val="0"/></w:numPr></w:pPr><w:r><w:t>立根工程</w:t></w:r></w:p>
 </w:body></w:document>"#;
         assert_eq!(
-            markdown(xml.as_bytes()).trim(),
+            markdown(xml.as_bytes()).0.trim(),
             "# 珠海市财政局“让我先来”\n\n## 主要做法\n\n**一是明确理念。**党员是主体 & 关键。\n\n- 立根工程"
         );
+    }
+
+    #[test]
+    fn an_image_is_referenced_after_its_paragraph_with_its_description() {
+        let xml = r#"<w:document><w:body>
+<w:p><w:r><w:t>第一段。</w:t></w:r><w:r><w:drawing><wp:docPr id="1" descr="党员 [志愿] 服务"/><a:blip r:embed="rId7"/></w:drawing></w:r></w:p>
+<w:p><w:r><w:pict><v:imagedata r:id="rId8" o:title=""/></w:pict></w:r></w:p>
+</w:body></w:document>"#;
+        let (md, images) = markdown(xml.as_bytes());
+        assert_eq!(md.trim(), "第一段。\n\n![党员 志愿 服务](rId7)\n\n![图片](rId8)");
+        assert_eq!(images.iter().map(|(rid, _)| rid.as_str()).collect::<Vec<_>>(), ["rId7", "rId8"]);
+    }
+
+    #[test]
+    fn image_relationships_are_read_relative_to_word_or_from_the_root() {
+        let rels =
+            br#"<Relationships><Relationship Id="rId1" Type="http://x/relationships/image" Target="media/a.png"/>
+<Relationship Id="rId2" Type="http://x/relationships/image" Target="/word/media/b.png"/>
+<Relationship Id="rId3" Type="http://x/relationships/image" Target="https://a.cn/c.png" TargetMode="External"/>
+<Relationship Id="rId4" Type="http://x/relationships/styles" Target="styles.xml"/></Relationships>"#;
+        let rels = relationships(rels);
+        assert_eq!(rels.get("rId1"), Some(&Target::Internal("word/media/a.png".into())));
+        assert_eq!(rels.get("rId2"), Some(&Target::Internal("word/media/b.png".into())));
+        assert_eq!(rels.get("rId3"), Some(&Target::External("https://a.cn/c.png".into())));
+        assert_eq!(rels.get("rId4"), None);
     }
 }

@@ -2,11 +2,15 @@
 //! the facts in its head (title, canonical URL, site name, publication date), converted to
 //! Markdown with htmd. The content passes the site's HTML sanitiser first, so scripts,
 //! iframes, event handlers and `javascript:` links never reach the Markdown; nothing is fetched.
+//! A remote image stays a link; a local one saved beside the page (`页面_files/图.png`) is
+//! found, if it lies inside the page's folder, for the case's folder.
 
 use super::clean::Fact;
+use super::images::{Found, Source};
 use crate::lang::Text;
 use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
+use std::path::Path;
 
 /// What a page says about itself, and its content as Markdown.
 #[derive(Debug, Default)]
@@ -15,6 +19,8 @@ pub struct Page {
     pub facts: Vec<Fact>,
     /// Remote images left as links (nothing is downloaded).
     pub remote_images: Vec<String>,
+    /// Local images beside the page, referenced in the Markdown by their key.
+    pub images: Vec<Found>,
 }
 
 /// The containers news sites put the article in, most specific first.
@@ -34,7 +40,8 @@ fn select(s: &str) -> Selector {
     Selector::parse(s).expect("a valid selector")
 }
 
-pub fn read(html: &str) -> Page {
+/// The page's content and facts; `folder` is where the page was saved, for its local images.
+pub fn read(html: &str, folder: &Path) -> Page {
     let doc = Html::parse_document(html);
     let mut facts = head_facts(&doc);
     let main = main_content(&doc);
@@ -46,17 +53,54 @@ pub fn read(html: &str) -> Page {
         .unwrap_or_default();
     let image = Regex::new(r"!\[([^\]]*)\]\(([^)\s]*)[^)]*\)").expect("a valid pattern");
     let mut remote_images = Vec::new();
+    let mut images: Vec<Found> = Vec::new();
     let markdown = image
         .replace_all(&markdown, |c: &regex::Captures| {
-            remote_images.push(c[2].to_string());
-            let alt = if c[1].is_empty() { "图片" } else { &c[1] };
-            format!("[{alt}]({})", &c[2])
+            let alt = if c[1].trim().is_empty() { "图片" } else { c[1].trim() };
+            let src = &c[2];
+            match local_image(folder, src) {
+                Some((original, source)) => {
+                    let key = format!("local-image-{}", images.len() + 1);
+                    images.push(Found { key: key.clone(), original, source });
+                    // Its own paragraph, as Word places it: the cleaning keeps it whole.
+                    format!("\n\n![{alt}]({key})\n\n")
+                }
+                None => {
+                    remote_images.push(src.to_string());
+                    format!("[{alt}]({src})")
+                }
+            }
         })
         .into_owned();
     if let Some(fact) = h1_title(&doc) {
         facts.insert(0, fact);
     }
-    Page { markdown, facts, remote_images }
+    Page { markdown, facts, remote_images, images }
+}
+
+/// A relative `src` (no scheme, not `//host`): its decoded path, and the file it names inside
+/// the page's folder or why it is not taken. None for a remote image.
+fn local_image(folder: &Path, src: &str) -> Option<(String, Source)> {
+    let has_scheme = src.split_once(':').is_some_and(|(scheme, _)| !scheme.contains('/'));
+    if has_scheme || src.starts_with("//") {
+        return None;
+    }
+    let path = src.split(['?', '#']).next().unwrap_or(src);
+    let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy().replace('\\', "/");
+    let refused = |zh: &str, en: &str| Some((path.clone(), Source::Refused(Text::new(zh, en))));
+    if path.starts_with('/') || path.split('/').any(|part| part == "..") {
+        return refused("路径指向网页所在文件夹之外", "its path leads outside the page's folder");
+    }
+    let file = folder.join(path.trim_start_matches("./"));
+    // Symbolic links resolved: the file must still lie in the page's folder.
+    let inside = match (file.canonicalize(), folder.canonicalize()) {
+        (Ok(file), Ok(folder)) => file.starts_with(&folder) && file.is_file(),
+        _ => return refused("网页旁没有这个文件", "no such file beside the page"),
+    };
+    if !inside {
+        return refused("路径指向网页所在文件夹之外", "its path leads outside the page's folder");
+    }
+    Some((path, Source::File(file)))
 }
 
 /// The first content container that holds real text, else the body.
@@ -170,7 +214,7 @@ mod tests {
     fn scripts_handlers_and_javascript_links_never_reach_the_markdown() {
         let html = r#"<html><body><article><p onclick="steal()">正文第一段，足够长的文字内容。正文第一段，足够长的文字内容。正文第一段，足够长的文字内容。正文第一段，足够长的文字内容。正文第一段，足够长的文字内容。</p>
 <script>alert(1)</script><iframe src="https://evil.example/"></iframe><a href="javascript:alert(2)">点我</a></article></body></html>"#;
-        let page = read(html);
+        let page = read(html, Path::new("."));
         for bad in ["alert", "steal", "iframe", "javascript", "evil"] {
             assert!(!page.markdown.contains(bad), "{bad} in {}", page.markdown);
         }

@@ -1,15 +1,18 @@
 //! `xianfeng import`: articles (.txt, .html, .md, .docx) become draft cases in
-//! `content/cases/<slug>.md`, never overwriting.
+//! `content/cases/<slug>.md`, or `content/cases/<slug>/index.md` with the article's images
+//! beside it, never overwriting.
 //!
 //! One stage per module, data flowing one way: [`read`] refuses what is not an article and
-//! decodes the text, [`docx`] reads a Word file after checking its zip, [`html`] takes a page's main content and head facts, [`clean`] drops
-//! chrome and repeats and marks the structure, [`guess`] fills the front matter with where
-//! each value came from, [`write`] renders the file and creates it.
+//! decodes the text, [`docx`] reads a Word file after checking its zip, [`html`] takes a
+//! page's main content and head facts, [`images`] checks and names the images they found,
+//! [`clean`] drops chrome and repeats and marks the structure, [`guess`] fills the front
+//! matter with where each value came from, [`write`] renders the files and creates them.
 
 pub mod clean;
 pub mod docx;
 pub mod guess;
 pub mod html;
+pub mod images;
 pub mod read;
 pub mod write;
 
@@ -45,6 +48,8 @@ pub struct Imported {
     pub filled: Vec<Filled>,
     pub missing: Vec<write::Missing>,
     pub warnings: Vec<Text>,
+    /// The images written (or that would be) beside the case, by file name.
+    pub images: Vec<String>,
     /// The file's text (what was or would be written).
     pub text: String,
 }
@@ -92,25 +97,29 @@ pub fn run(opts: &ImportOptions, files: &[PathBuf], mut progress: impl FnMut(&Pa
 
 fn import_one(stages: &Stages, cases: &Path, file: &Path, dry_run: bool, today: &str) -> Result<Imported, Text> {
     let kind = read::kind(file)?;
-    let text = match kind {
-        read::Kind::Docx => docx::read(&read::bytes(file)?)?,
-        _ => read::text(file)?,
-    };
     let mut warnings = Vec::new();
-    let (article, page_facts) = match kind {
+    let (article, page_facts, found) = match kind {
+        read::Kind::Docx => {
+            let docx = docx::read(&read::bytes(file)?)?;
+            (docx.markdown, Vec::new(), docx.images)
+        }
         read::Kind::Html => {
-            let page = html::read(&text);
+            let folder = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let page = html::read(&read::text(file)?, folder);
             for src in &page.remote_images {
                 warnings.push(Text::new(
                     format!("图片未下载，保留为链接：{src}"),
                     format!("image not downloaded, kept as a link: {src}"),
                 ));
             }
-            (page.markdown, page.facts)
+            (page.markdown, page.facts, page.images)
         }
-        read::Kind::Markdown => (without_front_matter(&text).to_string(), Vec::new()),
-        read::Kind::Text | read::Kind::Docx => (text, Vec::new()),
+        read::Kind::Markdown => (without_front_matter(&read::text(file)?).to_string(), Vec::new(), Vec::new()),
+        read::Kind::Text => (read::text(file)?, Vec::new(), Vec::new()),
     };
+    let gathered = images::gather(&article, found);
+    warnings.extend(gathered.warnings);
+    let article = gathered.markdown;
     let cleaned = clean::clean(&stages.rules, &article);
     if cleaned.blocks.is_empty() {
         return Err(Text::new(
@@ -126,16 +135,21 @@ fn import_one(stages: &Stages, cases: &Path, file: &Path, dry_run: bool, today: 
         fields.brand.as_ref().map(|g| g.value.as_str()),
         fields.title.as_ref().map_or(stem, |g| g.value.as_str()),
     );
-    let (path, already) = write::place(cases, &slug, &draft)?;
+    let bundle = !gathered.images.is_empty();
+    let (path, already) = write::place(cases, &slug, &draft, bundle)?;
     let written = if already {
         write::Written::AlreadyImported(path)
     } else if dry_run {
         write::Written::WouldCreate(path)
+    } else if bundle {
+        write::create_bundle(&path, &draft.text, &gathered.images)?;
+        write::Written::Created(path)
     } else {
         write::create(&path, &draft.text)?;
         write::Written::Created(path)
     };
-    Ok(Imported { written, filled: filled(&fields), missing: draft.missing, warnings, text: draft.text })
+    let images = gathered.images.into_iter().map(|i| i.name).collect();
+    Ok(Imported { written, filled: filled(&fields), missing: draft.missing, warnings, images, text: draft.text })
 }
 
 /// A Markdown file's own front matter is not article text (its `title:` lines would become
@@ -211,6 +225,13 @@ pub fn describe(outcome: &Outcome, lang: Lang) -> String {
             Lang::En => format!("\n  {} not found: fill it in on line {}", m.what.en, m.line),
         });
     }
+    if !imported.images.is_empty() {
+        out.push_str(&format!(
+            "\n  {}{}",
+            lang.pick("图片（与案例同文件夹）：", "images (in the case's folder): "),
+            imported.images.join(lang.pick("、", ", "))
+        ));
+    }
     for w in &imported.warnings {
         out.push_str(&format!("\n  {}{}", lang.pick("提示：", "note: "), w.get(lang)));
     }
@@ -234,6 +255,7 @@ pub fn to_json(outcome: &Outcome) -> serde_json::Value {
                 "case": case.display().to_string(),
                 "filled": i.filled.iter().map(|f| serde_json::json!({"field": f.field, "value": f.value, "from": f.from.zh})).collect::<Vec<_>>(),
                 "missing": i.missing.iter().map(|m| serde_json::json!({"field": m.field, "line": m.line})).collect::<Vec<_>>(),
+                "images": i.images,
                 "warnings": i.warnings.iter().map(|w| w.zh.clone()).collect::<Vec<_>>(),
             })
         }

@@ -3,6 +3,7 @@
 //! slug in pinyin; the file created new, never overwriting.
 
 use super::guess::{Fields, Guess};
+use super::images::Image;
 use crate::lang::Text;
 use pinyin::ToPinyin;
 use std::fs;
@@ -111,7 +112,7 @@ pub fn draft(fields: &Fields, body: &[String], today: &str) -> Draft {
 }
 
 /// Pinyin of a Chinese phrase, one syllable per character; other letters and digits kept.
-fn syllables(text: &str) -> Vec<String> {
+pub(super) fn syllables(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut word = String::new();
     for (c, p) in text.chars().zip(text.to_pinyin()) {
@@ -198,15 +199,19 @@ pub enum Written {
     WouldCreate(PathBuf),
 }
 
-/// Picks `slug.md`, `slug-2.md`…: a file that holds the same article is named, not duplicated.
-pub fn place(cases: &Path, slug: &str, draft: &Draft) -> Result<(PathBuf, bool), Text> {
+/// Picks `slug.md`, `slug-2.md`… (`slug/index.md` for a case with images): a file that
+/// holds the same article is named, not duplicated; a folder of that name, even without an
+/// `index.md`, is taken, so no image lands among files already there.
+pub fn place(cases: &Path, slug: &str, draft: &Draft, bundle: bool) -> Result<(PathBuf, bool), Text> {
     for n in 1..1000 {
         let name = if n == 1 { slug.to_string() } else { format!("{slug}-{n}") };
-        let path = cases.join(format!("{name}.md"));
-        let folder = cases.join(&name).join("index.md");
-        let existing = [&path, &folder].into_iter().find(|p| p.exists());
+        let file = cases.join(format!("{name}.md"));
+        let folder = cases.join(&name);
+        let index = folder.join("index.md");
+        let existing = [&file, &index].into_iter().find(|p| p.exists());
         match existing {
-            None => return Ok((path, false)),
+            None if bundle && folder.exists() => {}
+            None => return Ok((if bundle { index } else { file }, false)),
             Some(found) => {
                 if same_article(found, draft) {
                     return Ok((found.clone(), true));
@@ -233,6 +238,25 @@ pub fn create(path: &Path, text: &str) -> Result<(), Text> {
     }
     let mut file = fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(fail)?;
     file.write_all(text.as_bytes()).map_err(fail)
+}
+
+/// Creates the case's folder (which must be new), its images, then its `index.md`; each
+/// file created new. The image names are already sanitised (no separator, no `..`).
+pub fn create_bundle(index: &Path, text: &str, images: &[Image]) -> Result<(), Text> {
+    let folder = index.parent().unwrap_or(Path::new("."));
+    let fail = |path: &Path, e: std::io::Error| {
+        Text::new(format!("无法写入 {}：{e}", path.display()), format!("cannot write {}: {e}", path.display()))
+    };
+    if let Some(cases) = folder.parent() {
+        fs::create_dir_all(cases).map_err(|e| fail(cases, e))?;
+    }
+    fs::create_dir(folder).map_err(|e| fail(folder, e))?;
+    for image in images {
+        let path = folder.join(&image.name);
+        let mut file = fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(|e| fail(&path, e))?;
+        file.write_all(&image.bytes).map_err(|e| fail(&path, e))?;
+    }
+    create(index, text)
 }
 
 #[cfg(test)]
