@@ -281,6 +281,31 @@ fn a_news_page_imports_its_article_without_chrome_scripts_or_javascript_links() 
 }
 
 #[test]
+fn a_figure_stated_with_its_label_becomes_a_metric_and_figures_in_sentences_do_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("rang.html");
+    let html = news_page(&fs::read_to_string(seed("000")).unwrap())
+        .replace("<ul>", "<p>省财政厅奖励激励资金：300万元</p><ul>");
+    fs::write(&page, html).unwrap();
+    let (site, fm, _, stderr) = import_one(&page);
+    let metrics: Vec<(&str, String, &str)> = fm["metrics"]
+        .as_sequence()
+        .unwrap_or_else(|| panic!("no metrics: {stderr}"))
+        .iter()
+        .map(|m| (m["label"].as_str().unwrap(), format!("{:?}", m["value"].as_u64()), m["unit"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        metrics,
+        [("先锋班组", "Some(33)".to_string(), "个"), ("省财政厅奖励激励资金", "Some(300)".to_string(), "万元")]
+    );
+    assert!(stderr.contains("metrics: 先锋班组 33个；省财政厅奖励激励资金 300万元"), "{stderr}");
+    site.build_ok(&["--drafts"]);
+    // The seed as text states its figures only inside sentences (共有1名…, 6名…): none taken.
+    let (_, fm, _, _) = import_one(&seed("000"));
+    assert!(fm.get("metrics").is_none(), "{fm:?}");
+}
+
+#[test]
 fn bad_files_are_refused_one_line_each_and_the_good_ones_still_import() {
     let dir = tempfile::tempdir().unwrap();
     let write = |name: &str, bytes: &[u8]| {

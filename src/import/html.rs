@@ -65,9 +65,22 @@ pub fn read(html: &str, folder: &Path) -> Page {
                     // Its own paragraph, as Word places it: the cleaning keeps it whole.
                     format!("\n\n![{alt}]({key})\n\n")
                 }
-                None => {
+                None if is_web_url(src) => {
                     remote_images.push(src.to_string());
                     format!("[{alt}]({src})")
+                }
+                // data:, file: and the like: no address to keep, and nothing is read from them.
+                None => {
+                    let shown: String = src.chars().take(40).collect();
+                    images.push(Found {
+                        key: format!("local-image-{}", images.len() + 1),
+                        original: shown,
+                        source: Source::Refused(Text::new(
+                            "不是网址，也不是网页旁的文件",
+                            "neither a web address nor a file beside the page",
+                        )),
+                    });
+                    format!("![{alt}]({})", images.last().map_or("", |f| f.key.as_str()))
                 }
             }
         })
@@ -213,8 +226,14 @@ mod tests {
     #[test]
     fn scripts_handlers_and_javascript_links_never_reach_the_markdown() {
         let html = r#"<html><body><article><p onclick="steal()">正文第一段，足够长的文字内容。正文第一段，足够长的文字内容。正文第一段，足够长的文字内容。正文第一段，足够长的文字内容。正文第一段，足够长的文字内容。</p>
-<script>alert(1)</script><iframe src="https://evil.example/"></iframe><a href="javascript:alert(2)">点我</a></article></body></html>"#;
+<script>alert(1)</script><iframe src="https://evil.example/"></iframe><a href="javascript:alert(2)">点我</a>
+<img src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMyk+" alt="内嵌"><img src="mailto:a@b.cn" alt="邮件"></article></body></html>"#;
         let page = read(html, Path::new("."));
+        let gathered = super::super::images::gather(&page.markdown, page.images);
+        for gone in ["data:", "内嵌", "mailto", "邮件"] {
+            assert!(!gathered.markdown.contains(gone), "{gone} in {}", gathered.markdown);
+        }
+        assert!(gathered.warnings.iter().any(|w| w.zh.contains("mailto:a@b.cn") && w.zh.contains("不是网址")));
         for bad in ["alert", "steal", "iframe", "javascript", "evil"] {
             assert!(!page.markdown.contains(bad), "{bad} in {}", page.markdown);
         }

@@ -13,6 +13,7 @@ pub mod docx;
 pub mod guess;
 pub mod html;
 pub mod images;
+pub mod metrics;
 pub mod read;
 pub mod write;
 
@@ -59,6 +60,7 @@ pub struct Imported {
 struct Stages {
     rules: clean::Rules,
     patterns: guess::Patterns,
+    metrics: metrics::Patterns,
 }
 
 /// The files named, folders walked for .txt/.html/.htm/.md/.docx, in a stable order.
@@ -129,7 +131,8 @@ fn import_one(stages: &Stages, cases: &Path, file: &Path, dry_run: bool, today: 
     }
     let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("import");
     let fields = guess::fields(&stages.patterns, &cleaned, &page_facts, stem);
-    let draft = write::draft(&fields, &cleaned.blocks, today);
+    let figures = metrics::find(&stages.metrics, &cleaned.blocks);
+    let draft = write::draft(&fields, &figures, &cleaned.blocks, today);
     let slug = write::slug(
         fields.org.as_ref().map(|g| g.value.as_str()),
         fields.brand.as_ref().map(|g| g.value.as_str()),
@@ -149,7 +152,12 @@ fn import_one(stages: &Stages, cases: &Path, file: &Path, dry_run: bool, today: 
         write::Written::Created(path)
     };
     let images = gathered.images.into_iter().map(|i| i.name).collect();
-    Ok(Imported { written, filled: filled(&fields), missing: draft.missing, warnings, images, text: draft.text })
+    let mut filled = filled(&fields);
+    if !figures.is_empty() {
+        let listed: Vec<String> = figures.iter().map(|m| format!("{} {}{}", m.label, m.value, m.unit)).collect();
+        filled.push(Filled { field: "metrics", value: listed.join("；"), from: write::metrics_from() });
+    }
+    Ok(Imported { written, filled, missing: draft.missing, warnings, images, text: draft.text })
 }
 
 /// A Markdown file's own front matter is not article text (its `title:` lines would become
@@ -216,7 +224,8 @@ pub fn describe(outcome: &Outcome, lang: Lang) -> String {
         return out;
     }
     for f in &imported.filled {
-        let value: String = f.value.chars().take(40).collect();
+        let limit = if f.field == "metrics" { 120 } else { 40 };
+        let value: String = f.value.chars().take(limit).collect();
         out.push_str(&format!("\n  {}: {value}  ({}{})", f.field, lang.pick("来自：", "from: "), f.from.get(lang)));
     }
     for m in &imported.missing {

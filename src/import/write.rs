@@ -4,6 +4,7 @@
 
 use super::guess::{Fields, Guess};
 use super::images::Image;
+use super::metrics::Metric;
 use crate::lang::Text;
 use pinyin::ToPinyin;
 use std::fs;
@@ -59,8 +60,13 @@ impl Lines {
     }
 }
 
-/// The case file for the fields and body; `today` fills a date not found.
-pub fn draft(fields: &Fields, body: &[String], today: &str) -> Draft {
+/// Where `metrics:` come from, for its comment and the report.
+pub fn metrics_from() -> Text {
+    Text::new("正文中的两列表格行与“名称：数字”行", "two-column table rows and `label: figure` lines in the text")
+}
+
+/// The case file for the fields, figures and body; `today` fills a date not found.
+pub fn draft(fields: &Fields, metrics: &[Metric], body: &[String], today: &str) -> Draft {
     let mut l = Lines { lines: Vec::new(), missing: Vec::new() };
     l.required("title", &fields.title, "待填写", ("标题", "the title"));
     l.required("brand", &fields.brand, "待填写", ("品牌名称", "the brand name"));
@@ -77,6 +83,13 @@ pub fn draft(fields: &Fields, body: &[String], today: &str) -> Draft {
     l.field("", "type", &fields.kind, quote);
     l.field("", "region", &fields.region, str::to_string);
     l.field("", "lang", &fields.hant, str::to_string);
+    if !metrics.is_empty() {
+        l.lines.push(format!("metrics:{}", comment(&metrics_from())));
+        for m in metrics {
+            // The value is digits and a point only (the pattern that found it): safe unquoted.
+            l.lines.push(format!("  - {{label: {}, value: {}, unit: {}}}", quote(&m.label), m.value, quote(&m.unit)));
+        }
+    }
     l.lines.push("draft: true  # 导入的草稿：核对全部字段后删去此行".to_string());
     let has_source = fields.source_title.is_some() || fields.publication.is_some() || fields.url.is_some();
     if has_source {
