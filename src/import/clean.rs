@@ -41,6 +41,7 @@ pub struct Rules {
     lead: Regex,
     inner_lead: Regex,
     ascii_punct: Regex,
+    quote_space: Regex,
 }
 
 impl Default for Rules {
@@ -66,9 +67,16 @@ impl Default for Rules {
                 r"^(作品背景|背景|基本情况|基本情況|作品的创新点|作品的創新點|创新点|創新點|主要做法|工作成效|取得成效",
                 r"|经验启示|經驗啟示|经验做法|經驗做法|工作背景|实施效果|實施效果|案例简介|案例簡介|主要成效)[:：]?$"
             )),
-            numbered_heading: re(r"^[一二三四五六七八九十]{1,3}[、.．]\S"),
+            // 一、…, （一）…, 第一部分：…, and 实招一：… / 举措二：… as news features number them.
+            numbered_heading: re(concat!(
+                r"^(?:[一二三四五六七八九十]{1,3}[、.．]|（[一二三四五六七八九十]{1,3}）",
+                r"|(?:第[一二三四五六七八九十]{1,3}[部分章节个条]{0,2}|\p{Han}{1,3}[一二三四五六七八九十]{1,2})[：:、])\S"
+            )),
             // After a Chinese character or closing quote, before one, an opening quote or the end.
-            ascii_punct: re(r"([\p{Han}”》）])([,;:!?])\s?([\p{Han}“《（]|$)"),
+            // A figure after the mark (转型,2018年) or a percentage before it (13.13%,其中) too.
+            ascii_punct: re(r"([\p{Han}”》）%])([,;:!?])\s?([\p{Han}“”《》（）\d]|$)"),
+            // Chinese sets no space before an opening quote or after a closing one (深入 “三大攻坚战”).
+            quote_space: re(r"(\p{Han}|[，。；：！？、])[ \t]+([“《（])|([”》）])[ \t]+(\p{Han})"),
             inner_lead: re(r"([。；！？])([一二三四五六七八九十]{1,2}是[^。！？，,；;]{1,30}[。！？])"),
             lead: re(r"^((?:[一二三四五六七八九十]{1,2}是|\d{1,2}[.．、])[^。！？]{1,40}?[。！？])(.)"),
         }
@@ -131,7 +139,8 @@ pub fn clean(rules: &Rules, text: &str) -> Cleaned {
 fn full_width(rules: &Rules, line: &str) -> String {
     // Twice: a match takes the character after the mark, which may precede the next mark (甲,乙,丙).
     let once = widen(rules, line);
-    widen(rules, &once)
+    let twice = widen(rules, &once);
+    rules.quote_space.replace_all(&twice, "$1$2$3$4").into_owned()
 }
 
 fn widen(rules: &Rules, line: &str) -> String {
@@ -258,8 +267,8 @@ fn structure(rules: &Rules, line: &str) -> String {
     }
     let n = line.chars().count();
     let bare = line.trim_end_matches([':', '：']);
-    if rules.known_heading.is_match(line) || (rules.numbered_heading.is_match(line) && n <= 40 && !line.contains('。'))
-    {
+    let sentence = line.contains(['。', '！', '？', '；']);
+    if rules.known_heading.is_match(line) || (rules.numbered_heading.is_match(line) && n <= 40 && !sentence) {
         return format!("## {bare}");
     }
     if line.ends_with([':', '：']) && n <= 24 {
@@ -284,9 +293,16 @@ mod tests {
     fn ascii_punctuation_in_chinese_text_is_made_full_width() {
         let c = clean(
             &Rules::default(),
-            "示例标题文字\n发挥党员能动性!珠海市财政局,让我先来;甲,乙,丙;一是:见 https://a.cn/x?y=1,2。",
+            "示例标题文字\n发挥党员能动性!珠海市财政局,让我先来;甲,乙,丙;一是:见 https://a.cn/x?y=1,2。\n促转型,2018年增长13.13%,其中1,000元。\n深入 “三大攻坚战” 一线,怎样了啊?”",
         );
-        assert_eq!(c.blocks, ["发挥党员能动性！珠海市财政局，让我先来；甲，乙，丙；一是：见 https://a.cn/x?y=1,2。"]);
+        assert_eq!(
+            c.blocks,
+            [
+                "发挥党员能动性！珠海市财政局，让我先来；甲，乙，丙；一是：见 https://a.cn/x?y=1,2。",
+                "促转型，2018年增长13.13%，其中1,000元。",
+                "深入“三大攻坚战”一线，怎样了啊？”"
+            ]
+        );
     }
 
     #[test]
@@ -318,5 +334,13 @@ mod tests {
     fn sections_become_headings_and_leads_bold() {
         let c = clean(&Rules::default(), "示例标题文字\n主要做法\n一是明确一个理念。机关党建的主体是全体党员。");
         assert_eq!(c.blocks, ["## 主要做法", "**一是明确一个理念。**机关党建的主体是全体党员。"]);
+        let c = clean(
+            &Rules::default(),
+            "示例标题文字\n实招一：月讲堂，上党课\n（二）评标兵\n第三部分：成效\n其中一：这是一句话。还有一句。",
+        );
+        assert_eq!(
+            c.blocks,
+            ["## 实招一：月讲堂，上党课", "## （二）评标兵", "## 第三部分：成效", "其中一：这是一句话。还有一句。"]
+        );
     }
 }
