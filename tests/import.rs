@@ -268,7 +268,7 @@ fn a_news_page_imports_its_article_without_chrome_scripts_or_javascript_links() 
     assert_eq!(field(&fm, "sources.0.credits.editor"), Some("周晓晴"));
     assert_eq!(field(&fm, "sources.0.credits.responsible_editor"), Some("宋显晖"));
     assert!(!body.contains("track") && !body.contains("steal") && !body.contains("video.example"), "{body}");
-    assert!(body.contains("[活动照片](https://img.example.cn/a.jpg)"), "a remote image stays a link: {body}");
+    assert!(body.contains("[图片：活动照片](https://img.example.cn/a.jpg)"), "a remote image stays a link: {body}");
     let table = body.split("\n\n").find(|b| b.contains("指标")).unwrap_or("");
     assert!(
         table.lines().count() == 3 && table.contains("| ---") && table.contains("| 先锋班组 | 33个 |"),
@@ -649,7 +649,7 @@ fn a_saved_page_brings_its_local_images_and_leaves_remote_and_outside_ones_out()
     assert_eq!(names, ["huo-dong-zhao-pian.png", "index.md"], "{stderr}");
     assert!(body.contains("![主题党日](huo-dong-zhao-pian.png)"), "{body}");
     assert!(
-        stderr.contains("https://img.example.cn/a.jpg") && body.contains("[活动照片](https://img.example.cn/a.jpg)"),
+        stderr.contains("https://img.example.cn/a.jpg") && body.contains("[图片：活动照片](https://img.example.cn/a.jpg)"),
         "{stderr}\n{body}"
     );
     assert!(stderr.lines().any(|l| l.contains("../secret.png") && l.contains("文件夹之外")), "{stderr}");

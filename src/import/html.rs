@@ -65,9 +65,13 @@ pub fn read(html: &str, folder: &Path) -> Page {
                     // Its own paragraph, as Word places it: the cleaning keeps it whole.
                     format!("\n\n![{alt}]({key})\n\n")
                 }
+                // Named as an image, so the reader knows what the link opens.
                 None if is_web_url(src) => {
                     remote_images.push(src.to_string());
-                    format!("[{alt}]({src})")
+                    match c[1].trim() {
+                        "" => format!("[图片]({src})"),
+                        described => format!("[图片：{described}]({src})"),
+                    }
                 }
                 // data:, file: and the like: no address to keep, and nothing is read from them.
                 None => {
