@@ -649,7 +649,8 @@ fn a_saved_page_brings_its_local_images_and_leaves_remote_and_outside_ones_out()
     assert_eq!(names, ["huo-dong-zhao-pian.png", "index.md"], "{stderr}");
     assert!(body.contains("![主题党日](huo-dong-zhao-pian.png)"), "{body}");
     assert!(
-        stderr.contains("https://img.example.cn/a.jpg") && body.contains("[图片：活动照片](https://img.example.cn/a.jpg)"),
+        stderr.contains("https://img.example.cn/a.jpg")
+            && body.contains("[图片：活动照片](https://img.example.cn/a.jpg)"),
         "{stderr}\n{body}"
     );
     assert!(stderr.lines().any(|l| l.contains("../secret.png") && l.contains("文件夹之外")), "{stderr}");

@@ -111,8 +111,8 @@ pub fn fields(p: &Patterns, cleaned: &Cleaned, page_facts: &[Fact], stem: &str) 
     Fields {
         brand: brand(p, &title_text, &cleaned.blocks),
         region: region(p, org.as_ref(), &body),
+        description: description(&cleaned.blocks, org.as_ref().map(|g| g.value.as_str())),
         org,
-        description: description(&cleaned.blocks),
         kind: kind(&title_text),
         hant: is_traditional(&body).then(|| Guess {
             value: "zh-Hant".into(),
@@ -243,18 +243,30 @@ fn kind(title: &str) -> Option<Guess> {
 }
 
 /// The first sentences of the first paragraph, up to about 120 characters.
-fn description(blocks: &[String]) -> Option<Guess> {
-    let first = blocks.iter().find(|b| !b.starts_with('#') && b.chars().count() >= 20)?;
+/// The first sentences of the first paragraph, from the first one that names the unit when
+/// one does: an opening such as 机关党建是党的建设新的伟大工程的重要组成部分。 says nothing of
+/// the case.
+fn description(blocks: &[String], org: Option<&str>) -> Option<Guess> {
+    let first = blocks.iter().find(|b| !b.starts_with(['#', '!', '[', '|', '-']) && b.chars().count() >= 20)?;
     let plain = first.replace("**", "");
+    let sentences: Vec<&str> = plain.split_inclusive(['。', '！', '？']).collect();
+    let named = org.and_then(|org| sentences.iter().position(|s| s.contains(org)));
     let mut out = String::new();
-    for sentence in plain.split_inclusive(['。', '！', '？']) {
+    for sentence in &sentences[named.unwrap_or(0)..] {
         if !out.is_empty() && out.chars().count() + sentence.chars().count() > 120 {
             break;
         }
         out.push_str(sentence);
     }
     let out: String = out.chars().take(150).collect();
-    guess(out.trim(), "正文第一段的前几句", "the first sentences of the first paragraph")
+    match named {
+        Some(n) if n > 0 => guess(
+            out.trim(),
+            "正文第一段中首次提到单位的句子",
+            "the first paragraph, from the sentence naming the unit",
+        ),
+        _ => guess(out.trim(), "正文第一段的前几句", "the first sentences of the first paragraph"),
+    }
 }
 
 /// Characters only Traditional script writes, against their Simplified forms.
@@ -307,5 +319,15 @@ mod tests {
         let p = Patterns::default();
         assert_eq!(brand(&p, "珠海市财政局提出“让我先来”党建工作法", &[]).unwrap().value, "让我先来");
         assert_eq!(brand(&p, "小实招 大实效——浏阳市财政局党建工作纪实", &[]).unwrap().value, "小实招 大实效");
+    }
+
+    #[test]
+    fn the_description_starts_at_the_sentence_naming_the_unit() {
+        let blocks =
+            vec!["机关党建是党的建设新的伟大工程的重要组成部分。浏阳市财政局以党的政治建设为统领，出实招、促实干。"
+                .to_string()];
+        let d = description(&blocks, Some("浏阳市财政局")).unwrap();
+        assert_eq!(d.value, "浏阳市财政局以党的政治建设为统领，出实招、促实干。");
+        assert!(description(&blocks, None).unwrap().value.starts_with("机关党建是"));
     }
 }
