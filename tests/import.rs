@@ -636,7 +636,7 @@ fn a_saved_page_brings_its_local_images_and_leaves_remote_and_outside_ones_out()
     fs::write(dir.path().join("secret.png"), TINY_PNG).unwrap();
     let page = news_page(&fs::read_to_string(seed("000")).unwrap()).replace(
         "<table>",
-        r#"<p><img src="rang_files/%E6%B4%BB%E5%8A%A8%20%E7%85%A7%E7%89%87.png" alt="主题党日"></p><p><img src="../secret.png" alt="外面"></p><table>"#,
+        r#"<p><img src="rang_files/%E6%B4%BB%E5%8A%A8%20%E7%85%A7%E7%89%87.png" alt="主题党日"></p><p><img src="../secret.png" alt="外面"></p><p><a href="rang_files/活动 照片.png"><img src="rang_files/活动 照片.png" alt="主题党日"></a></p><table>"#,
     );
     let path = saved.join("rang.html");
     fs::write(&path, page).unwrap();
@@ -647,7 +647,8 @@ fn a_saved_page_brings_its_local_images_and_leaves_remote_and_outside_ones_out()
     let mut names = names;
     names.sort();
     assert_eq!(names, ["huo-dong-zhao-pian.png", "index.md"], "{stderr}");
-    assert!(body.contains("![主题党日](huo-dong-zhao-pian.png)"), "{body}");
+    assert_eq!(body.matches("![主题党日](huo-dong-zhao-pian.png)").count(), 2, "shown twice, copied once: {body}");
+    assert!(!body.contains("rang_files"), "a linked image is the image alone: {body}");
     assert!(
         stderr.contains("https://img.example.cn/a.jpg")
             && body.contains("[图片：活动照片](https://img.example.cn/a.jpg)"),

@@ -51,17 +51,29 @@ pub fn read(html: &str, folder: &Path) -> Page {
         .build()
         .convert(&safe)
         .unwrap_or_default();
-    let image = Regex::new(r"!\[([^\]]*)\]\(([^)\s]*)[^)]*\)").expect("a valid pattern");
+    // An image wrapped in a link (click to enlarge, as news sites do): the image alone.
+    let linked =
+        Regex::new(r"\[\s*(!\[[^\]]*\]\((?:<[^>]*>|[^)]*)\))\s*\]\((?:<[^>]*>|[^)]*)\)").expect("a valid pattern");
+    let markdown = linked.replace_all(&markdown, "$1");
+    // htmd writes a destination with spaces in angle brackets: `![照片](<a b.png>)`.
+    let image = Regex::new(r"!\[([^\]]*)\]\((?:<([^>\n]*)>|([^)\s]*))[^)]*\)").expect("a valid pattern");
     let mut remote_images = Vec::new();
     let mut images: Vec<Found> = Vec::new();
     let markdown = image
         .replace_all(&markdown, |c: &regex::Captures| {
             let alt = if c[1].trim().is_empty() { "图片" } else { c[1].trim() };
-            let src = &c[2];
+            let src = c.get(2).or_else(|| c.get(3)).map_or("", |m| m.as_str());
             match local_image(folder, src) {
                 Some((original, source)) => {
-                    let key = format!("local-image-{}", images.len() + 1);
-                    images.push(Found { key: key.clone(), original, source });
+                    // The same file shown twice is copied once.
+                    let key = match images.iter().find(|f| f.original == original) {
+                        Some(f) => f.key.clone(),
+                        None => {
+                            let key = format!("local-image-{}", images.len() + 1);
+                            images.push(Found { key: key.clone(), original, source });
+                            key
+                        }
+                    };
                     // Its own paragraph, as Word places it: the cleaning keeps it whole.
                     format!("\n\n![{alt}]({key})\n\n")
                 }
