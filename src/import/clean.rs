@@ -124,7 +124,9 @@ pub fn clean(rules: &Rules, text: &str) -> Cleaned {
         if !seen.insert(normalise(line)) {
             continue;
         }
-        if out.title.is_none() && out.blocks.is_empty() && reads_as_title(line) {
+        // A picture before the headline (a Word file's banner) does not stop it being the title.
+        let only_images = out.blocks.iter().all(|b| is_image_line(b));
+        if out.title.is_none() && only_images && reads_as_title(line) {
             out.title = Some(line.trim_start_matches('#').trim().to_string());
             continue;
         }
@@ -328,6 +330,13 @@ mod tests {
         assert_eq!(c.blocks, ["正文第一段。"]);
         let fields: Vec<_> = c.facts.iter().map(|f| (f.field, f.value.as_str())).collect();
         assert_eq!(fields, [("date", "2016-12-02"), ("editor", "周晓晴"), ("responsible_editor", "宋显晖")]);
+    }
+
+    #[test]
+    fn an_image_before_the_headline_is_kept_and_the_headline_is_still_the_title() {
+        let c = clean(&Rules::default(), "![横幅](banner.png)\n示例标题文字\n正文第一段。");
+        assert_eq!(c.title.as_deref(), Some("示例标题文字"));
+        assert_eq!(c.blocks, ["![横幅](banner.png)", "正文第一段。"]);
     }
 
     #[test]
