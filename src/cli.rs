@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 content or template errors, 2 usage errors (clap's own).
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::import::ImportOptions;
 use crate::lang::Lang;
 use crate::linkcheck::external::ExternalOptions;
 use crate::pipeline::{self, BuildOptions};
@@ -108,6 +109,20 @@ enum Command {
     },
     /// Create a new site that builds as it is
     Init { dir: PathBuf },
+    /// Turn articles (.txt, .html, .htm, .md; folders are walked) into draft cases
+    Import {
+        /// Files or folders to import
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// The site folder (holding content/cases/)
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// Print what would be written; write nothing
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -147,6 +162,10 @@ pub fn run() -> ExitCode {
             report(crate::scaffold::new_content(&site, &slug, compilation, &fields), lang)
         }
         Command::Init { dir } => report(crate::scaffold::init_site(&dir), run_lang(asked, None)),
+        Command::Import { inputs, site, dry_run, format } => {
+            let lang = run_lang(asked, Some(&site));
+            import(&ImportOptions { inputs, site, dry_run }, format, lang)
+        }
     }
 }
 
@@ -187,6 +206,68 @@ fn ask_missing(mut fields: crate::scaffold::NewFields, compilation: bool) -> cra
         ask(&mut fields.org, "单位");
     }
     fields
+}
+
+fn import(opts: &ImportOptions, format: Format, lang: Lang) -> ExitCode {
+    let files = crate::import::collect(&opts.inputs);
+    let bar = progress_bar(files.len() as u64);
+    let outcomes = crate::import::run(opts, &files, |file| {
+        if let Some(b) = &bar {
+            b.set_message(file.display().to_string());
+            b.inc(1);
+        }
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    for outcome in &outcomes {
+        match format {
+            Format::Json => println!("{}", crate::import::to_json(outcome)),
+            Format::Text => {
+                eprintln!("{}", crate::import::describe(outcome, lang));
+                if let (true, Ok(i)) = (opts.dry_run, &outcome.result) {
+                    if matches!(i.written, crate::import::write::Written::WouldCreate(_)) {
+                        println!("{}", i.text);
+                    }
+                }
+            }
+        }
+    }
+    let failed = outcomes.iter().filter(|o| o.result.is_err()).count();
+    let skipped = outcomes
+        .iter()
+        .filter(
+            |o| matches!(&o.result, Ok(i) if matches!(i.written, crate::import::write::Written::AlreadyImported(_))),
+        )
+        .count();
+    if format == Format::Text {
+        let done = outcomes.len() - failed - skipped;
+        let (zh_done, en_done) = if opts.dry_run {
+            ("篇将导入（演练）", "would be imported (dry run)")
+        } else {
+            ("篇已导入", "imported")
+        };
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("导入完成：{done} {zh_done}，{skipped} 篇此前已导入，{failed} 篇失败"),
+                Lang::En => format!("import finished: {done} {en_done}, {skipped} imported before, {failed} failed"),
+            }
+        );
+    }
+    if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// A progress bar over the files on a terminal; nothing in CI or when output is piped.
+fn progress_bar(len: u64) -> Option<indicatif::ProgressBar> {
+    if len < 2 || !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
+        return None;
+    }
+    Some(indicatif::ProgressBar::new(len))
 }
 
 fn build(opts: &BuildOptions) -> ExitCode {

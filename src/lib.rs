@@ -16,6 +16,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod feeds;
 pub mod fingerprint;
+pub mod import;
 pub mod incremental;
 pub mod lang;
 pub mod linkcheck;

@@ -14,7 +14,7 @@
 
 mod emphasis;
 mod highlight;
-mod sanitize;
+pub(crate) mod sanitize;
 mod slug;
 
 pub use emphasis::is_cjk;
