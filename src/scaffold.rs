@@ -228,6 +228,10 @@ theme: default                      # 内置默认主题；themes/<name>/ 可放
 organiser: 某某市直机关工委           # 主办单位
 # icp: 粤ICP备00000000号            # ICP 备案号
 # police_record: 粤公网安备00000000000000号
+# site_code: '0000000000'          # 网站标识码
+# gov_badge:                       # 党政机关网站标识：图片放在 static/ 下
+#   image: images/dzjg.png
+#   url: https://bszs.conac.cn/sitename?method=show&id=…
 noindex: false                      # 内网站点设为 true
 search: true
 markdown:

@@ -1,9 +1,9 @@
 // Outside checks of the built demo site, shared by a11y.test.mjs: the page types a visitor
 // meets, axe-core run inside the page, tap-target and text-size measurements, and the Nu HTML
 // Checker (vnu.jar from the vnu-jar package, run with Java) over HTML files.
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { tempDir } from './lib.mjs';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 
@@ -140,7 +140,7 @@ export function vnuErrors(files) {
 
 /** Writes the page's current DOM as an HTML file (for vnu on what scripts drew); returns its path. */
 export async function snapshotHtml(page, label) {
-  const dir = mkdtempSync(join(tmpdir(), 'xianfeng-dom-'));
+  const dir = tempDir('xianfeng-dom-');
   const file = join(dir, `${label.replace(/[^a-z0-9]+/gi, '-')}.html`);
   writeFileSync(file, await page.content());
   return file;

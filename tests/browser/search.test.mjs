@@ -3,11 +3,10 @@
 // URL state, and bytes per query on a generated 10,000-case site.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { buildSite, serve, launch, watchedPage, repoRoot } from './lib.mjs';
+import { buildSite, serve, launch, watchedPage, repoRoot, tempDir } from './lib.mjs';
 
 let browser, server, problems;
 
@@ -103,7 +102,7 @@ test('arrow keys move between results', async () => {
 test('bytes for a cold and a warm query on a 10,000-case site', async (t) => {
   const gen = join(repoRoot, '..', 'shared', 'bench', 'gen_corpus.py');
   assert.ok(existsSync(gen), `the corpus generator is expected at ${gen}`);
-  const dir = mkdtempSync(join(tmpdir(), 'xianfeng-10k-'));
+  const dir = tempDir('xianfeng-10k-');
   execFileSync('python3', [gen, '10000', dir], { stdio: 'pipe' });
   writeFileSync(join(dir, 'site', 'site.yaml'), 'title: 基准\nbase_url: https://bench.example.cn\n');
   const big = await serve(buildSite(join(dir, 'site')));
