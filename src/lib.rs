@@ -17,6 +17,7 @@ pub mod diagnostics;
 pub mod feeds;
 pub mod fingerprint;
 pub mod import;
+pub mod images;
 pub mod incremental;
 pub mod lang;
 pub mod linkcheck;

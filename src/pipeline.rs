@@ -134,9 +134,14 @@ fn build_into(opts: &BuildOptions, sink: &PageSink, memo: Option<&BuildMemo>) ->
     let loaded = load_content(root, &config.fields, memo.map(|m| &m.parsed));
     stage.lap("load content");
     diagnostics.extend(loaded.diagnostics.iter().cloned());
+    let image_cache = (!opts.no_cache).then(|| crate::images::cache_folder(root));
+    let (images, mut image_diags) = crate::images::process_assets(root, &loaded.assets, image_cache.as_deref());
+    stage.lap("images");
     let model_opts = ModelOptions { drafts: opts.drafts, today: opts.today };
-    let (mut site, model_diags) = build_model(config, loaded, root, &model_opts, memo.map(|m| &m.markdown));
+    let (mut site, model_diags) = build_model(config, loaded, root, &model_opts, memo.map(|m| &m.markdown), &images);
     diagnostics.extend(model_diags);
+    crate::images::name_cases(&mut image_diags, &images.failed, &site);
+    diagnostics.extend(image_diags);
     stage.lap("site model (markdown, taxonomies)");
 
     // Fingerprinted names are known before rendering: templates print them through asset().
@@ -160,7 +165,7 @@ fn build_into(opts: &BuildOptions, sink: &PageSink, memo: Option<&BuildMemo>) ->
     };
 
     let plan = Plan::new(&site);
-    let claims = output_claims(&plan, &site, &theme.statics, &asset_plan, root);
+    let claims = output_claims(&plan, &site, &theme.statics, &asset_plan, root, &images);
     diagnostics.extend(locate_fields(root, check_claims(&claims)));
     // A build that already failed still renders and checks the rest, so every error of the
     // run is reported at once (files that failed are left out, and nothing names them
@@ -178,7 +183,7 @@ fn build_into(opts: &BuildOptions, sink: &PageSink, memo: Option<&BuildMemo>) ->
         output.files.extend(write_search_index(&docs, sink)?);
         stage.lap("search index");
     }
-    add_statics(&mut output, &theme.statics, &site);
+    add_statics(&mut output, &theme.statics, &site, &images, root);
     fingerprint::add_copies(&mut output, &asset_plan);
     let mut known: HashSet<String> = output.files.keys().cloned().chain(plan.paths().map(String::from)).collect();
     if deferred_search {
@@ -527,6 +532,7 @@ fn output_claims(
     statics: &BTreeMap<String, Origin>,
     asset_plan: &BTreeMap<String, String>,
     root: &Path,
+    images: &crate::images::ImageSet,
 ) -> Vec<Claim> {
     let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
     let mut claims = plan.claims(site);
@@ -543,11 +549,10 @@ fn output_claims(
         claims.push(Claim { path: path.clone(), folder: false, owner });
     }
     for (src, out) in &site.assets {
-        claims.push(Claim {
-            path: out.clone(),
-            folder: false,
-            owner: Owner::file(rel(src), None, ("内容旁边的一个文件", "a file beside the content")),
-        });
+        let owner = Owner::file(rel(src), None, ("内容旁边的一个文件", "a file beside the content"));
+        let copies = image_copies(images, root, src, out).filter(|(path, _)| path != out);
+        claims.extend(copies.map(|(path, _)| Claim { path, folder: false, owner: owner.clone() }));
+        claims.push(Claim { path: out.clone(), folder: false, owner });
     }
     let mut generated = vec![
         (BRANDS_JSON, false, ("品牌墙的 brands.json", "the gallery's brands.json")),
@@ -588,8 +593,29 @@ fn locate_fields(root: &Path, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Theme and site static files, and the files beside content.
-fn add_statics(output: &mut Output, statics: &std::collections::BTreeMap<String, Origin>, site: &Site) {
+/// The output paths and contents of the copies the images stage made of the file `src`
+/// published at `out` (none for a file published as it is).
+fn image_copies<'i>(
+    images: &'i crate::images::ImageSet,
+    root: &Path,
+    src: &Path,
+    out: &str,
+) -> impl Iterator<Item = (String, Entry)> + 'i {
+    let key = src.strip_prefix(root.join("content")).unwrap_or(src).to_string_lossy().replace('\\', "/");
+    let dir = out.rfind('/').map_or(String::new(), |i| out[..=i].to_string());
+    let files = images.images.get(&key).map(|p| p.files.as_slice()).unwrap_or_default();
+    files.iter().map(move |f| (format!("{dir}{}", f.name), f.entry.clone()))
+}
+
+/// Theme and site static files, and the files beside content (images as the images stage
+/// published them: the original bytes of a JPEG, PNG or WebP are never published).
+fn add_statics(
+    output: &mut Output,
+    statics: &std::collections::BTreeMap<String, Origin>,
+    site: &Site,
+    images: &crate::images::ImageSet,
+    root: &Path,
+) {
     for (path, origin) in statics {
         let entry = match origin {
             Origin::Embedded(bytes) => Entry::Static(bytes),
@@ -599,6 +625,9 @@ fn add_statics(output: &mut Output, statics: &std::collections::BTreeMap<String,
     }
     for (src, out) in &site.assets {
         output.insert(out.clone(), Entry::Copy(src.clone()));
+        for (path, entry) in image_copies(images, root, src, out) {
+            output.insert(path, entry);
+        }
     }
 }
 

@@ -10,7 +10,7 @@ struct Site;
 impl LinkResolver for Site {
     fn resolve(&self, dest: &str, _is_image: bool) -> Result<ResolvedLink, xianfeng::lang::Text> {
         let Some(rest) = dest.strip_prefix("@/") else {
-            return Ok(ResolvedLink { url: dest.to_owned(), internal: None });
+            return Ok(ResolvedLink { url: dest.to_owned(), internal: None, picture: None });
         };
         let (path, anchor) = match rest.split_once('#') {
             Some((p, a)) => (p, Some(a.to_owned())),
@@ -26,7 +26,7 @@ impl LinkResolver for Site {
             Some(a) => format!("/cases/x/#{a}"),
             None => "/cases/x/".to_owned(),
         };
-        Ok(ResolvedLink { url, internal: Some((path.to_owned(), anchor)) })
+        Ok(ResolvedLink { url, internal: Some((path.to_owned(), anchor)), picture: None })
     }
 }
 

@@ -51,9 +51,9 @@ impl LinkResolver for Site {
                 let (path, anchor) = rest.split_once('#').unwrap_or((rest, ""));
                 let anchor = (!anchor.is_empty()).then(|| anchor.to_owned());
                 let url = format!("/cases/x/{}", anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default());
-                Ok(ResolvedLink { url, internal: Some((path.to_owned(), anchor)) })
+                Ok(ResolvedLink { url, internal: Some((path.to_owned(), anchor)), picture: None })
             }
-            None => Ok(ResolvedLink { url: dest.to_owned(), internal: None }),
+            None => Ok(ResolvedLink { url: dest.to_owned(), internal: None, picture: None }),
         }
     }
 }

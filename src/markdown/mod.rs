@@ -22,6 +22,7 @@ pub use highlight::highlight_css;
 pub use slug::slugify;
 
 use crate::diagnostics::{line_col, Diagnostic};
+use crate::images::Picture;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use std::ops::Range;
@@ -41,6 +42,8 @@ pub struct ResolvedLink {
     pub url: String,
     /// For links to a page of the site: the target content path (`cases/x.md`) and anchor.
     pub internal: Option<(String, Option<String>)>,
+    /// For an image the build processed: its size and copies (see `images`).
+    pub picture: Option<Picture>,
 }
 
 /// Turns destinations as written in Markdown into URLs; implemented by the site model.
@@ -57,7 +60,7 @@ pub struct KeepLinks;
 
 impl LinkResolver for KeepLinks {
     fn resolve(&self, dest: &str, _is_image: bool) -> Result<ResolvedLink, crate::lang::Text> {
-        Ok(ResolvedLink { url: dest.to_owned(), internal: None })
+        Ok(ResolvedLink { url: dest.to_owned(), internal: None, picture: None })
     }
 }
 
@@ -127,6 +130,7 @@ pub fn render(
         out: Rendered::default(),
         has_raw_html: false,
         dropped_link: false,
+        captions: Vec::new(),
     };
     let mut events = Vec::with_capacity(source.len() / 16 + 16);
     // Explicit ids and footnote labels must be reserved before automatic ids are handed out.
@@ -142,6 +146,7 @@ pub fn render(
     } else {
         pass.transform(parsed, &mut events);
     }
+    make_figures(&mut events, &pass.captions);
     join_chinese_lines(&mut events);
     let mut html = String::with_capacity(markdown.len() * 3 / 2 + 64);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -179,6 +184,8 @@ struct Pass<'p> {
     has_raw_html: bool,
     /// The link being read was refused by the URL sanitiser: its end is dropped too.
     dropped_link: bool,
+    /// Images with a title: their index among the output events, and the title.
+    captions: Vec<(usize, String)>,
 }
 
 impl<'p> Pass<'p> {
@@ -231,7 +238,12 @@ impl<'p> Pass<'p> {
                     let inner = take_until_end(&mut iter);
                     let alt = plain_text(inner.iter().map(|(e, _)| e));
                     match self.resolve_safe(&dest_url, true, range) {
-                        Some(url) => out.push(Event::InlineHtml(image_html(&url, &alt, &title).into())),
+                        Some((url, picture)) => {
+                            if !title.is_empty() {
+                                self.captions.push((out.len(), title.to_string()));
+                            }
+                            out.push(Event::InlineHtml(image_html(&url, &alt, &title, picture.as_ref()).into()));
+                        }
                         // A refused image shows its text, as a browser would show the alt.
                         None => out.push(Event::Text(alt.into())),
                     }
@@ -268,7 +280,7 @@ impl<'p> Pass<'p> {
                 // `<name@example.com>` is not a path; pulldown-cmark adds the `mailto:` itself.
                 let url = match link_type {
                     LinkType::Email => Some(dest_url.to_string()),
-                    _ => self.resolve_safe(&dest_url, false, range),
+                    _ => self.resolve_safe(&dest_url, false, range).map(|(url, _)| url),
                 };
                 match url {
                     Some(url) => out.push(Event::Start(Tag::Link { link_type, dest_url: url.into(), title, id })),
@@ -320,7 +332,7 @@ impl<'p> Pass<'p> {
 
     /// [`resolve`](Self::resolve) for a destination that passes the URL sanitiser; None (and a
     /// warning) for one it refuses, such as `javascript:`.
-    fn resolve_safe(&mut self, dest: &str, is_image: bool, range: Range<usize>) -> Option<String> {
+    fn resolve_safe(&mut self, dest: &str, is_image: bool, range: Range<usize>) -> Option<(String, Option<Picture>)> {
         if let Err(why) = crate::urls::check(dest) {
             let (line, column) = self.location(self.dest_offset(dest, &range));
             let (what_zh, what_en) = if is_image { ("图片", "image") } else { ("链接", "link") };
@@ -345,8 +357,9 @@ impl<'p> Pass<'p> {
         Some(self.resolve(dest, is_image, range))
     }
 
-    /// Resolves a destination; records internal links, reports broken ones.
-    fn resolve(&mut self, dest: &str, is_image: bool, range: Range<usize>) -> String {
+    /// Resolves a destination (and an image's picture); records internal links, reports
+    /// broken ones.
+    fn resolve(&mut self, dest: &str, is_image: bool, range: Range<usize>) -> (String, Option<Picture>) {
         let at = self.dest_offset(dest, &range);
         match self.resolver.resolve(dest, is_image) {
             Ok(resolved) => {
@@ -354,7 +367,7 @@ impl<'p> Pass<'p> {
                     let (line, column) = self.location(at);
                     self.out.internal_links.push(InternalLink { target, anchor, line, column });
                 }
-                resolved.url
+                (resolved.url, resolved.picture)
             }
             Err(message) => {
                 let (line, column) = self.location(at);
@@ -372,7 +385,7 @@ impl<'p> Pass<'p> {
                 self.out.diagnostics.push(d);
                 // Reported here, with its place in the .md: the page's link checker need not
                 // find the same link again.
-                String::new()
+                (String::new(), None)
             }
         }
     }
@@ -473,21 +486,66 @@ fn plain_text<'a, 'e: 'a>(events: impl Iterator<Item = &'a Event<'e>>) -> String
     text
 }
 
-/// `<img>` with lazy loading; the alt text is the image's text in Markdown.
-fn image_html(url: &str, alt: &str, title: &str) -> String {
+/// `<img>` with lazy loading; the alt text is the image's text in Markdown. A processed image
+/// gets its size (no layout shift while it loads), its `srcset`, and a `<picture>` with a
+/// WebP `<source>` when it has WebP copies.
+fn image_html(url: &str, alt: &str, title: &str, picture: Option<&Picture>) -> String {
     let mut html = String::with_capacity(url.len() + alt.len() + 48);
-    html.push_str("<img src=\"");
-    escape_html(&mut html, url);
-    html.push_str("\" alt=\"");
-    escape_html(&mut html, alt);
-    html.push('"');
-    if !title.is_empty() {
-        html.push_str(" title=\"");
-        escape_html(&mut html, title);
+    let attr = |html: &mut String, name: &str, value: &str| {
+        html.push_str(&format!(" {name}=\""));
+        escape_html(html, value);
         html.push('"');
+    };
+    let sizes = crate::images::BODY_SIZES;
+    let webp = picture.map_or("", |p| p.webp_srcset.as_str());
+    if !webp.is_empty() {
+        html.push_str("<picture><source type=\"image/webp\"");
+        attr(&mut html, "srcset", webp);
+        attr(&mut html, "sizes", sizes);
+        html.push('>');
     }
-    html.push_str(" loading=\"lazy\">");
+    html.push_str("<img");
+    attr(&mut html, "src", url);
+    if let Some(p) = picture.filter(|p| !p.srcset.is_empty()) {
+        attr(&mut html, "srcset", &p.srcset);
+        attr(&mut html, "sizes", sizes);
+    }
+    if let Some((w, h)) = picture.and_then(|p| p.width.zip(p.height)) {
+        attr(&mut html, "width", &w.to_string());
+        attr(&mut html, "height", &h.to_string());
+    }
+    attr(&mut html, "alt", alt);
+    if !title.is_empty() {
+        attr(&mut html, "title", title);
+    }
+    html.push_str(" loading=\"lazy\" decoding=\"async\">");
+    if !webp.is_empty() {
+        html.push_str("</picture>");
+    }
     html
+}
+
+/// An image with a title alone in its paragraph becomes a `<figure>` with the title as its
+/// `<figcaption>` (a figure cannot sit inside a `<p>`, so images among text keep the title
+/// attribute only).
+fn make_figures(events: &mut [Event<'_>], captions: &[(usize, String)]) {
+    for (i, caption) in captions {
+        let i = *i;
+        let alone = i > 0
+            && matches!(events.get(i - 1), Some(Event::Start(Tag::Paragraph)))
+            && matches!(events.get(i + 1), Some(Event::End(TagEnd::Paragraph)));
+        if !alone {
+            continue;
+        }
+        let Event::InlineHtml(img) = &events[i] else { continue };
+        let img = img.to_string();
+        let mut end = String::from("<figcaption>");
+        escape_html(&mut end, caption);
+        end.push_str("</figcaption></figure>\n");
+        events[i - 1] = Event::Html(CowStr::Borrowed("<figure class=\"figure\">"));
+        events[i] = Event::Html(img.into());
+        events[i + 1] = Event::Html(end.into());
+    }
 }
 
 /// Escapes text for an HTML body or a double-quoted attribute.

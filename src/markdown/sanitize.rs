@@ -24,7 +24,10 @@ fn build_policy() -> Builder<'static> {
     }
     // Footnote definitions are `<div class="footnote-definition" id="…">`.
     b.add_tag_attributes("div", ["id"]);
-    b.add_tag_attributes("img", ["loading", "title"]);
+    b.add_tag_attributes("img", ["loading", "title", "decoding", "srcset", "sizes", "width", "height"]);
+    // Processed images: `<picture><source type srcset sizes><img …></picture>` in a `<figure>`.
+    b.add_tags(["picture", "source"]);
+    b.add_tag_attributes("source", ["type", "srcset", "sizes"]);
     b.add_tag_attributes("a", ["title"]);
     // pulldown-cmark writes table alignment as `style="text-align: …"`; keep only that property.
     b.add_tag_attributes("th", ["style"]);
@@ -36,10 +39,20 @@ fn build_policy() -> Builder<'static> {
     // attribute through its check (a URL it refuses loses the attribute).
     b.url_schemes(crate::urls::ALLOWED_SCHEMES.into_iter().collect());
     b.attribute_filter(|_element, attribute, value| {
-        let is_url = matches!(attribute, "href" | "src" | "cite" | "action" | "formaction" | "poster" | "srcset");
-        (!is_url || crate::urls::is_safe_url(value)).then(|| value.into())
+        let is_url = matches!(attribute, "href" | "src" | "cite" | "action" | "formaction" | "poster");
+        let safe = match attribute {
+            // A list of `URL width` candidates: every URL must pass.
+            "srcset" => srcset_urls(value).all(crate::urls::is_safe_url),
+            _ => !is_url || crate::urls::is_safe_url(value),
+        };
+        safe.then(|| value.into())
     });
     b
+}
+
+/// The URLs of a `srcset` (`a.jpg 480w, b.jpg 2x`).
+fn srcset_urls(srcset: &str) -> impl Iterator<Item = &str> {
+    srcset.split(',').filter_map(|candidate| candidate.split_whitespace().next())
 }
 
 /// Cleans a rendered page that contains raw HTML.
@@ -79,6 +92,18 @@ mod tests {
         assert!(!out.contains("javascript") && !out.contains("ftp:") && !out.contains("data:"), "{out}");
         let kept = clean("<a href=\"https://a.cn/\">c</a><a href=\"tel:123\">d</a>");
         assert_eq!(kept, "<a href=\"https://a.cn/\">c</a><a href=\"tel:123\">d</a>");
+    }
+
+    #[test]
+    fn processed_images_keep_their_picture_and_every_srcset_url_is_checked() {
+        let html = concat!(
+            "<figure class=\"figure\"><picture><source type=\"image/webp\" srcset=\"a.480w.webp 480w\" sizes=\"100vw\">",
+            "<img src=\"a.png\" srcset=\"a.480w.png 480w, a.png 960w\" sizes=\"100vw\" width=\"960\" height=\"540\" ",
+            "alt=\"图\" loading=\"lazy\" decoding=\"async\"></picture><figcaption>标题</figcaption></figure>",
+        );
+        assert_eq!(clean(html), html);
+        let out = clean("<img src=\"a.png\" srcset=\"a.png 1x, javascript:alert(1) 2x\">");
+        assert!(!out.contains("javascript") && !out.contains("srcset"), "{out}");
     }
 
     #[test]

@@ -289,7 +289,17 @@ pub fn case_summary(site: &Site, case: &Case) -> Value {
 fn cover_value(case: &Case) -> Value {
     match (&case.meta.cover, &case.cover_url) {
         (Some(c), Some(url)) => {
-            json!({"url": url, "alt": c.alt.clone().unwrap_or_else(|| case.meta.brand.clone()), "caption": c.caption})
+            let p = case.cover_picture.as_ref();
+            json!({
+                "url": url,
+                "alt": c.alt.clone().unwrap_or_else(|| case.meta.brand.clone()),
+                "caption": c.caption,
+                // The processed copies (empty or null for an image published as it is).
+                "width": p.and_then(|p| p.width),
+                "height": p.and_then(|p| p.height),
+                "srcset": p.map_or("", |p| p.srcset.as_str()),
+                "webp_srcset": p.map_or("", |p| p.webp_srcset.as_str()),
+            })
         }
         _ => Value::Null,
     }

@@ -29,6 +29,8 @@ pub struct LinkContext {
     pub failed: HashMap<String, String>,
     /// Drafts and future-dated files (left out of this build).
     pub unpublished: HashSet<String>,
+    /// The images the build processed, by content path (see `images`).
+    pub images: HashMap<String, std::sync::Arc<crate::images::Processed>>,
 }
 
 impl LinkContext {
@@ -96,7 +98,7 @@ pub struct FileLinks<'a> {
 }
 
 impl LinkResolver for FileLinks<'_> {
-    fn resolve(&self, dest: &str, _is_image: bool) -> Result<ResolvedLink, crate::lang::Text> {
+    fn resolve(&self, dest: &str, is_image: bool) -> Result<ResolvedLink, crate::lang::Text> {
         if let Some(target) = dest.strip_prefix("@/") {
             let (path, anchor) = match target.split_once('#') {
                 Some((p, a)) => (p, Some(a.to_string())),
@@ -114,14 +116,33 @@ impl LinkResolver for FileLinks<'_> {
             if !self.ctx.files.contains(&key) {
                 // Not a file beside the .md: the page's URL is what a browser resolves it from.
                 let url = normalise(&format!("{}{dest}", self.page_url));
-                return Ok(ResolvedLink { url: format!("{}{url}", self.ctx.base_path), internal: None });
+                return Ok(ResolvedLink { url: format!("{}{url}", self.ctx.base_path), internal: None, picture: None });
             }
         }
-        Ok(ResolvedLink { url: self.rewrite(dest), internal: None })
+        let url = self.rewrite(dest);
+        let picture = if is_image { self.picture(dest, &url) } else { None };
+        Ok(ResolvedLink { url, internal: None, picture })
     }
 }
 
 impl FileLinks<'_> {
+    /// The processed image `dest` names (a path relative to the .md file, or from the content
+    /// root), published at `url`.
+    pub fn picture(&self, dest: &str, url: &str) -> Option<crate::images::Picture> {
+        if has_scheme(dest) || dest.starts_with("//") {
+            return None;
+        }
+        let (path, _) = split_suffix(dest);
+        let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+        let key = match path.strip_prefix('/') {
+            Some(rooted) => normalise(rooted),
+            None => normalise(&format!("{}/{path}", self.file_dir)),
+        };
+        let processed = self.ctx.images.get(key.trim_start_matches('/'))?;
+        let (src, _) = split_suffix(url);
+        Some(processed.picture(src))
+    }
+
     /// A plain destination: external and fragment-only ones stay, paths get the base path.
     pub fn rewrite(&self, dest: &str) -> String {
         if dest.is_empty() || dest.starts_with('#') || has_scheme(dest) || dest.starts_with("//") {
@@ -140,10 +161,10 @@ impl FileLinks<'_> {
             None => url.to_string(),
         };
         if let Some((key, url)) = self.ctx.page(path) {
-            return Ok(ResolvedLink { url: with_anchor(url), internal: Some((key, anchor.clone())) });
+            return Ok(ResolvedLink { url: with_anchor(url), internal: Some((key, anchor.clone())), picture: None });
         }
         if let Some(url) = self.ctx.failed_url(path) {
-            return Ok(ResolvedLink { url: with_anchor(url), internal: None });
+            return Ok(ResolvedLink { url: with_anchor(url), internal: None, picture: None });
         }
         if self.ctx.is_unpublished(path) {
             return Err(crate::lang::Text::new(

@@ -76,6 +76,8 @@ pub struct Case {
     pub rendered: Rendered,
     pub lang: Lang,
     pub cover_url: Option<String>,
+    /// The cover's size and copies, when the build processed it (see `images`).
+    pub cover_picture: Option<crate::images::Picture>,
     /// `logo.src` as a URL of the output, like `cover_url`.
     pub logo_url: Option<String>,
     /// Compilations holding this case, with the case's number there (`三`), if numbered.
@@ -153,11 +155,13 @@ pub fn build_model(
     site_root: &Path,
     opts: &ModelOptions,
     memo: Option<&MarkdownMemo>,
+    images: &crate::images::ImageSet,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let base_path = config.base_path();
     let today = today(opts.today, &config);
-    let mut link_context = LinkContext { base_path: base_path.clone(), ..LinkContext::default() };
+    let mut link_context =
+        LinkContext { base_path: base_path.clone(), images: images.images.clone(), ..LinkContext::default() };
     link_context.files.extend(loaded.assets.iter().map(|a| a.to_string_lossy().replace('\\', "/")));
     link_context.files.extend(loaded.files.iter().map(|f| content_key(&f.rel_path)));
     for rel in &loaded.failed {
@@ -331,6 +335,7 @@ fn new_case(
         description: case_description(&meta, &rendered),
         char_count: chinese::char_count(&rendered.text),
         cover_url: meta.cover.as_ref().map(|c| links.rewrite(&c.src)),
+        cover_picture: meta.cover.as_ref().and_then(|c| links.picture(&c.src, &links.rewrite(&c.src))),
         logo_url: meta.identity.logo.as_ref().map(|l| links.rewrite(&l.src)),
         meta,
         rel_path,
