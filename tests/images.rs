@@ -31,7 +31,12 @@ fn photo_with_gps(w: u32, h: u32) -> Vec<u8> {
 
 /// A flat drawing as PNG (what a chart or a screenshot is like).
 fn drawing_png(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, _| if x < w / 2 { image::Rgb([200, 16, 46]) } else { image::Rgb([255, 255, 255]) });
+    let img =
+        image::RgbImage::from_fn(
+            w,
+            h,
+            |x, _| if x < w / 2 { image::Rgb([200, 16, 46]) } else { image::Rgb([255, 255, 255]) },
+        );
     let mut png = Vec::new();
     image::DynamicImage::ImageRgb8(img).write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
     png
@@ -106,7 +111,10 @@ fn a_cover_is_published_in_three_widths_with_its_size_and_without_its_gps() {
     let page = site.read("cases/x/index.html");
     let cover = img_tags(&page).into_iter().find(|t| t.contains("cover.jpg")).expect("cover img");
     assert!(cover.contains("width=\"1600\" height=\"900\""), "{cover}");
-    assert!(cover.contains("/cases/x/cover.480w.jpg 480w, /cases/x/cover.960w.jpg 960w, /cases/x/cover.jpg 1600w"), "{cover}");
+    assert!(
+        cover.contains("/cases/x/cover.480w.jpg 480w, /cases/x/cover.960w.jpg 960w, /cases/x/cover.jpg 1600w"),
+        "{cover}"
+    );
     // A photo gets no lossless WebP: it would be several times the JPEG.
     assert!(!site.exists("cases/x/cover.1600w.webp"));
 }
@@ -120,7 +128,10 @@ fn every_img_of_a_case_page_has_a_size_and_a_title_becomes_a_figcaption() {
     site.write_bytes("content/cases/x/chart.png", &drawing_png(1200, 800));
     site.write_bytes("content/cases/x/dot.png", &drawing_png(40, 40));
     site.write_bytes("content/cases/x/anim.gif", &gif_animation());
-    site.write("content/cases/x/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 120 60\"><rect width=\"120\" height=\"60\"/></svg>");
+    site.write(
+        "content/cases/x/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 120 60\"><rect width=\"120\" height=\"60\"/></svg>",
+    );
     site.build_ok(&[]);
     let page = site.read("cases/x/index.html");
     let tags = img_tags(&page);
@@ -128,14 +139,23 @@ fn every_img_of_a_case_page_has_a_size_and_a_title_becomes_a_figcaption() {
     for tag in &tags {
         assert!(tag.contains(" width=\"") && tag.contains(" height=\""), "img without a size: {tag}");
     }
-    assert!(page.contains("<figure class=\"figure\"><picture><source type=\"image/webp\" srcset=\"/cases/x/chart.480w.webp 480w"), "{page}");
+    assert!(
+        page.contains(
+            "<figure class=\"figure\"><picture><source type=\"image/webp\" srcset=\"/cases/x/chart.480w.webp 480w"
+        ),
+        "{page}"
+    );
     assert!(page.contains("<figcaption>图1 组织架构</figcaption></figure>"), "{page}");
-    assert!(page.contains("srcset=\"/cases/x/chart.480w.png 480w, /cases/x/chart.960w.png 960w, /cases/x/chart.png 1200w\""));
+    assert!(page
+        .contains("srcset=\"/cases/x/chart.480w.png 480w, /cases/x/chart.960w.png 960w, /cases/x/chart.png 1200w\""));
     // The lossless WebP of a drawing is smaller than its PNG: it is published beside it.
     let webp = std::fs::read(site.public().join("cases/x/chart.1200w.webp")).unwrap();
     assert!(webp.len() < std::fs::read(site.public().join("cases/x/chart.png")).unwrap().len());
     // An image among text keeps its paragraph.
-    assert!(page.contains("<p>行内<img src=\"/cases/x/dot.png\" width=\"40\" height=\"40\""), "{page}");
+    assert!(
+        page.contains("<p>行内<picture><source type=\"image/webp\" srcset=\"/cases/x/dot.40w.webp 40w\""),
+        "{page}"
+    );
     // GIF and SVG are published byte for byte, with the size they declare.
     assert_eq!(std::fs::read(site.public().join("cases/x/anim.gif")).unwrap(), gif_animation());
     assert!(page.contains("src=\"/cases/x/anim.gif\" width=\"20\" height=\"10\""), "{page}");
@@ -157,22 +177,28 @@ fn hostile_images_are_errors_naming_each_file_and_the_case_reported_together() {
     for file in ["bomb.png", "cut.jpg", "fake.jpg", "evil.svg"] {
         assert!(stderr.contains(&format!("content/cases/x/{file}")), "{file} not named:\n{stderr}");
     }
-    assert!(stderr.contains("解压炸弹"), "{stderr}");
-    assert!(stderr.contains("已损坏或不完整"), "{stderr}");
-    assert!(stderr.contains("不是 JPEG、PNG 或 WebP"), "{stderr}");
-    assert!(stderr.contains("脚本"), "{stderr}");
-    assert!(stderr.contains("案例“先锋案例”"), "the case is named:\n{stderr}");
+    assert!(stderr.contains("decompression bomb"), "{stderr}");
+    assert!(stderr.contains("damaged or incomplete"), "{stderr}");
+    assert!(stderr.contains("not a JPEG, PNG or WebP image"), "{stderr}");
+    assert!(stderr.contains("the SVG holds a script"), "{stderr}");
+    assert_eq!(
+        stderr.matches("(in the case “先锋案例”, content/cases/x/index.md)").count(),
+        4,
+        "the case is named:\n{stderr}"
+    );
     assert!(!site.exists("cases/x/index.html"), "a failed build publishes nothing");
 }
 
 #[test]
-fn errors_are_in_english_with_lang_en() {
+fn image_errors_are_in_chinese_by_default() {
     let site = TestSite::new(&[]);
     folder_case(&site, "", "![假图](fake.jpg)\n");
     site.write("content/cases/x/fake.jpg", "not an image");
-    let (ok, stderr) = site.build(&["--lang", "en"]);
-    assert!(!ok);
-    assert!(stderr.contains("image content/cases/x/fake.jpg cannot be processed"), "{stderr}");
+    let out = common::xianfeng_zh().arg("build").arg(site.root()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("图片 content/cases/x/fake.jpg 无法处理：文件内容不是 JPEG、PNG 或 WebP 图片"), "{stderr}");
+    assert!(stderr.contains("案例“先锋案例”（content/cases/x/index.md）的图片"), "{stderr}");
 }
 
 #[test]

@@ -74,7 +74,12 @@ impl Index {
             .into_iter()
             .map(|m| {
                 let path = entry.join(&m.file);
-                path.is_file().then_some(Copy { width: m.width, height: m.height, webp: m.webp, entry: Entry::Copy(path) })
+                path.is_file().then_some(Copy {
+                    width: m.width,
+                    height: m.height,
+                    webp: m.webp,
+                    entry: Entry::Copy(path),
+                })
             })
             .collect::<Option<Vec<Copy>>>()?;
         self.note(file, hash);
@@ -141,7 +146,11 @@ impl Index {
         }
         let Ok(json) = serde_json::to_vec(&used) else { return };
         let tmp = dir.join(format!("{INDEX}.{}", std::process::id()));
-        if fs::create_dir_all(dir).and_then(|()| fs::write(&tmp, json)).and_then(|()| fs::rename(&tmp, dir.join(INDEX))).is_err() {
+        if fs::create_dir_all(dir)
+            .and_then(|()| fs::write(&tmp, json))
+            .and_then(|()| fs::rename(&tmp, dir.join(INDEX)))
+            .is_err()
+        {
             let _ = fs::remove_file(&tmp);
         }
     }

@@ -119,8 +119,13 @@ fn decode(bytes: &[u8]) -> Result<(DynamicImage, Option<Vec<u8>>), Unreadable> {
     if reader.format().is_none() {
         return Err(Unreadable {
             zh: "文件内容不是 JPEG、PNG 或 WebP 图片（可能只是改了扩展名）".into(),
-            en: "the file's contents are not a JPEG, PNG or WebP image (perhaps only its extension was changed)"
-                .into(),
+            en: "the file's contents are not a JPEG, PNG or WebP image (perhaps only its extension was changed)".into(),
+        });
+    }
+    if reader.format() == Some(image::ImageFormat::Jpeg) && !jpeg_is_complete(bytes) {
+        return Err(Unreadable {
+            zh: "图片已损坏或不完整，无法解码：JPEG 文件在图像数据结束前就断了（可能没传完）".into(),
+            en: "the image is damaged or incomplete and cannot be decoded: the JPEG ends before its image data does (perhaps an unfinished upload)".into(),
         });
     }
     reader.limits(limits());
@@ -130,6 +135,15 @@ fn decode(bytes: &[u8]) -> Result<(DynamicImage, Option<Vec<u8>>), Unreadable> {
     let mut image = DynamicImage::from_decoder(decoder).map_err(|e| image_error(&e))?;
     image.apply_orientation(orientation);
     Ok((image, icc))
+}
+
+/// Whether a JPEG's last scan is followed by its end marker. The decoder fills a truncated
+/// file's missing rows with grey instead of failing; inside scan data every 0xFF byte is
+/// followed by 0x00 or a restart marker, so an end marker after the last scan start means
+/// the data is all there.
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    let last_scan = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA]);
+    last_scan.is_some_and(|start| bytes[start..].windows(2).any(|w| w == [0xFF, 0xD9]))
 }
 
 /// 8-bit RGB, or RGBA when the image has transparency: what the encoders and the resizer take.
@@ -259,7 +273,8 @@ mod tests {
         let mut png = Vec::new();
         DynamicImage::ImageRgb8(img).write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
         let out = process(&png, Format::Png).unwrap();
-        let widths: Vec<(u32, u32, bool)> = out.iter().filter(|e| !e.webp).map(|e| (e.width, e.height, e.webp)).collect();
+        let widths: Vec<(u32, u32, bool)> =
+            out.iter().filter(|e| !e.webp).map(|e| (e.width, e.height, e.webp)).collect();
         assert_eq!(widths, vec![(480, 240, false), (960, 480, false), (1000, 500, false)]);
     }
 }

@@ -160,11 +160,7 @@ pub fn process_assets(site_root: &Path, assets: &[PathBuf], cache: Option<&Path>
 }
 
 /// A JPEG, PNG or WebP: its copies from the cache, or made now (and cached).
-fn raster(
-    file: &Path,
-    format: Format,
-    cache: Option<(&Path, &cache::Index)>,
-) -> Result<Processed, encode::Unreadable> {
+fn raster(file: &Path, format: Format, cache: Option<(&Path, &cache::Index)>) -> Result<Processed, encode::Unreadable> {
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     if let Some(hit) = cache.and_then(|(dir, index)| index.lookup(dir, file)) {
         return Ok(published(&name, hit));
@@ -239,10 +235,10 @@ fn svg(file: &Path) -> Result<Processed, encode::Unreadable> {
 }
 
 fn read(file: &Path) -> Result<Vec<u8>, encode::Unreadable> {
-    std::fs::read(file).map_err(|e| encode::Unreadable {
-        zh: format!("读不出文件：{e}"),
-        en: format!("the file cannot be read: {e}"),
-    })
+    std::fs::read(file)
+        .map_err(|e| encode::Unreadable {
+            zh: format!("读不出文件：{e}"), en: format!("the file cannot be read: {e}")
+        })
 }
 
 /// Whether an SVG holds a script, an event handler, a `javascript:` URL or embedded HTML.
@@ -269,8 +265,11 @@ fn svg_size(text: &str) -> Option<(u32, u32)> {
     let quote = text[start..].chars().next()?;
     let rest = &text[start + 1..];
     let value = &rest[..rest.find(quote)?];
-    let numbers: Vec<f64> =
-        value.split(|c: char| c.is_whitespace() || c == ',').filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok()).collect();
+    let numbers: Vec<f64> = value
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| s.parse().ok())
+        .collect();
     match numbers[..] {
         [_, _, w, h] if w >= 1.0 && h >= 1.0 && w < 1e6 && h < 1e6 => Some((w.round() as u32, h.round() as u32)),
         _ => None,
@@ -299,7 +298,8 @@ pub fn name_cases(diagnostics: &mut [Diagnostic], failed: &[String], site: &crat
             continue;
         }
         let case = site.cases.iter().find(|c| {
-            let case_key = c.rel_path.strip_prefix("content").unwrap_or(&c.rel_path).to_string_lossy().replace('\\', "/");
+            let case_key =
+                c.rel_path.strip_prefix("content").unwrap_or(&c.rel_path).to_string_lossy().replace('\\', "/");
             let folder = case_key.strip_suffix("index.md");
             let in_folder = folder.is_some_and(|f| key.starts_with(f));
             let dir = case_key.rsplit_once('/').map_or("", |(d, _)| d);
@@ -340,7 +340,9 @@ mod tests {
         assert!(svg_runs_code("<svg onload=\"alert(1)\"></svg>"));
         assert!(svg_runs_code("<svg><a href=\"javascript:x\">a</a></svg>"));
         assert!(svg_runs_code("<svg><foreignObject><p>x</p></foreignObject></svg>"));
-        assert!(!svg_runs_code("<svg viewBox=\"0 0 10 10\"><path d=\"M0 0\" font=\"monospace\"/><text>online = yes</text></svg>"));
+        assert!(!svg_runs_code(
+            "<svg viewBox=\"0 0 10 10\"><path d=\"M0 0\" font=\"monospace\"/><text>online = yes</text></svg>"
+        ));
     }
 
     #[test]
