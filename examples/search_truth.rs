@@ -20,7 +20,7 @@ fn main() {
     let root = PathBuf::from(site);
     let (config, _) = load_config(&root);
     let loaded = load_content(&root, &[], None);
-    let (site, diagnostics) = build_model(config, loaded, &root, &ModelOptions::default(), None);
+    let (site, diagnostics) = build_model(config, loaded, &root, &ModelOptions::default(), None, &Default::default());
     if let Some(d) = diagnostics.iter().find(|d| d.is_error()) {
         eprintln!("{d:?}");
         std::process::exit(1);

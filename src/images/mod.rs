@@ -174,7 +174,7 @@ fn raster(file: &Path, format: Format, cache: Option<(&Path, &cache::Index)>) ->
     drop(bytes);
     let copies = match cache {
         Some((dir, index)) => index.store(dir, file, &hash, encoded),
-        None => encoded.into_iter().map(|e| cache::Copy::in_memory(e)).collect(),
+        None => encoded.into_iter().map(cache::Copy::in_memory).collect(),
     };
     Ok(published(&name, copies))
 }
