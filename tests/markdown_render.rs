@@ -129,10 +129,23 @@ fn external_links_are_left_alone() {
 
 #[test]
 fn images_are_lazy_with_alt_text() {
-    let r = md("![党员*志愿*服务队 “先锋”](images/a.jpg \"合影\")\n");
+    let r = md("图：![党员*志愿*服务队 “先锋”](images/a.jpg \"合影\")\n");
     assert_eq!(
         r.html,
-        "<p><img src=\"images/a.jpg\" alt=\"党员志愿服务队 “先锋”\" title=\"合影\" loading=\"lazy\"></p>\n"
+        "<p>图：<img src=\"images/a.jpg\" alt=\"党员志愿服务队 “先锋”\" title=\"合影\" loading=\"lazy\" decoding=\"async\"></p>\n"
+    );
+}
+
+#[test]
+fn an_image_with_a_title_alone_in_its_paragraph_is_a_figure_with_that_caption() {
+    let r = md("![合影](images/a.jpg \"图1 <合影>\")\n\n![无题](images/b.jpg)\n");
+    assert_eq!(
+        r.html,
+        concat!(
+            "<figure class=\"figure\"><img src=\"images/a.jpg\" alt=\"合影\" title=\"图1 &lt;合影&gt;\" loading=\"lazy\" decoding=\"async\">",
+            "<figcaption>图1 &lt;合影&gt;</figcaption></figure>\n",
+            "<p><img src=\"images/b.jpg\" alt=\"无题\" loading=\"lazy\" decoding=\"async\"></p>\n"
+        )
     );
 }
 
