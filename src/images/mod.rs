@@ -366,7 +366,7 @@ mod tests {
             files: vec![file("a.480w.png", 480, false), file("a.480w.webp", 480, true), file("a 图.png", 1000, false)],
         };
         let p = processed.picture("/s/cases/x/a 图.png");
-        assert_eq!(p.srcset, "/s/cases/x/a.480w.png 480w, /s/cases/x/a%20图.png 1000w");
+        assert_eq!(p.srcset, "/s/cases/x/a.480w.png 480w, /s/cases/x/a%20%E5%9B%BE.png 1000w");
         assert_eq!(p.webp_srcset, "/s/cases/x/a.480w.webp 480w");
         assert_eq!((p.width, p.height), (Some(1000), Some(500)));
     }
