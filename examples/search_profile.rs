@@ -51,7 +51,7 @@ fn main() {
     let runs: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(5);
     let (config, _) = load_config(&root);
     let loaded = load_content(&root, &[], None);
-    let (site, _) = build_model(config, loaded, &root, &ModelOptions::default(), None);
+    let (site, _) = build_model(config, loaded, &root, &ModelOptions::default(), None, &Default::default());
     let _ = xianfeng::search::fold("預熱");
     let (mut t_docs, mut t_index, mut c_index) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
