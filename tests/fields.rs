@@ -214,7 +214,7 @@ fn a_search_true_field_is_in_the_search_text_and_a_plain_one_is_not() {
     assert!(ds.is_empty(), "{ds:?}");
     let loaded = xianfeng::content::load_content(root, &config.fields, None);
     assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
-    let (site, _) = xianfeng::site::build_model(config, loaded, root, &Default::default(), None);
+    let (site, _) = xianfeng::site::build_model(config, loaded, root, &Default::default(), None, &Default::default());
     let docs = xianfeng::search_docs::search_docs(&site);
     assert!(docs[0].body.contains("急难任务认领"), "{}", docs[0].body);
     assert!(!docs[0].body.contains("不进索引的备注"), "{}", docs[0].body);
