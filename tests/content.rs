@@ -83,7 +83,11 @@ fn links_written_as_page_urls_resolve_as_in_the_browser() {
         ),
         ("content/cases/b.md", &case("乙案例", "乙", "珠海市税务局", "2021-06-01", "", "## 做法\n\n正文")),
     ]);
-    site.write_bytes("content/cases/tu.png", b"\x89PNG");
+    // A real PNG: the build decodes every image beside the content (a broken one is an error).
+    let mut png = Vec::new();
+    let pixel = image::DynamicImage::ImageRgb8(image::RgbImage::new(1, 1));
+    pixel.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+    site.write_bytes("content/cases/tu.png", &png);
     site.build_ok(&[]);
     let html = site.read("cases/a/index.html");
     for href in ["href=\"/cases/b/\"", "href=\"/cases/b/#%E5%81%9A%E6%B3%95\"", "href=\"/cases/tu.png\"", "href=\"/\""]
