@@ -46,6 +46,13 @@ pub struct Record {
     /// The build's warnings as printed, so a skipped build still shows them.
     pub warnings: Vec<String>,
     pub files: BTreeMap<String, FileRecord>,
+    /// Large source files (photos) as they were hashed, so an untouched one is not read
+    /// again to learn that nothing changed (see [`source_digests`]).
+    #[serde(default)]
+    pub sources: BTreeMap<String, FileRecord>,
+    /// When `sources` were hashed (nanoseconds since the epoch).
+    #[serde(default)]
+    pub sources_at_ns: u64,
 }
 
 pub struct BuildCache {
@@ -54,6 +61,8 @@ pub struct BuildCache {
     inputs: String,
     output_dir: String,
     previous: Option<Record>,
+    sources: BTreeMap<String, FileRecord>,
+    sources_at_ns: u64,
 }
 
 impl BuildCache {
@@ -61,14 +70,24 @@ impl BuildCache {
     pub fn open(opts: &BuildOptions, today: chrono::NaiveDate) -> BuildCache {
         let output_dir = absolute(&opts.output_dir()).display().to_string();
         if opts.no_cache {
-            return BuildCache { file: None, inputs: String::new(), output_dir, previous: None };
+            return BuildCache {
+                file: None,
+                inputs: String::new(),
+                output_dir,
+                previous: None,
+                sources: BTreeMap::new(),
+                sources_at_ns: 0,
+            };
         }
         let file = opts.site_root.join(".xianfeng").join("build.json");
         let previous = fs::read(&file)
             .ok()
             .and_then(|bytes| serde_json::from_slice::<Record>(&bytes).ok())
             .filter(|r| r.format == FORMAT && r.output_dir == output_dir);
-        BuildCache { inputs: inputs_hash(opts, today), file: Some(file), output_dir, previous }
+        let known = previous.as_ref().map(|r| Known { files: &r.sources, at_ns: r.sources_at_ns });
+        let sources_at_ns = now_ns();
+        let (inputs, sources) = inputs_hash(opts, today, known);
+        BuildCache { inputs, file: Some(file), output_dir, previous, sources, sources_at_ns }
     }
 
     /// Where a build puts the output it replaced, for the next build to remove (`None` with
@@ -105,6 +124,8 @@ impl BuildCache {
             pages,
             warnings,
             files,
+            sources: self.sources.clone(),
+            sources_at_ns: self.sources_at_ns,
         };
         let Some(file) = &self.file else { return };
         let Ok(json) = serde_json::to_vec(&record) else { return };
@@ -173,8 +194,31 @@ fn output_matches(target: &Path, files: &BTreeMap<String, FileRecord>) -> bool {
     seen == files.len()
 }
 
-/// Hash of everything a build's output depends on.
-fn inputs_hash(opts: &BuildOptions, today: chrono::NaiveDate) -> String {
+/// The large source files of the last build as hashed then, and when.
+#[derive(Clone, Copy)]
+struct Known<'a> {
+    files: &'a BTreeMap<String, FileRecord>,
+    at_ns: u64,
+}
+
+/// Files at least this large are recorded with their length and time (photos: reading a
+/// gigabyte of them to hash would take longer than the rest of an unchanged build).
+const RECORDED_SOURCE_LEN: u64 = 256 * 1024;
+
+/// A file changed less than this before it was hashed is read again next time: a file system
+/// with coarse times could give an edit made just after the hash the same time.
+const MTIME_SLACK_NS: u64 = 2_000_000_000;
+
+fn now_ns() -> u64 {
+    std::time::SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
+}
+
+/// Hash of everything a build's output depends on, and the large sources as hashed.
+fn inputs_hash(
+    opts: &BuildOptions,
+    today: chrono::NaiveDate,
+    known: Option<Known>,
+) -> (String, BTreeMap<String, FileRecord>) {
     let mut h = blake3::Hasher::new();
     let mut field = |bytes: &[u8]| {
         h.update(&(bytes.len() as u64).to_le_bytes());
@@ -185,11 +229,15 @@ fn inputs_hash(opts: &BuildOptions, today: chrono::NaiveDate) -> String {
     // The language too: the recorded warnings are printed as they were written.
     field(format!("{:?}|{}|{}|{}|{:?}", opts.base_url, opts.drafts, opts.no_fingerprint, today, opts.lang).as_bytes());
     field(absolute(&opts.output_dir()).display().to_string().as_bytes());
-    for (rel, digest) in source_digests(&opts.site_root) {
+    let mut recorded = BTreeMap::new();
+    for (rel, digest, record) in source_digests(&opts.site_root, known) {
         field(rel.as_bytes());
         field(digest.as_bytes());
+        if let Some(record) = record {
+            recorded.insert(rel, record);
+        }
     }
-    h.finalize().to_hex().to_string()
+    (h.finalize().to_hex().to_string(), recorded)
 }
 
 /// The running binary's size and time: a rebuilt xianfeng may render differently.
@@ -197,21 +245,34 @@ fn binary_identity() -> String {
     std::env::current_exe().and_then(fs::metadata).map(|m| format!("{}:{}", m.len(), mtime_ns(&m))).unwrap_or_default()
 }
 
-/// (relative path, content hash) of every source file: site.yaml, content/, templates/,
-/// static/ and themes/, sorted.
-fn source_digests(root: &Path) -> Vec<(String, blake3::Hash)> {
+/// (relative path, content hash, record for large files) of every source file: site.yaml,
+/// content/, templates/, static/ and themes/, sorted. A large file with the length and time
+/// `known` recorded (and changed well before it was hashed then) keeps its hash unread.
+fn source_digests(root: &Path, known: Option<Known>) -> Vec<(String, String, Option<FileRecord>)> {
     let mut paths: Vec<PathBuf> =
         ["site.yaml", "site.yml"].iter().map(|n| root.join(n)).filter(|p| p.is_file()).collect();
     for dir in ["content", "templates", "static", "themes"] {
         // The files the build reads (it reports the problems); hidden files are hashed too.
         paths.extend(crate::sources::walk(root, &root.join(dir), |_| false).files);
     }
-    let mut digests: Vec<(String, blake3::Hash)> = paths
+    let mut digests: Vec<(String, String, Option<FileRecord>)> = paths
         .par_iter()
         .map(|p| {
             let rel = p.strip_prefix(root).unwrap_or(p).to_string_lossy().replace('\\', "/");
+            let meta = fs::metadata(p).ok().filter(|m| m.len() >= RECORDED_SOURCE_LEN);
+            let stat = meta.as_ref().map(|m| (m.len(), mtime_ns(m)));
+            let unchanged = known.zip(stat).and_then(|(k, (len, mtime))| {
+                let old = k.files.get(&rel)?;
+                let settled = mtime.saturating_add(MTIME_SLACK_NS) < k.at_ns;
+                (old.len == len && old.mtime_ns == mtime && settled).then(|| old.clone())
+            });
+            if let Some(old) = unchanged {
+                return (rel, old.hash.clone(), Some(old));
+            }
             let digest = fs::read(p).map_or_else(|_| blake3::hash(b"\0unreadable"), |b| blake3::hash(&b));
-            (rel, digest)
+            let hash = digest.to_hex().to_string();
+            let record = stat.map(|(len, mtime_ns)| FileRecord { len, mtime_ns, hash: hash.clone() });
+            (rel, hash, record)
         })
         .collect();
     digests.sort_by(|a, b| a.0.cmp(&b.0));

@@ -222,3 +222,30 @@ fn a_rebuild_takes_the_processed_images_from_the_cache() {
     assert!(!meta.exists(), "the old entry is removed");
     assert!(site.read("cases/x/index.html").contains("width=\"700\" height=\"400\""));
 }
+
+/// Sets a file's modification time `secs_ago` seconds in the past.
+fn age(path: &std::path::Path, secs_ago: u64) {
+    let when = std::time::SystemTime::now() - std::time::Duration::from_secs(secs_ago);
+    std::fs::File::options().write(true).open(path).unwrap().set_modified(when).unwrap();
+}
+
+#[test]
+fn an_untouched_large_photo_is_not_read_again_but_an_edit_of_the_same_length_is_seen() {
+    let site = TestSite::new(&[]);
+    folder_case(&site, "cover: {src: cover.jpg}\n", "正文。\n");
+    let photo = photo_with_gps(1200, 900);
+    assert!(photo.len() >= 256 * 1024, "large enough to be recorded by length and time");
+    site.write_bytes("content/cases/x/cover.jpg", &photo);
+    let cover = site.root().join("content/cases/x/cover.jpg");
+    age(&cover, 3600);
+    site.build_ok(&[]);
+    assert!(site.build_ok(&[]).contains("nothing changed"), "an untouched site is not built again");
+    // Same length, other pixels, another time: built again with the new image.
+    let mut edited = photo.clone();
+    let middle = edited.len() / 2;
+    edited[middle..middle + 64].iter_mut().for_each(|b| *b = if *b == 0xFF { 0xFE } else { *b ^ 0x01 });
+    site.write_bytes("content/cases/x/cover.jpg", &edited);
+    age(&cover, 1800);
+    let second = site.build_ok(&[]);
+    assert!(!second.contains("nothing changed"), "{second}");
+}

@@ -49,19 +49,27 @@ const META: &str = "meta.json";
 /// The index of the last build, and what this build used.
 pub struct Index {
     previous: HashMap<String, Stat>,
+    /// When the previous index was written: a file changed less than two seconds before is
+    /// read again (a file system with coarse times could hide an edit made just after).
+    saved_at_ns: u64,
     used: Mutex<HashMap<String, Stat>>,
 }
 
 impl Index {
     pub fn open(dir: &Path) -> Index {
         let previous = fs::read(dir.join(INDEX)).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
-        Index { previous, used: Mutex::new(HashMap::new()) }
+        let saved_at_ns = fs::metadata(dir.join(INDEX)).ok().and_then(|m| ns(m.modified().ok()?)).unwrap_or(0);
+        Index { previous, saved_at_ns, used: Mutex::new(HashMap::new()) }
     }
 
     /// The copies of `file` when it is untouched since it was processed.
     pub fn lookup(&self, dir: &Path, file: &Path) -> Option<Vec<Copy>> {
         let stat = stat_of(file, String::new())?;
+        let settled = stat.mtime_ns.saturating_add(2_000_000_000) < self.saved_at_ns;
         let old = self.previous.get(&file_key(file)).filter(|o| o.len == stat.len && o.mtime_ns == stat.mtime_ns)?;
+        if !settled {
+            return None;
+        }
         let hash = old.hash.clone();
         self.lookup_hash(dir, file, &hash)
     }
@@ -162,8 +170,11 @@ fn file_key(file: &Path) -> String {
 
 fn stat_of(file: &Path, hash: String) -> Option<Stat> {
     let m = fs::metadata(file).ok()?;
-    let mtime_ns = m.modified().ok()?.duration_since(UNIX_EPOCH).ok()?.as_nanos() as u64;
-    Some(Stat { len: m.len(), mtime_ns, hash })
+    Some(Stat { len: m.len(), mtime_ns: ns(m.modified().ok()?)?, hash })
+}
+
+fn ns(t: std::time::SystemTime) -> Option<u64> {
+    Some(t.duration_since(UNIX_EPOCH).ok()?.as_nanos() as u64)
 }
 
 /// The cache folder of a site.
