@@ -475,6 +475,9 @@ fn identity_value(case: &Case) -> Value {
             "url": url,
             "alt": l.alt.clone().unwrap_or_else(|| format!("{}标识", case.meta.brand)),
             "meaning": l.meaning,
+            // Its size, so the page does not jump as it loads (null for an SVG without one).
+            "width": case.logo_picture.as_ref().and_then(|p| p.width),
+            "height": case.logo_picture.as_ref().and_then(|p| p.height),
         }),
         _ => Value::Null,
     };

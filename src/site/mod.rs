@@ -80,6 +80,8 @@ pub struct Case {
     pub cover_picture: Option<crate::images::Picture>,
     /// `logo.src` as a URL of the output, like `cover_url`.
     pub logo_url: Option<String>,
+    /// The logo's size and copies, like `cover_picture`.
+    pub logo_picture: Option<crate::images::Picture>,
     /// Compilations holding this case, with the case's number there (`三`), if numbered.
     pub compilations: Vec<(usize, Option<String>)>,
     /// `description:`, or the first sentences of the text when the file gives none.
@@ -337,6 +339,7 @@ fn new_case(
         cover_url: meta.cover.as_ref().map(|c| links.rewrite(&c.src)),
         cover_picture: meta.cover.as_ref().and_then(|c| links.picture(&c.src, &links.rewrite(&c.src))),
         logo_url: meta.identity.logo.as_ref().map(|l| links.rewrite(&l.src)),
+        logo_picture: meta.identity.logo.as_ref().and_then(|l| links.picture(&l.src, &links.rewrite(&l.src))),
         meta,
         rel_path,
         slug: place.slug,
