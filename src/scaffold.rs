@@ -72,12 +72,9 @@ chapters:
 在此写前言。
 "#;
 
-fn today_date() -> chrono::NaiveDate {
-    chrono::Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive()
-}
-
-fn today() -> String {
-    today_date().to_string()
+/// Today in the site's timezone (`timezone:`), the day the build judges "future" cases by.
+fn today_in(config: &crate::config::SiteConfig) -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&config.tz()).date_naive()
 }
 
 /// What `xianfeng new` puts into a case; a value not given is asked for on a terminal and
@@ -95,14 +92,19 @@ fn yaml_quoted(value: &str) -> String {
     value.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
-fn fill_case(slug: &str, fields: &NewFields, declared: &[crate::config::FieldDecl]) -> String {
+fn fill_case(
+    slug: &str,
+    fields: &NewFields,
+    declared: &[crate::config::FieldDecl],
+    today: chrono::NaiveDate,
+) -> String {
     let title = fields.title.as_deref().unwrap_or(slug);
     CASE_TEMPLATE
         .replace("{declared}", &declared_lines(declared))
         .replace("{title}", &yaml_quoted(title))
         .replace("{brand}", &yaml_quoted(fields.brand.as_deref().unwrap_or(title)))
         .replace("{org}", &yaml_quoted(fields.org.as_deref().unwrap_or("某某市某某局")))
-        .replace("{date}", &today())
+        .replace("{date}", &today.to_string())
 }
 
 /// The site's own fields (site.yaml `fields:`), commented out with an example of their type.
@@ -130,7 +132,7 @@ fn declared_lines(declared: &[crate::config::FieldDecl]) -> String {
 
 /// A compilation whose one chapter lists the site's cases (so it builds at once), or none
 /// with a comment saying how to add them.
-fn fill_compilation(slug: &str, title: Option<&str>, cases: &[String]) -> String {
+fn fill_compilation(slug: &str, title: Option<&str>, cases: &[String], today: chrono::NaiveDate) -> String {
     let listed: String = if cases.is_empty() {
         "      []  # 还没有案例：用 xianfeng new <slug> 写一个，再把它的 slug 列在这里\n".to_string()
     } else {
@@ -139,16 +141,15 @@ fn fill_compilation(slug: &str, title: Option<&str>, cases: &[String]) -> String
     };
     COMPILATION_TEMPLATE
         .replace("{title}", &yaml_quoted(title.unwrap_or(slug)))
-        .replace("{date}", &today())
+        .replace("{date}", &today.to_string())
         .replace("{cases}", &listed)
 }
 
 /// Slugs of the site's published cases, read as the build reads them (so a `slug:`, a draft
 /// or a future date count as they do there), in slug order.
-fn existing_cases(site: &Path) -> Vec<String> {
-    let today = today_date();
-    let declared = crate::config::load_config(site).0.fields;
-    let loaded = crate::content::load_content(site, &declared, None);
+fn existing_cases(site: &Path, config: &crate::config::SiteConfig) -> Vec<String> {
+    let today = today_in(config);
+    let loaded = crate::content::load_content(site, &config.fields, None);
     let mut slugs: Vec<String> = loaded
         .files
         .iter()
@@ -192,10 +193,12 @@ pub fn new_content(site: &Path, slug: &str, compilation: bool, fields: &NewField
         )
         .hint(("换一个 slug，或者直接编辑已有的文件", "choose another slug, or edit the existing file")));
     }
+    let config = crate::config::load_config(site).0;
+    let today = today_in(&config);
     let text = if compilation {
-        fill_compilation(slug, fields.title.as_deref(), &existing_cases(site))
+        fill_compilation(slug, fields.title.as_deref(), &existing_cases(site, &config), today)
     } else {
-        fill_case(slug, fields, &crate::config::load_config(site).0.fields)
+        fill_case(slug, fields, &config.fields, today)
     };
     write_new(&path, &text)?;
     Ok(Text::new(format!("已创建 {}", path.display()), format!("created {}", path.display())))

@@ -379,3 +379,28 @@ fn a_bad_identity_field_is_a_typed_error_at_its_line() {
     );
     assert_eq!(errors(&objects).len(), 3, "{objects:?}");
 }
+
+#[test]
+fn new_dates_a_case_by_the_sites_own_timezone() {
+    // Kiritimati (UTC+14) and Pago Pago (UTC−11) are 25 hours apart: on every day of the year
+    // their dates differ, so a date taken in Shanghai would be wrong for at least one of them.
+    for zone in ["Pacific/Kiritimati", "Pacific/Pago_Pago"] {
+        let site = TestSite::new(&[]);
+        site.write("site.yaml", &format!("title: 测试站点\nbase_url: https://dj.example.cn\ntimezone: {zone}\n"));
+        let tz: chrono_tz::Tz = zone.parse().unwrap();
+        let before = chrono::Utc::now().with_timezone(&tz).date_naive();
+        xianfeng()
+            .args(["new", "shiqu", "--title", "时区", "--brand", "时区", "--org", "某局", "--site"])
+            .arg(site.root())
+            .assert()
+            .success();
+        let after = chrono::Utc::now().with_timezone(&tz).date_naive();
+        let text = std::fs::read_to_string(site.root().join("content/cases/shiqu.md")).unwrap();
+        let written =
+            text.lines().find_map(|l| l.strip_prefix("date: ")).unwrap().split('#').next().unwrap().trim().to_string();
+        assert!(
+            written == before.to_string() || written == after.to_string(),
+            "{zone}: {written}, today there is {before}"
+        );
+    }
+}
