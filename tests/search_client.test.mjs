@@ -4,7 +4,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -18,6 +18,7 @@ const fetched = [];
 
 before(async () => {
   const out = mkdtempSync(join(tmpdir(), 'xf-search-'));
+  process.on('exit', () => rmSync(out, { recursive: true, force: true }));
   execFileSync('cargo', ['run', '-q', '--example', 'search_fixture', '--', out], { cwd: root, stdio: 'inherit' });
   globalThis.fetch = async (url) => {
     const u = new URL(url);

@@ -8,7 +8,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,6 +21,7 @@ const gen = join(root, '..', 'shared', 'bench', 'gen_corpus.py');
 /** Builds SITE's index and truth with the Rust indexer; returns the output folder. */
 function buildTruth(site) {
   const out = mkdtempSync(join(tmpdir(), 'xf-truth-'));
+  process.on('exit', () => rmSync(out, { recursive: true, force: true }));
   execFileSync('cargo', ['run', '-q', ...(process.env.XF_RELEASE ? ['--release'] : []), '--example', 'search_truth', '--', site, out], { cwd: root, stdio: 'inherit' });
   return out;
 }
@@ -32,6 +33,7 @@ before(() => {
   dirs.demo = buildTruth(root);
   if (existsSync(gen)) {
     const g = mkdtempSync(join(tmpdir(), 'xf-truth-gen-'));
+    process.on('exit', () => rmSync(g, { recursive: true, force: true }));
     execFileSync('python3', [gen, '300', g, '--seed', '11'], { stdio: 'pipe' });
     dirs.gen = buildTruth(join(g, 'site'));
   }
