@@ -13,9 +13,12 @@ echo "== Search client tests (Node, on an index built by the Rust indexer)"
 node --test tests/search_client.test.mjs tests/search_truth.test.mjs
 
 echo "== Browser tests"
-# Debian's chromium for the browser tests, a Java runtime for the Nu HTML Checker (vnu.jar).
+# Debian's chromium for the browser tests, the Noto CJK fonts the layout measurements assume
+# (without them Chinese falls back to whatever the machine has), and a Java runtime for the Nu
+# HTML Checker (vnu.jar).
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$missing fonts-noto-cjk"
 command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
 if [ -n "$missing" ]; then
   echo "installing Debian's$missing"
