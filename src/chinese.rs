@@ -32,8 +32,7 @@ pub fn term_key(value: &str) -> String {
         return hit;
     }
     let normalised: String = value.nfkc().collect();
-    let collapsed = normalised.split_whitespace().collect::<Vec<_>>().join(" ");
-    let key = to_simplified(&collapsed);
+    let key = to_simplified(&collapse_spaces(&normalised));
     if let Ok(mut c) = cache.write() {
         c.insert(value.to_string(), key.clone());
     }
@@ -44,7 +43,12 @@ pub fn term_key(value: &str) -> String {
 /// script (the site's UI script) but keeping full-width punctuation and digits, which
 /// [`term_key`] folds away: “浏阳市绩效考核一类单位（连续多年）” keeps its （）.
 pub fn display_name(value: &str) -> String {
-    to_simplified(&value.split_whitespace().collect::<Vec<_>>().join(" "))
+    to_simplified(&collapse_spaces(value))
+}
+
+/// `value` trimmed, each run of whitespace (full-width spaces too) made one space.
+pub fn collapse_spaces(value: &str) -> String {
+    value.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Pinyin order, as Chinese dictionaries and government lists sort: the Unicode collation

@@ -511,7 +511,7 @@ fn case_terms(site: &Site, shared: &Shared, index: usize) -> Value {
             .iter()
             .filter_map(|v| {
                 let mut link = shared.term_link(site, &tax.key, v)?;
-                link["name"] = json!(v.split_whitespace().collect::<Vec<_>>().join(" "));
+                link["name"] = json!(chinese::collapse_spaces(v));
                 Some(link)
             })
             .collect();
