@@ -18,7 +18,6 @@ pub mod feeds;
 pub mod fingerprint;
 pub mod images;
 pub mod import;
-pub mod incremental;
 pub mod lang;
 pub mod linkcheck;
 pub mod markdown;

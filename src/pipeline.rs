@@ -13,7 +13,7 @@ use crate::linkcheck::PageLinks;
 use crate::linkcheck::{LinkChecker, LinkMemo};
 pub use crate::options::BuildOptions;
 use crate::output::{Entry, Output, PageSink, Refusal, Staging, MARKER};
-use crate::render::{render_site, Plan, RenderState, TemplateSet, BRANDS_JSON};
+use crate::render::{render_site, PageMemo, Plan, RenderState, SiteRendered, TemplateMemo, TemplateSet, BRANDS_JSON};
 use crate::site::paths::{check_claims, Claim, Owner};
 use crate::site::{build_model, MarkdownMemo, ModelOptions, Site};
 use crate::theme::{load_theme, Origin};
@@ -30,6 +30,8 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
     pub cases: usize,
     pub pages: usize,
+    /// Pages Tera rendered; with a memo (`serve`) the others were unchanged and reused.
+    pub rendered: usize,
     pub files: usize,
     pub millis: u128,
     /// Nothing changed since the last build: its output was kept as it was.
@@ -83,6 +85,8 @@ pub struct BuildMemo {
     pub parsed: ParseMemo,
     pub markdown: MarkdownMemo,
     pub links: LinkMemo,
+    pub pages: PageMemo,
+    pub templates: TemplateMemo,
 }
 
 impl BuildMemo {
@@ -91,6 +95,8 @@ impl BuildMemo {
         self.parsed.sweep();
         self.markdown.sweep();
         self.links.sweep();
+        self.pages.sweep();
+        self.templates.sweep();
     }
 }
 
@@ -150,7 +156,8 @@ fn build_into(opts: &BuildOptions, sink: &PageSink, memo: Option<&BuildMemo>) ->
         _ => Default::default(),
     };
     let asset_urls: HashMap<String, String> = asset_plan.clone().into_iter().collect();
-    let templates = theme.as_ref().map(|t| TemplateSet::load(t, &site.base_path, asset_urls));
+    let templates =
+        theme.as_ref().map(|t| TemplateSet::load(t, &site.base_path, asset_urls, memo.map(|m| &m.templates)));
     let templates = match templates {
         Some(Ok(t)) => Some(t),
         Some(Err(errors)) => {
@@ -191,7 +198,8 @@ fn build_into(opts: &BuildOptions, sink: &PageSink, memo: Option<&BuildMemo>) ->
         known.insert(search::MANIFEST.to_string());
     }
     let checker = LinkChecker::new(&site, root, &known, opts.strict_links, memo.map(|m| &m.links));
-    let (render_errors, page_links, render_state) = render_site(&site, &plan, &templates, sink, &checker, &mut output);
+    let SiteRendered { errors: render_errors, page_links, state: render_state, fresh: rendered } =
+        render_site(&site, &plan, &templates, sink, &checker, &mut output, memo.map(|m| &m.pages));
     diagnostics.extend(render_errors);
     stage.lap("render");
     add_feeds(&mut output, &site);
@@ -238,6 +246,7 @@ fn build_into(opts: &BuildOptions, sink: &PageSink, memo: Option<&BuildMemo>) ->
         cases,
         kept,
         pages,
+        rendered,
         files: output.len(),
         up_to_date: false,
         cached_warnings: Vec::new(),
@@ -383,6 +392,7 @@ fn up_to_date(record: &crate::cache::Record, started: Instant) -> Built {
         kept: None,
         cases: record.cases,
         pages: record.pages,
+        rendered: 0,
         files: record.files.len(),
         millis: started.elapsed().as_millis(),
         up_to_date: true,

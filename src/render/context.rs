@@ -95,7 +95,7 @@ impl Shared {
 
     /// Adds what a page's variables stand for to its cache key: the variables themselves
     /// (with case references, so small) and the digest of every case they refer to.
-    pub fn add_to_key(&self, key: &mut crate::incremental::PageKey, v: &Value, refs: &[usize]) {
+    pub fn add_to_key(&self, key: &mut super::memo::PageKey, v: &Value, refs: &[usize]) {
         key.add_json(v);
         for &i in refs {
             if let Some(d) = self.listed_digests.get(i) {
@@ -113,7 +113,7 @@ impl Shared {
 
     fn listed_digest(&self, i: usize) -> blake3::Hash {
         let mut h = blake3::Hasher::new();
-        crate::incremental::hash_json(&mut h, &self.listed(i));
+        super::memo::hash_json(&mut h, &self.listed(i));
         h.finalize()
     }
 

@@ -5,6 +5,7 @@
 //! lists, never the whole site.
 
 pub mod context;
+mod memo;
 mod recursion;
 mod templates;
 
@@ -16,6 +17,8 @@ use crate::site::paths::{self, Claim, Owner};
 use crate::site::taxonomy::most_used;
 use crate::site::Site;
 use context::{case_view, compilation_summary, compilation_view, term_link, term_tree, Shared};
+use memo::PageKey;
+pub use memo::{PageMemo, TemplateMemo};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 pub use templates::{escape_html, TemplateSet};
@@ -130,8 +133,20 @@ fn term_owner(site: &Site, tax: usize, term: usize) -> Owner {
     Owner::file(&site.cases[case].rel_path, Some(field), what)
 }
 
+/// What rendering the site made besides its pages.
+pub struct SiteRendered {
+    /// Template and write errors, together.
+    pub errors: Vec<Diagnostic>,
+    /// Per job of the plan, what checking its links found.
+    pub page_links: Vec<PageLinks>,
+    /// With a memo (`serve`): what patching the render after an edit needs.
+    pub state: Option<RenderState>,
+    /// Pages Tera rendered rather than took from the memo.
+    pub fresh: usize,
+}
+
 /// Renders every page of `plan` and hands it to `sink`; each page's links are checked as it
-/// is rendered. Template and write errors are returned together.
+/// is rendered. With a memo (`serve`), pages whose key is unchanged are taken from it.
 pub fn render_site(
     site: &Site,
     plan: &Plan,
@@ -139,18 +154,19 @@ pub fn render_site(
     sink: &PageSink,
     links: &LinkChecker,
     out: &mut Output,
-) -> (Vec<Diagnostic>, Vec<PageLinks>, Option<RenderState>) {
+    memo: Option<&PageMemo>,
+) -> SiteRendered {
     let mut shared = Shared::new(site);
-    let (partials, partial_errors) = case_partials(site, &shared, templates);
+    let (partials, partial_errors) = case_partials(site, &shared, templates, memo);
     if !partial_errors.is_empty() {
-        return (partial_errors, Vec::new(), None);
+        return SiteRendered { errors: partial_errors, page_links: Vec::new(), state: None, fresh: 0 };
     }
-    let serving = crate::incremental::is_enabled();
+    let serving = memo.is_some();
     shared.set_partials(partials, serving);
     let timings = std::env::var_os("XIANFENG_PROFILE").map(|_| JobTimings::default());
     // The gallery's data file is made beside the pages rather than after them.
     let (results, brands) = rayon::join(
-        || write_pages(site, &shared, templates, plan, sink, links, timings.as_ref()),
+        || write_pages(site, &shared, templates, plan, sink, links, memo, timings.as_ref()),
         || brands_json(site),
     );
     if let Some(timings) = timings {
@@ -160,6 +176,7 @@ pub fn render_site(
     }
     let mut errors = Vec::new();
     let mut checked = Vec::with_capacity(results.len());
+    let mut fresh = 0;
     let mut listed_by_job = Vec::with_capacity(if serving { results.len() } else { 0 });
     for r in results {
         match r {
@@ -167,6 +184,7 @@ pub fn render_site(
                 // No static file has a page's path (`site::paths::check_claims`).
                 out.insert(plan.path(page.job).to_string(), page.content);
                 checked.push(page.links);
+                fresh += usize::from(page.fresh);
                 if serving {
                     listed_by_job.push(page.listed);
                 }
@@ -176,13 +194,14 @@ pub fn render_site(
     }
     out.insert_bytes(BRANDS_JSON.into(), brands);
     let state = (serving && errors.is_empty()).then_some(RenderState { shared, listed_by_job });
-    (errors, checked, state)
+    SiteRendered { errors, page_links: checked, state, fresh }
 }
 
 /// Per kind of job (`XIANFENG_PROFILE`): pages rendered and microseconds spent.
 type JobTimings = std::sync::Mutex<std::collections::BTreeMap<&'static str, (usize, u128)>>;
 
 /// Every job of `plan` rendered, link-checked and handed to `sink`, in plan order.
+#[allow(clippy::too_many_arguments)] // One renderer value replaces these in the next commit.
 fn write_pages(
     site: &Site,
     shared: &Shared,
@@ -190,6 +209,7 @@ fn write_pages(
     plan: &Plan,
     sink: &PageSink,
     links: &LinkChecker,
+    memo: Option<&PageMemo>,
     timings: Option<&JobTimings>,
 ) -> Vec<Result<RenderedPage<Entry>, Diagnostic>> {
     plan.jobs
@@ -200,7 +220,7 @@ fn write_pages(
         .with_max_len(8)
         .map(|(k, (job, path))| {
             let start = std::time::Instant::now();
-            let r = render_page(site, shared, templates, plan, k, links).and_then(|page| {
+            let r = render_page(site, shared, templates, plan, k, links, memo).and_then(|page| {
                 let content = sink.store_bytes(path, page.content).map_err(|e| {
                     Diagnostic::error(
                         "write",
@@ -212,7 +232,7 @@ fn write_pages(
                         "check that the output folder is writable and the disk is not full",
                     ))
                 })?;
-                Ok(RenderedPage { job: page.job, content, links: page.links, listed: page.listed })
+                Ok(RenderedPage { job: page.job, content, links: page.links, listed: page.listed, fresh: page.fresh })
             });
             if let Some(timings) = timings {
                 let mut t = timings.lock().unwrap_or_else(|e| e.into_inner());
@@ -235,6 +255,8 @@ pub struct RenderedPage<T> {
     pub content: T,
     pub links: PageLinks,
     listed: Vec<usize>,
+    /// Rendered by Tera, not taken from the memo.
+    pub fresh: bool,
 }
 
 /// What `serve` keeps of a rendered site, to render parts of it again after an edit.
@@ -267,12 +289,18 @@ impl RenderState {
 
     /// Makes case `i` anew in the shared values (summary, partials); whether lists show it
     /// differently now.
-    pub fn refresh_case(&mut self, site: &Site, templates: &TemplateSet, i: usize) -> Result<bool, Diagnostic> {
+    pub fn refresh_case(
+        &mut self,
+        site: &Site,
+        templates: &TemplateSet,
+        i: usize,
+        memo: Option<&PageMemo>,
+    ) -> Result<bool, Diagnostic> {
         let before = self.shared.listed(i);
         let summary = context::case_summary(site, &site.cases[i]);
         let present = present_partials(templates);
         let partials = (!present.is_empty())
-            .then(|| partials_of(site, &summary, &self.shared, templates, &present, i))
+            .then(|| partials_of(site, &summary, &self.shared, templates, &present, i, memo))
             .transpose()?;
         self.shared.set_case(i, summary, partials);
         let changed = self.shared.listed(i) != before;
@@ -290,9 +318,10 @@ impl RenderState {
         templates: &TemplateSet,
         jobs: &[usize],
         links: &LinkChecker,
+        memo: Option<&PageMemo>,
     ) -> Result<Vec<RenderedPage<Vec<u8>>>, Diagnostic> {
         let rendered: Vec<Result<RenderedPage<Vec<u8>>, Diagnostic>> =
-            jobs.par_iter().map(|&k| render_page(site, &self.shared, templates, plan, k, links)).collect();
+            jobs.par_iter().map(|&k| render_page(site, &self.shared, templates, plan, k, links, memo)).collect();
         let pages = rendered.into_iter().collect::<Result<Vec<_>, _>>()?;
         for page in &pages {
             self.listed_by_job[page.job].clone_from(&page.listed);
@@ -309,11 +338,12 @@ fn render_page(
     plan: &Plan,
     k: usize,
     links: &LinkChecker,
+    memo: Option<&PageMemo>,
 ) -> Result<RenderedPage<Vec<u8>>, Diagnostic> {
     let (job, path) = &plan.jobs[k];
-    let (html, listed) = render_job(site, shared, templates, job, path)?;
+    let (html, listed, fresh) = render_job(site, shared, templates, job, path, memo)?;
     let checked = links.check_page_cached(path, &html);
-    Ok(RenderedPage { job: k, content: html, links: checked, listed })
+    Ok(RenderedPage { job: k, content: html, links: checked, listed, fresh })
 }
 
 /// Theme partials rendered once per case, so lists print each case's markup instead of
@@ -327,6 +357,7 @@ fn case_partials(
     site: &Site,
     shared: &Shared,
     templates: &TemplateSet,
+    memo: Option<&PageMemo>,
 ) -> (Vec<serde_json::Map<String, Value>>, Vec<Diagnostic>) {
     let present = present_partials(templates);
     if present.is_empty() {
@@ -334,7 +365,7 @@ fn case_partials(
     }
     let rendered: Vec<Result<serde_json::Map<String, Value>, Diagnostic>> = (0..site.cases.len())
         .into_par_iter()
-        .map(|i| partials_of(site, &shared.summaries[i], shared, templates, &present, i))
+        .map(|i| partials_of(site, &shared.summaries[i], shared, templates, &present, i, memo))
         .collect();
     let mut partials = Vec::with_capacity(rendered.len());
     let mut errors = Vec::new();
@@ -361,6 +392,7 @@ fn partials_of(
     templates: &TemplateSet,
     present: &[(&str, &str)],
     i: usize,
+    memo: Option<&PageMemo>,
 ) -> Result<serde_json::Map<String, Value>, Diagnostic> {
     let lang = site.cases[i].lang.html_lang();
     let mut vars = serde_json::Map::new();
@@ -372,16 +404,18 @@ fn partials_of(
     for (template, key) in present {
         // `serve` only: unchanged summaries reuse their markup.
         let cache_path = format!("\0{template}\0{}", site.cases[i].slug);
-        let mut cache_key = crate::incremental::PageKey::new(templates.fingerprint(template), template);
-        if let Some(k) = cache_key.as_mut() {
+        let mut page_key = PageKey::new(memo, templates.fingerprint(template), template);
+        if let Some(k) = page_key.as_mut() {
             k.add_json(summary).add_json(&shared.site).add_str(lang);
         }
-        let cached = crate::incremental::cached_page(&cache_path, &cache_key).and_then(|b| String::from_utf8(b).ok());
-        let html = match cached {
+        let remembered = memo.zip(page_key.as_ref()).and_then(|(m, k)| m.get(&cache_path, k));
+        let html = match remembered.and_then(|b| String::from_utf8(b).ok()) {
             Some(html) => html,
             None => {
                 let html = templates.render(template, &context)?;
-                crate::incremental::store_page(&cache_path, &cache_key, html.as_bytes());
+                if let (Some(m), Some(k)) = (memo, &page_key) {
+                    m.put(&cache_path, k, html.as_bytes());
+                }
                 html
             }
         };
@@ -490,14 +524,16 @@ fn slice(items: &[usize], page: usize, per_page: usize) -> &[usize] {
     &items[start..end]
 }
 
-/// A page's HTML, and (in `serve`) the cases it lists.
+/// A page's HTML, (in `serve`) the cases it lists, and whether Tera rendered it (rather than
+/// the memo holding it).
 fn render_job(
     site: &Site,
     shared: &Shared,
     templates: &TemplateSet,
     job: &Job,
     path: &str,
-) -> Result<(Vec<u8>, Vec<usize>), Diagnostic> {
+    memo: Option<&PageMemo>,
+) -> Result<(Vec<u8>, Vec<usize>, bool), Diagnostic> {
     let cfg = &site.config;
     let summaries = |ids: &[usize]| Value::Array(ids.iter().map(|&i| Shared::case_ref(i)).collect());
     let all = &shared.all_cases;
@@ -630,14 +666,14 @@ fn render_job(
     let current_path = url_of_output(site, path);
     let current_url = site.permalink(&current_path);
     // `serve` only: skip Tera when everything this page is made of is unchanged.
-    let listed = if crate::incremental::is_enabled() { context::case_refs(&vars) } else { Vec::new() };
-    let mut key = crate::incremental::PageKey::new(templates.fingerprint(template), template);
+    let listed = if memo.is_some() { context::case_refs(&vars) } else { Vec::new() };
+    let mut key = PageKey::new(memo, templates.fingerprint(template), template);
     if let Some(k) = key.as_mut() {
         shared.add_to_key(k, &vars, &listed);
         k.add_bytes(shared.site_digest().as_bytes()).add_str(lang).add_str(&current_url).add_str(&current_path);
     }
-    if let Some(html) = crate::incremental::cached_page(path, &key) {
-        return Ok((html, listed));
+    if let Some(html) = memo.zip(key.as_ref()).and_then(|(m, k)| m.get(path, k)) {
+        return Ok((html, listed, false));
     }
     let mut vars = vars;
     shared.expand(&mut vars);
@@ -650,9 +686,10 @@ fn render_job(
     }
     let context = tera_context(vars, template)?;
     let html = templates.render_bytes(template, &context)?;
-    crate::incremental::note_rendered();
-    crate::incremental::store_page(path, &key, &html);
-    Ok((html, listed))
+    if let (Some(m), Some(k)) = (memo, &key) {
+        m.put(path, k, &html);
+    }
+    Ok((html, listed, true))
 }
 
 /// `{key: value}`, with `value` moved in (`json!` would serialise it into a copy).

@@ -1,11 +1,12 @@
 //! The Tera instance: theme and site templates, xianfeng's functions and filters, and
 //! template errors that name the template, the line and the missing variable.
 
+use super::memo::TemplateMemo;
 use crate::chinese;
 use crate::diagnostics::Diagnostic;
 use crate::theme::Theme;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tera::{Tera, Value};
 
 pub struct TemplateSet {
@@ -13,42 +14,38 @@ pub struct TemplateSet {
     /// Template name → (source text, where it came from) for error locations.
     sources: Sources,
     /// Per template: what a page rendered with it depends on besides its context (see
-    /// `incremental`). Absent when the template calls an impure Tera function.
+    /// `memo`). Absent when the template calls an impure Tera function.
     fingerprints: HashMap<String, blake3::Hash>,
     /// Per template, the length of the last page rendered with it (a buffer size hint).
     sizes: HashMap<String, std::sync::atomic::AtomicUsize>,
 }
 
 impl TemplateSet {
-    /// Reads and parses every template (all parse errors are reported together). In `serve`
-    /// the previous set is reused when nothing it is made of changed, so an edit to a case
-    /// does not parse the templates again.
+    /// Reads and parses every template (all parse errors are reported together). With a
+    /// memo (`serve`) the previous set is reused when nothing it is made of changed, so an
+    /// edit to a case does not parse the templates again, and each template gets its
+    /// fingerprint for the page memo.
     pub fn load(
         theme: &Theme,
         base_path: &str,
         asset_urls: HashMap<String, String>,
+        memo: Option<&TemplateMemo>,
     ) -> Result<Arc<TemplateSet>, Vec<Diagnostic>> {
         let read = read_sources(theme);
-        if !crate::incremental::is_enabled() || !read.1.is_empty() {
-            return TemplateSet::from_sources(read, base_path, asset_urls).map(Arc::new);
-        }
-        static LAST: Mutex<Option<(blake3::Hash, Arc<TemplateSet>)>> = Mutex::new(None);
+        let Some(memo) = memo.filter(|_| read.1.is_empty()) else {
+            return TemplateSet::from_sources(read, base_path, asset_urls, false).map(Arc::new);
+        };
         let key = sources_hash(&read.0, base_path, &asset_urls);
-        let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((_, set)) = last.as_ref().filter(|(k, _)| *k == key) {
-            return Ok(set.clone());
-        }
-        let set = Arc::new(TemplateSet::from_sources(read, base_path, asset_urls)?);
-        *last = Some((key, set.clone()));
-        Ok(set)
+        memo.get_or_load(key, || TemplateSet::from_sources(read, base_path, asset_urls, true))
     }
 
     fn from_sources(
         (sources, mut errors): (Sources, Vec<Diagnostic>),
         base_path: &str,
         asset_urls: HashMap<String, String>,
+        memoised: bool,
     ) -> Result<TemplateSet, Vec<Diagnostic>> {
-        let fingerprints = fingerprints(&sources, base_path, &asset_urls);
+        let fingerprints = if memoised { fingerprints(&sources, base_path, &asset_urls) } else { HashMap::new() };
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".htm"]);
         tera.set_escape_fn(escape_html);
@@ -149,21 +146,18 @@ impl TemplateSet {
     }
 }
 
-/// [`TemplateSet::fingerprint`] of every template (computed only when `serve` caches pages).
+/// [`TemplateSet::fingerprint`] of every template (computed only for the page memo).
 fn fingerprints(
     sources: &Sources,
     base_path: &str,
     asset_urls: &HashMap<String, String>,
 ) -> HashMap<String, blake3::Hash> {
-    if !crate::incremental::is_enabled() {
-        return HashMap::new();
-    }
     let mut settings = blake3::Hasher::new();
     hash_settings(&mut settings, base_path, asset_urls);
     let mut out = HashMap::new();
     for name in sources.keys() {
         let used = templates_used(sources, name);
-        if used.iter().any(|n| crate::incremental::is_impure_template(&sources[*n].0)) {
+        if used.iter().any(|n| super::memo::is_impure_template(&sources[*n].0)) {
             continue;
         }
         let mut h = settings.clone();

@@ -167,8 +167,6 @@ pub fn run(opts: ServeOptions) -> ExitCode {
         lang: opts.lang,
         ..Default::default()
     };
-    // Rebuilds reuse unchanged Markdown and pages; `build` never turns this on.
-    crate::incremental::enable();
     let (snapshot, session) = rebuild::initial(&build_opts);
     let state = Arc::new(State::new(snapshot));
     let watch = match watcher::start(&root) {

@@ -31,6 +31,8 @@ pub struct Patched {
     pub warnings: Vec<Diagnostic>,
     /// Pages rendered again.
     pub rendered: usize,
+    /// Of those, pages the page memo held unchanged.
+    pub reused: usize,
 }
 
 /// Front-matter fields that only change how the case itself reads: editing them moves no
@@ -82,13 +84,15 @@ pub fn patch(
     }
     let mut relisted = Vec::new();
     for &i in &cases {
-        if kept.render.refresh_case(&kept.site, &kept.templates, i).ok()? {
+        if kept.render.refresh_case(&kept.site, &kept.templates, i, Some(&memo.pages)).ok()? {
             relisted.push(i);
         }
     }
     let jobs = kept.render.jobs_showing(&kept.site, &kept.plan, &cases, &relisted);
     let checker = LinkChecker::new(&kept.site, root, &kept.known, opts.strict_links, Some(&memo.links));
-    let pages = kept.render.render_jobs(&kept.site, &kept.plan, &kept.templates, &jobs, &checker).ok()?;
+    let pages =
+        kept.render.render_jobs(&kept.site, &kept.plan, &kept.templates, &jobs, &checker, Some(&memo.pages)).ok()?;
+    let reused = pages.iter().filter(|p| !p.fresh).count();
     let mut output = previous.clone();
     for page in pages {
         let path = kept.plan.path(page.job);
@@ -109,7 +113,7 @@ pub fn patch(
         return None;
     }
     let warnings = crate::pipeline::finish(diagnostics, root).0;
-    Some(Patched { output, search_docs, warnings, rendered: jobs.len() })
+    Some(Patched { output, search_docs, warnings, rendered: jobs.len(), reused })
 }
 
 /// The index of the published case whose file is `path`.

@@ -37,7 +37,6 @@ pub fn initial(opts: &BuildOptions) -> (Snapshot, Session) {
     match build_output(opts, Some(&memo)) {
         Ok(built) => {
             memo.finish_build();
-            crate::incremental::finish_build();
             print_all(&built.warnings, opts.lang);
             eprintln!("{}", built.summary(opts.lang));
             let search = Arc::new(search_output(&built.search_docs));
@@ -166,9 +165,8 @@ fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, session: &mut Sess
     let previous = state.current();
     let version = previous.version + 1;
     let what = describe(&batch.changed, opts.lang);
-    crate::incremental::take_rendered();
     if let Some(patched) = try_patch(session, batch, opts, &previous) {
-        let Patched { output, search_docs, warnings, rendered } = patched;
+        let Patched { output, search_docs, warnings, rendered, reused } = patched;
         publish_good(
             state,
             session,
@@ -177,7 +175,6 @@ fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, session: &mut Sess
             Good { output, search_docs, warnings, css_only: false, lang: opts.lang },
         );
         let ms = started.elapsed().as_millis();
-        let reused = rendered as u64 - crate::incremental::take_rendered().min(rendered as u64);
         match opts.lang {
             Lang::Zh => eprintln!(
                 "{} {what} → 已局部更新：{rendered} 个页面显示它（{reused} 个没有变化），用时 {ms} 毫秒",
@@ -189,14 +186,12 @@ fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, session: &mut Sess
         }
         return;
     }
-    crate::incremental::take_rendered();
     match build_output(opts, Some(&session.memo)) {
         Ok(built) => {
             session.memo.finish_build();
-            crate::incremental::finish_build();
             let css_only =
                 previous.errors.is_empty() && only_css(&batch.changed) && same_paths(&previous.output, &built.output);
-            let Built { output, pages, search_docs, kept, warnings, .. } = built;
+            let Built { output, pages, rendered, search_docs, kept, warnings, .. } = built;
             session.kept = kept;
             publish_good(
                 state,
@@ -205,7 +200,6 @@ fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, session: &mut Sess
                 previous,
                 Good { output, search_docs, warnings, css_only, lang: opts.lang },
             );
-            let rendered = crate::incremental::take_rendered();
             let ms = started.elapsed().as_millis();
             match opts.lang {
                 Lang::Zh => {
