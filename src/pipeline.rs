@@ -202,8 +202,8 @@ fn build_into(opts: &BuildOptions, sink: &PageSink, memo: Option<&BuildMemo>) ->
         render_site(&site, &plan, &templates, sink, &checker, &mut output, memo.map(|m| &m.pages));
     diagnostics.extend(render_errors);
     stage.lap("render");
-    add_feeds(&mut output, &site);
-    stage.lap("feeds");
+    add_derived(&mut output, &site);
+    stage.lap("brands.json, feeds, sitemap");
     for path in output.escaping_paths() {
         diagnostics.push(
             Diagnostic::error(
@@ -641,9 +641,22 @@ fn add_statics(
     }
 }
 
-fn add_feeds(output: &mut Output, site: &Site) {
-    output.insert_bytes("atom.xml".into(), feeds::atom(site).into_bytes());
-    output.insert_bytes("robots.txt".into(), feeds::robots(site).into_bytes());
+/// The files made from the rendered site rather than rendered: the gallery's brands.json, the
+/// Atom feed, robots.txt and the sitemap (of the pages in `output`). The full build and
+/// `serve`'s patch both make them here, so a patched site has what a fresh build writes.
+pub fn add_derived(output: &mut Output, site: &Site) {
+    let (brands, (atom, robots, sitemap)) = rayon::join(
+        || crate::render::brands_json(site),
+        || (feeds::atom(site), feeds::robots(site), sitemap(output, site)),
+    );
+    output.insert_bytes(BRANDS_JSON.into(), brands);
+    output.insert_bytes("atom.xml".into(), atom.into_bytes());
+    output.insert_bytes("robots.txt".into(), robots.into_bytes());
+    output.insert_bytes("sitemap.xml".into(), sitemap.into_bytes());
+}
+
+/// The sitemap of the pages in `output`, redirect pages left out.
+fn sitemap(output: &Output, site: &Site) -> String {
     let case_dates: HashMap<String, NaiveDate> =
         site.cases.iter().map(|c| (format!("{}/index.html", c.out_dir), c.meta.date)).collect();
     let redirects = alias_dirs(site);
@@ -655,7 +668,7 @@ fn add_feeds(output: &mut Output, site: &Site) {
         .filter(|dir| !redirects.contains(dir.trim_end_matches('/')))
         .map(|dir| (site.url(dir), case_dates.get(&format!("{dir}index.html")).copied()))
         .collect();
-    output.insert_bytes("sitemap.xml".into(), feeds::sitemap(site, &pages).into_bytes());
+    feeds::sitemap(site, &pages)
 }
 
 /// Output folders of redirect pages (`aliases:`), which the sitemap leaves out.

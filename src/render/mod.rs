@@ -164,11 +164,7 @@ pub fn render_site(
     let serving = memo.is_some();
     shared.set_partials(partials, serving);
     let timings = std::env::var_os("XIANFENG_PROFILE").map(|_| JobTimings::default());
-    // The gallery's data file is made beside the pages rather than after them.
-    let (results, brands) = rayon::join(
-        || write_pages(site, &shared, templates, plan, sink, links, memo, timings.as_ref()),
-        || brands_json(site),
-    );
+    let results = write_pages(site, &shared, templates, plan, sink, links, memo, timings.as_ref());
     if let Some(timings) = timings {
         for (name, (n, us)) in timings.into_inner().unwrap_or_else(|e| e.into_inner()) {
             eprintln!("render {name:>16}: {n:>6} pages {:>8} ms total {:>6} us/page", us / 1000, us / n.max(1) as u128);
@@ -192,7 +188,6 @@ pub fn render_site(
             Err(d) => errors.push(d),
         }
     }
-    out.insert_bytes(BRANDS_JSON.into(), brands);
     let state = (serving && errors.is_empty()).then_some(RenderState { shared, listed_by_job });
     SiteRendered { errors, page_links: checked, state, fresh }
 }

@@ -103,8 +103,7 @@ pub fn patch(
         *kept.page_links.get_mut(page.job)? = page.links;
     }
     if !relisted.is_empty() {
-        output.insert_bytes(crate::render::BRANDS_JSON.into(), crate::render::brands_json(&kept.site));
-        output.insert_bytes("atom.xml".into(), crate::feeds::atom(&kept.site).into_bytes());
+        crate::pipeline::add_derived(&mut output, &kept.site);
     }
     let report = checker.finish(&output, &kept.page_links);
     let mut diagnostics = Diagnostics(kept.warnings_before_links.clone());
