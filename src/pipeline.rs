@@ -13,7 +13,7 @@ use crate::linkcheck::PageLinks;
 use crate::linkcheck::{LinkChecker, LinkMemo};
 pub use crate::options::BuildOptions;
 use crate::output::{Entry, Output, PageSink, Refusal, Staging, MARKER};
-use crate::render::{render_site, PageMemo, Plan, RenderState, SiteRendered, TemplateMemo, TemplateSet, BRANDS_JSON};
+use crate::render::{PageMemo, Plan, RenderState, Renderer, SiteRendered, TemplateMemo, TemplateSet, BRANDS_JSON};
 use crate::site::paths::{check_claims, Claim, Owner};
 use crate::site::{build_model, MarkdownMemo, ModelOptions, Site};
 use crate::theme::{load_theme, Origin};
@@ -198,8 +198,10 @@ fn build_into(opts: &BuildOptions, sink: &PageSink, memo: Option<&BuildMemo>) ->
         known.insert(search::MANIFEST.to_string());
     }
     let checker = LinkChecker::new(&site, root, &known, opts.strict_links, memo.map(|m| &m.links));
+    let renderer =
+        Renderer { site: &site, plan: &plan, templates: &templates, links: &checker, memo: memo.map(|m| &m.pages) };
     let SiteRendered { errors: render_errors, page_links, state: render_state, fresh: rendered } =
-        render_site(&site, &plan, &templates, sink, &checker, &mut output, memo.map(|m| &m.pages));
+        renderer.render_site(sink, &mut output);
     diagnostics.extend(render_errors);
     stage.lap("render");
     add_derived(&mut output, &site);

@@ -145,100 +145,379 @@ pub struct SiteRendered {
     pub fresh: usize,
 }
 
-/// Renders every page of `plan` and hands it to `sink`; each page's links are checked as it
-/// is rendered. With a memo (`serve`), pages whose key is unchanged are taken from it.
-pub fn render_site(
-    site: &Site,
-    plan: &Plan,
-    templates: &TemplateSet,
-    sink: &PageSink,
-    links: &LinkChecker,
-    out: &mut Output,
-    memo: Option<&PageMemo>,
-) -> SiteRendered {
-    let mut shared = Shared::new(site);
-    let (partials, partial_errors) = case_partials(site, &shared, templates, memo);
-    if !partial_errors.is_empty() {
-        return SiteRendered { errors: partial_errors, page_links: Vec::new(), state: None, fresh: 0 };
-    }
-    let serving = memo.is_some();
-    shared.set_partials(partials, serving);
-    let timings = std::env::var_os("XIANFENG_PROFILE").map(|_| JobTimings::default());
-    let results = write_pages(site, &shared, templates, plan, sink, links, memo, timings.as_ref());
-    if let Some(timings) = timings {
-        for (name, (n, us)) in timings.into_inner().unwrap_or_else(|e| e.into_inner()) {
-            eprintln!("render {name:>16}: {n:>6} pages {:>8} ms total {:>6} us/page", us / 1000, us / n.max(1) as u128);
+/// Rendering one site's plan: what every page of it needs, in one value. The full build
+/// renders the whole plan ([`Renderer::render_site`]); `serve`'s patch renders some jobs
+/// again into the kept [`RenderState`].
+#[derive(Clone, Copy)]
+pub struct Renderer<'a> {
+    pub site: &'a Site,
+    pub plan: &'a Plan,
+    pub templates: &'a TemplateSet,
+    /// Checks each page's links as it is rendered.
+    pub links: &'a LinkChecker<'a>,
+    /// `serve`'s page memo; `build` and `check` have none.
+    pub memo: Option<&'a PageMemo>,
+}
+
+impl Renderer<'_> {
+    /// Renders every page of the plan and hands it to `sink`; each page's links are checked as it
+    /// is rendered. With a memo (`serve`), pages whose key is unchanged are taken from it.
+    pub fn render_site(&self, sink: &PageSink, out: &mut Output) -> SiteRendered {
+        let Renderer { site, plan, memo, .. } = *self;
+        let mut shared = Shared::new(site);
+        let (partials, partial_errors) = self.case_partials(&shared);
+        if !partial_errors.is_empty() {
+            return SiteRendered { errors: partial_errors, page_links: Vec::new(), state: None, fresh: 0 };
         }
-    }
-    let mut errors = Vec::new();
-    let mut checked = Vec::with_capacity(results.len());
-    let mut fresh = 0;
-    let mut listed_by_job = Vec::with_capacity(if serving { results.len() } else { 0 });
-    for r in results {
-        match r {
-            Ok(page) => {
-                // No static file has a page's path (`site::paths::check_claims`).
-                out.insert(plan.path(page.job).to_string(), page.content);
-                checked.push(page.links);
-                fresh += usize::from(page.fresh);
-                if serving {
-                    listed_by_job.push(page.listed);
-                }
+        let serving = memo.is_some();
+        shared.set_partials(partials, serving);
+        let timings = std::env::var_os("XIANFENG_PROFILE").map(|_| JobTimings::default());
+        let results = self.write_pages(&shared, sink, timings.as_ref());
+        if let Some(timings) = timings {
+            for (name, (n, us)) in timings.into_inner().unwrap_or_else(|e| e.into_inner()) {
+                eprintln!(
+                    "render {name:>16}: {n:>6} pages {:>8} ms total {:>6} us/page",
+                    us / 1000,
+                    us / n.max(1) as u128
+                );
             }
-            Err(d) => errors.push(d),
         }
+        let mut errors = Vec::new();
+        let mut checked = Vec::with_capacity(results.len());
+        let mut fresh = 0;
+        let mut listed_by_job = Vec::with_capacity(if serving { results.len() } else { 0 });
+        for r in results {
+            match r {
+                Ok(page) => {
+                    // No static file has a page's path (`site::paths::check_claims`).
+                    out.insert(plan.path(page.job).to_string(), page.content);
+                    checked.push(page.links);
+                    fresh += usize::from(page.fresh);
+                    if serving {
+                        listed_by_job.push(page.listed);
+                    }
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+        let state = (serving && errors.is_empty()).then_some(RenderState { shared, listed_by_job });
+        SiteRendered { errors, page_links: checked, state, fresh }
     }
-    let state = (serving && errors.is_empty()).then_some(RenderState { shared, listed_by_job });
-    SiteRendered { errors, page_links: checked, state, fresh }
+
+    /// Every job of the plan rendered, link-checked and handed to `sink`, in plan order.
+    fn write_pages(
+        &self,
+        shared: &Shared,
+        sink: &PageSink,
+        timings: Option<&JobTimings>,
+    ) -> Vec<Result<RenderedPage<Entry>, Diagnostic>> {
+        self.plan
+            .jobs
+            .par_iter()
+            .enumerate()
+            // Small pieces, so that an idle thread can take work from a busy one up to the end
+            // (the default split can leave one thread with hundreds of pages at the end).
+            .with_max_len(8)
+            .map(|(k, (job, path))| {
+                let start = std::time::Instant::now();
+                let r = self.render_page(shared, k).and_then(|page| {
+                    let content = sink.store_bytes(path, page.content).map_err(|e| {
+                        Diagnostic::error(
+                            "write",
+                            path,
+                            (format!("无法写出页面：{e}"), format!("could not write the page: {e}")),
+                        )
+                        .hint((
+                            "检查输出文件夹是否可写、磁盘是否已满",
+                            "check that the output folder is writable and the disk is not full",
+                        ))
+                    })?;
+                    Ok(RenderedPage {
+                        job: page.job,
+                        content,
+                        links: page.links,
+                        listed: page.listed,
+                        fresh: page.fresh,
+                    })
+                });
+                if let Some(timings) = timings {
+                    let mut t = timings.lock().unwrap_or_else(|e| e.into_inner());
+                    let e = t.entry(job_name(job).1).or_default();
+                    e.0 += 1;
+                    e.1 += start.elapsed().as_micros();
+                }
+                r
+            })
+            .collect()
+    }
+
+    /// Makes case `i` anew in `state`'s shared values (summary, partials); whether lists show it
+    /// differently now.
+    pub fn refresh_case(&self, state: &mut RenderState, i: usize) -> Result<bool, Diagnostic> {
+        let Renderer { site, templates, .. } = *self;
+        let before = state.shared.listed(i);
+        let summary = context::case_summary(site, &site.cases[i]);
+        let present = present_partials(templates);
+        let partials =
+            (!present.is_empty()).then(|| self.partials_of(&summary, &state.shared, &present, i)).transpose()?;
+        state.shared.set_case(i, summary, partials);
+        let changed = state.shared.listed(i) != before;
+        if changed {
+            state.shared.refresh_digest(i);
+        }
+        Ok(changed)
+    }
+
+    /// Renders the `jobs` of the plan again, with their link checks.
+    pub fn render_jobs(
+        &self,
+        state: &mut RenderState,
+        jobs: &[usize],
+    ) -> Result<Vec<RenderedPage<Vec<u8>>>, Diagnostic> {
+        let rendered: Vec<Result<RenderedPage<Vec<u8>>, Diagnostic>> =
+            jobs.par_iter().map(|&k| self.render_page(&state.shared, k)).collect();
+        let pages = rendered.into_iter().collect::<Result<Vec<_>, _>>()?;
+        for page in &pages {
+            state.listed_by_job[page.job].clone_from(&page.listed);
+        }
+        Ok(pages)
+    }
+    /// Job `k` of the plan rendered, with its links checked.
+    fn render_page(&self, shared: &Shared, k: usize) -> Result<RenderedPage<Vec<u8>>, Diagnostic> {
+        let (job, path) = &self.plan.jobs[k];
+        let (html, listed, fresh) = self.render_job(shared, job, path)?;
+        let checked = self.links.check_page_cached(path, &html);
+        Ok(RenderedPage { job: k, content: html, links: checked, listed, fresh })
+    }
+
+    /// Every case's partials (see `CASE_PARTIALS`), or the first error.
+    fn case_partials(&self, shared: &Shared) -> (Vec<serde_json::Map<String, Value>>, Vec<Diagnostic>) {
+        let Renderer { site, templates, .. } = *self;
+        let present = present_partials(templates);
+        if present.is_empty() {
+            return (Vec::new(), Vec::new());
+        }
+        let rendered: Vec<Result<serde_json::Map<String, Value>, Diagnostic>> = (0..site.cases.len())
+            .into_par_iter()
+            .map(|i| self.partials_of(&shared.summaries[i], shared, &present, i))
+            .collect();
+        let mut partials = Vec::with_capacity(rendered.len());
+        let mut errors = Vec::new();
+        for r in rendered {
+            match r {
+                Ok(p) => partials.push(p),
+                Err(d) if errors.is_empty() => errors.push(d),
+                Err(_) => {}
+            }
+        }
+        (partials, errors)
+    }
+
+    /// Case `i`'s partials: key (`item_html`) → markup.
+    fn partials_of(
+        &self,
+        summary: &Value,
+        shared: &Shared,
+        present: &[(&str, &str)],
+        i: usize,
+    ) -> Result<serde_json::Map<String, Value>, Diagnostic> {
+        let Renderer { site, templates, memo, .. } = *self;
+        let lang = site.cases[i].lang.html_lang();
+        let mut vars = serde_json::Map::new();
+        vars.insert("c".into(), summary.clone());
+        vars.insert("site".into(), shared.site.clone());
+        vars.insert("lang".into(), lang.into());
+        let context = tera_context(Value::Object(vars), "partials")?;
+        let mut out = serde_json::Map::new();
+        for (template, key) in present {
+            // `serve` only: unchanged summaries reuse their markup.
+            let cache_path = format!("\0{template}\0{}", site.cases[i].slug);
+            let mut page_key = PageKey::new(memo, templates.fingerprint(template), template);
+            if let Some(k) = page_key.as_mut() {
+                k.add_json(summary).add_json(&shared.site).add_str(lang);
+            }
+            let remembered = memo.zip(page_key.as_ref()).and_then(|(m, k)| m.get(&cache_path, k));
+            let html = match remembered.and_then(|b| String::from_utf8(b).ok()) {
+                Some(html) => html,
+                None => {
+                    let html = templates.render(template, &context)?;
+                    if let (Some(m), Some(k)) = (memo, &page_key) {
+                        m.put(&cache_path, k, html.as_bytes());
+                    }
+                    html
+                }
+            };
+            out.insert((*key).to_string(), Value::String(html));
+        }
+        Ok(out)
+    }
+
+    /// A page's HTML, (in `serve`) the cases it lists, and whether Tera rendered it (rather than
+    /// the memo holding it).
+    fn render_job(&self, shared: &Shared, job: &Job, path: &str) -> Result<(Vec<u8>, Vec<usize>, bool), Diagnostic> {
+        let Renderer { site, templates, memo, .. } = *self;
+        let cfg = &site.config;
+        let summaries = |ids: &[usize]| Value::Array(ids.iter().map(|&i| Shared::case_ref(i)).collect());
+        let all = &shared.all_cases;
+        let (template, vars, lang): (&str, Value, &str) = match job {
+            Job::Home => {
+                let featured: Vec<usize> = all.iter().copied().filter(|&i| site.cases[i].meta.featured).collect();
+                let mut counts = serde_json::Map::new();
+                for tax in &site.taxonomies {
+                    let most_used = most_used(tax, 12).into_iter().map(|t| term_link(&tax.terms[t])).collect();
+                    counts.insert(tax.key.clone(), Value::Array(most_used));
+                }
+                let section = site.sections.get("").map(
+                    |p| json!({"title": p.meta.title, "content": p.rendered.html, "description": p.meta.description}),
+                );
+                let vars = json!({
+                    "featured": summaries(&featured),
+                    "latest": summaries(&all[..all.len().min(10)]),
+                    "counts": counts,
+                    "compilations": site.compilations.iter().map(|c| compilation_summary(site, c)).collect::<Vec<_>>(),
+                    // 存目 and 资料不全 cases are listed but not counted among the full cases.
+                    "total_cases": site.cases.iter().filter(|c| c.meta.status == CaseStatus::Full).count(),
+                    "other_cases": site.cases.iter().filter(|c| c.meta.status != CaseStatus::Full).count(),
+                    "total_orgs": site.taxonomy("org").map_or(0, |t| t.terms.len()),
+                    "section": section,
+                });
+                ("index.html", vars, "zh-CN")
+            }
+            Job::Brands { page } => {
+                let mut facets = serde_json::Map::new();
+                for key in ["org", "type", "region", "year", "tags"] {
+                    if let Some(tax) = site.taxonomy(key) {
+                        facets.insert(key.into(), Value::Array(tax.terms.iter().map(term_link).collect()));
+                    }
+                }
+                let vars = json!({
+                    "cases": summaries(slice(all, *page, cfg.paginate_brands)),
+                    "paginator": paginator(&site.url("brands/"), *page, all.len(), cfg.paginate_brands),
+                    "facets": facets,
+                    "data_url": site.url("brands/brands.json"),
+                    "total_cases": all.len(),
+                    "section": section_value(site, "brands"),
+                });
+                ("brands.html", vars, "zh-CN")
+            }
+            Job::CaseList { page } => {
+                let vars = json!({
+                    "cases": summaries(slice(all, *page, cfg.paginate)),
+                    "paginator": paginator(&site.url("cases/"), *page, all.len(), cfg.paginate),
+                    "section": section_value(site, "cases"),
+                });
+                ("cases.html", vars, "zh-CN")
+            }
+            Job::Case(i) => {
+                let mut case = case_view(site, shared, *i);
+                case["qr_svg"] = qr_of(site, &site.cases[*i].url, &site.cases[*i].meta.brand);
+                let vars = object("case", case);
+                ("case.html", vars, site.cases[*i].lang.html_lang())
+            }
+            Job::TaxonomyList(ti) => {
+                let tax = &site.taxonomies[*ti];
+                let roots: Vec<Value> = (0..tax.terms.len())
+                    .filter(|&k| tax.terms[k].parent.is_none())
+                    .map(|k| term_tree(tax, k))
+                    .collect();
+                let vars = json!({
+                    "taxonomy": {"key": tax.key, "name": tax.name, "url": tax.url},
+                    "terms": roots,
+                });
+                ("taxonomy_list.html", vars, "zh-CN")
+            }
+            Job::Term { tax, term, page } => {
+                let taxonomy = &site.taxonomies[*tax];
+                let t = &taxonomy.terms[*term];
+                let mut term_value = term_tree(taxonomy, *term);
+                term_value["parent"] = t.parent.map_or(Value::Null, |p| term_link(&taxonomy.terms[p]));
+                let profile = if taxonomy.key == "org" { context::org_profile(site, t) } else { Value::Null };
+                let vars = json!({
+                    "taxonomy": {"key": taxonomy.key, "name": taxonomy.name, "url": taxonomy.url},
+                    "term": term_value,
+                    "profile": profile,
+                    "cases": summaries(slice(&t.cases, *page, cfg.paginate)),
+                    "paginator": paginator(&t.url, *page, t.cases.len(), cfg.paginate),
+                });
+                ("taxonomy_term.html", vars, "zh-CN")
+            }
+            Job::CompilationList => {
+                let vars = json!({
+                    "compilations": site.compilations.iter().map(|c| compilation_summary(site, c)).collect::<Vec<_>>(),
+                    "section": section_value(site, "compilations"),
+                });
+                ("compilations.html", vars, "zh-CN")
+            }
+            Job::Compilation(ci) => {
+                let mut compilation = compilation_view(site, shared, *ci);
+                compilation["qr_svg"] = qr_of(site, &site.compilations[*ci].url, &site.compilations[*ci].meta.title);
+                let vars = object("compilation", compilation);
+                ("compilation.html", vars, site.compilations[*ci].meta.lang.html_lang())
+            }
+            Job::Page(pi) => {
+                let p = &site.pages[*pi];
+                let template = p.meta.template.as_deref().unwrap_or("page.html");
+                let vars = json!({"page": {
+                    "title": p.meta.title,
+                    "description": p.meta.description,
+                    "date": p.meta.date.map(|d| d.to_string()),
+                    "content": p.rendered.html,
+                    "toc": p.rendered.toc,
+                    "url": p.url,
+                    "extra": p.meta.extra,
+                }});
+                (template, vars, "zh-CN")
+            }
+            Job::Search => {
+                // The most used 主题 and 单位, for an empty query and a query with no results.
+                let mut popular = serde_json::Map::new();
+                for key in ["tags", "org"] {
+                    if let Some(tax) = site.taxonomy(key) {
+                        let mut terms: Vec<_> = tax.terms.iter().collect();
+                        terms.sort_by_key(|t| std::cmp::Reverse(t.cases.len()));
+                        popular.insert(key.into(), Value::Array(terms.into_iter().take(12).map(term_link).collect()));
+                    }
+                }
+                ("search.html", json!({"popular": popular}), "zh-CN")
+            }
+            Job::NotFound => ("404.html", json!({}), "zh-CN"),
+            Job::Alias(r) => {
+                let to = &site.redirects[*r].to;
+                ("alias.html", json!({"target": to, "permalink": site.permalink(to)}), "zh-CN")
+            }
+        };
+        let current_path = url_of_output(site, path);
+        let current_url = site.permalink(&current_path);
+        // `serve` only: skip Tera when everything this page is made of is unchanged.
+        let listed = if memo.is_some() { context::case_refs(&vars) } else { Vec::new() };
+        let mut key = PageKey::new(memo, templates.fingerprint(template), template);
+        if let Some(k) = key.as_mut() {
+            shared.add_to_key(k, &vars, &listed);
+            k.add_bytes(shared.site_digest().as_bytes()).add_str(lang).add_str(&current_url).add_str(&current_path);
+        }
+        if let Some(html) = memo.zip(key.as_ref()).and_then(|(m, k)| m.get(path, k)) {
+            return Ok((html, listed, false));
+        }
+        let mut vars = vars;
+        shared.expand(&mut vars);
+        if let Value::Object(map) = &mut vars {
+            map.insert("site".into(), shared.site.clone());
+            map.insert("lang".into(), lang.into());
+            map.insert("current_url".into(), current_url.into());
+            map.insert("current_path".into(), current_path.into());
+            map.insert("xianfeng_version".into(), env!("CARGO_PKG_VERSION").into());
+        }
+        let context = tera_context(vars, template)?;
+        let html = templates.render_bytes(template, &context)?;
+        if let (Some(m), Some(k)) = (memo, &key) {
+            m.put(path, k, &html);
+        }
+        Ok((html, listed, true))
+    }
 }
 
 /// Per kind of job (`XIANFENG_PROFILE`): pages rendered and microseconds spent.
 type JobTimings = std::sync::Mutex<std::collections::BTreeMap<&'static str, (usize, u128)>>;
-
-/// Every job of `plan` rendered, link-checked and handed to `sink`, in plan order.
-#[allow(clippy::too_many_arguments)] // One renderer value replaces these in the next commit.
-fn write_pages(
-    site: &Site,
-    shared: &Shared,
-    templates: &TemplateSet,
-    plan: &Plan,
-    sink: &PageSink,
-    links: &LinkChecker,
-    memo: Option<&PageMemo>,
-    timings: Option<&JobTimings>,
-) -> Vec<Result<RenderedPage<Entry>, Diagnostic>> {
-    plan.jobs
-        .par_iter()
-        .enumerate()
-        // Small pieces, so that an idle thread can take work from a busy one up to the end
-        // (the default split can leave one thread with hundreds of pages at the end).
-        .with_max_len(8)
-        .map(|(k, (job, path))| {
-            let start = std::time::Instant::now();
-            let r = render_page(site, shared, templates, plan, k, links, memo).and_then(|page| {
-                let content = sink.store_bytes(path, page.content).map_err(|e| {
-                    Diagnostic::error(
-                        "write",
-                        path,
-                        (format!("无法写出页面：{e}"), format!("could not write the page: {e}")),
-                    )
-                    .hint((
-                        "检查输出文件夹是否可写、磁盘是否已满",
-                        "check that the output folder is writable and the disk is not full",
-                    ))
-                })?;
-                Ok(RenderedPage { job: page.job, content, links: page.links, listed: page.listed, fresh: page.fresh })
-            });
-            if let Some(timings) = timings {
-                let mut t = timings.lock().unwrap_or_else(|e| e.into_inner());
-                let e = t.entry(job_name(job).1).or_default();
-                e.0 += 1;
-                e.1 += start.elapsed().as_micros();
-            }
-            r
-        })
-        .collect()
-}
 
 /// The gallery's data file: every brand, so its filters work across all pages.
 pub const BRANDS_JSON: &str = "brands/brands.json";
@@ -281,64 +560,6 @@ impl RenderState {
         }
         jobs.into_iter().collect()
     }
-
-    /// Makes case `i` anew in the shared values (summary, partials); whether lists show it
-    /// differently now.
-    pub fn refresh_case(
-        &mut self,
-        site: &Site,
-        templates: &TemplateSet,
-        i: usize,
-        memo: Option<&PageMemo>,
-    ) -> Result<bool, Diagnostic> {
-        let before = self.shared.listed(i);
-        let summary = context::case_summary(site, &site.cases[i]);
-        let present = present_partials(templates);
-        let partials = (!present.is_empty())
-            .then(|| partials_of(site, &summary, &self.shared, templates, &present, i, memo))
-            .transpose()?;
-        self.shared.set_case(i, summary, partials);
-        let changed = self.shared.listed(i) != before;
-        if changed {
-            self.shared.refresh_digest(i);
-        }
-        Ok(changed)
-    }
-
-    /// Renders the `jobs` of `plan` again, with their link checks.
-    pub fn render_jobs(
-        &mut self,
-        site: &Site,
-        plan: &Plan,
-        templates: &TemplateSet,
-        jobs: &[usize],
-        links: &LinkChecker,
-        memo: Option<&PageMemo>,
-    ) -> Result<Vec<RenderedPage<Vec<u8>>>, Diagnostic> {
-        let rendered: Vec<Result<RenderedPage<Vec<u8>>, Diagnostic>> =
-            jobs.par_iter().map(|&k| render_page(site, &self.shared, templates, plan, k, links, memo)).collect();
-        let pages = rendered.into_iter().collect::<Result<Vec<_>, _>>()?;
-        for page in &pages {
-            self.listed_by_job[page.job].clone_from(&page.listed);
-        }
-        Ok(pages)
-    }
-}
-
-/// Job `k` of `plan` rendered, with its links checked.
-fn render_page(
-    site: &Site,
-    shared: &Shared,
-    templates: &TemplateSet,
-    plan: &Plan,
-    k: usize,
-    links: &LinkChecker,
-    memo: Option<&PageMemo>,
-) -> Result<RenderedPage<Vec<u8>>, Diagnostic> {
-    let (job, path) = &plan.jobs[k];
-    let (html, listed, fresh) = render_job(site, shared, templates, job, path, memo)?;
-    let checked = links.check_page_cached(path, &html);
-    Ok(RenderedPage { job: k, content: html, links: checked, listed, fresh })
 }
 
 /// Theme partials rendered once per case, so lists print each case's markup instead of
@@ -348,75 +569,9 @@ fn render_page(
 const CASE_PARTIALS: [(&str, &str); 2] =
     [("partials/case_item.html", context::PARTIAL_KEYS[0]), ("partials/case_card.html", context::PARTIAL_KEYS[1])];
 
-fn case_partials(
-    site: &Site,
-    shared: &Shared,
-    templates: &TemplateSet,
-    memo: Option<&PageMemo>,
-) -> (Vec<serde_json::Map<String, Value>>, Vec<Diagnostic>) {
-    let present = present_partials(templates);
-    if present.is_empty() {
-        return (Vec::new(), Vec::new());
-    }
-    let rendered: Vec<Result<serde_json::Map<String, Value>, Diagnostic>> = (0..site.cases.len())
-        .into_par_iter()
-        .map(|i| partials_of(site, &shared.summaries[i], shared, templates, &present, i, memo))
-        .collect();
-    let mut partials = Vec::with_capacity(rendered.len());
-    let mut errors = Vec::new();
-    for r in rendered {
-        match r {
-            Ok(p) => partials.push(p),
-            Err(d) if errors.is_empty() => errors.push(d),
-            Err(_) => {}
-        }
-    }
-    (partials, errors)
-}
-
 /// The case partials the theme has.
 fn present_partials(templates: &TemplateSet) -> Vec<(&'static str, &'static str)> {
     CASE_PARTIALS.iter().copied().filter(|(template, _)| templates.has(template)).collect()
-}
-
-/// Case `i`'s partials: key (`item_html`) → markup.
-fn partials_of(
-    site: &Site,
-    summary: &Value,
-    shared: &Shared,
-    templates: &TemplateSet,
-    present: &[(&str, &str)],
-    i: usize,
-    memo: Option<&PageMemo>,
-) -> Result<serde_json::Map<String, Value>, Diagnostic> {
-    let lang = site.cases[i].lang.html_lang();
-    let mut vars = serde_json::Map::new();
-    vars.insert("c".into(), summary.clone());
-    vars.insert("site".into(), shared.site.clone());
-    vars.insert("lang".into(), lang.into());
-    let context = tera_context(Value::Object(vars), "partials")?;
-    let mut out = serde_json::Map::new();
-    for (template, key) in present {
-        // `serve` only: unchanged summaries reuse their markup.
-        let cache_path = format!("\0{template}\0{}", site.cases[i].slug);
-        let mut page_key = PageKey::new(memo, templates.fingerprint(template), template);
-        if let Some(k) = page_key.as_mut() {
-            k.add_json(summary).add_json(&shared.site).add_str(lang);
-        }
-        let remembered = memo.zip(page_key.as_ref()).and_then(|(m, k)| m.get(&cache_path, k));
-        let html = match remembered.and_then(|b| String::from_utf8(b).ok()) {
-            Some(html) => html,
-            None => {
-                let html = templates.render(template, &context)?;
-                if let (Some(m), Some(k)) = (memo, &page_key) {
-                    m.put(&cache_path, k, html.as_bytes());
-                }
-                html
-            }
-        };
-        out.insert((*key).to_string(), Value::String(html));
-    }
-    Ok(out)
 }
 
 /// What a job renders, in Chinese and in English (for messages; the English also names the
@@ -517,174 +672,6 @@ fn slice(items: &[usize], page: usize, per_page: usize) -> &[usize] {
     let start = ((page - 1) * per_page).min(items.len());
     let end = (start + per_page).min(items.len());
     &items[start..end]
-}
-
-/// A page's HTML, (in `serve`) the cases it lists, and whether Tera rendered it (rather than
-/// the memo holding it).
-fn render_job(
-    site: &Site,
-    shared: &Shared,
-    templates: &TemplateSet,
-    job: &Job,
-    path: &str,
-    memo: Option<&PageMemo>,
-) -> Result<(Vec<u8>, Vec<usize>, bool), Diagnostic> {
-    let cfg = &site.config;
-    let summaries = |ids: &[usize]| Value::Array(ids.iter().map(|&i| Shared::case_ref(i)).collect());
-    let all = &shared.all_cases;
-    let (template, vars, lang): (&str, Value, &str) = match job {
-        Job::Home => {
-            let featured: Vec<usize> = all.iter().copied().filter(|&i| site.cases[i].meta.featured).collect();
-            let mut counts = serde_json::Map::new();
-            for tax in &site.taxonomies {
-                let most_used = most_used(tax, 12).into_iter().map(|t| term_link(&tax.terms[t])).collect();
-                counts.insert(tax.key.clone(), Value::Array(most_used));
-            }
-            let section = site
-                .sections
-                .get("")
-                .map(|p| json!({"title": p.meta.title, "content": p.rendered.html, "description": p.meta.description}));
-            let vars = json!({
-                "featured": summaries(&featured),
-                "latest": summaries(&all[..all.len().min(10)]),
-                "counts": counts,
-                "compilations": site.compilations.iter().map(|c| compilation_summary(site, c)).collect::<Vec<_>>(),
-                // 存目 and 资料不全 cases are listed but not counted among the full cases.
-                "total_cases": site.cases.iter().filter(|c| c.meta.status == CaseStatus::Full).count(),
-                "other_cases": site.cases.iter().filter(|c| c.meta.status != CaseStatus::Full).count(),
-                "total_orgs": site.taxonomy("org").map_or(0, |t| t.terms.len()),
-                "section": section,
-            });
-            ("index.html", vars, "zh-CN")
-        }
-        Job::Brands { page } => {
-            let mut facets = serde_json::Map::new();
-            for key in ["org", "type", "region", "year", "tags"] {
-                if let Some(tax) = site.taxonomy(key) {
-                    facets.insert(key.into(), Value::Array(tax.terms.iter().map(term_link).collect()));
-                }
-            }
-            let vars = json!({
-                "cases": summaries(slice(all, *page, cfg.paginate_brands)),
-                "paginator": paginator(&site.url("brands/"), *page, all.len(), cfg.paginate_brands),
-                "facets": facets,
-                "data_url": site.url("brands/brands.json"),
-                "total_cases": all.len(),
-                "section": section_value(site, "brands"),
-            });
-            ("brands.html", vars, "zh-CN")
-        }
-        Job::CaseList { page } => {
-            let vars = json!({
-                "cases": summaries(slice(all, *page, cfg.paginate)),
-                "paginator": paginator(&site.url("cases/"), *page, all.len(), cfg.paginate),
-                "section": section_value(site, "cases"),
-            });
-            ("cases.html", vars, "zh-CN")
-        }
-        Job::Case(i) => {
-            let mut case = case_view(site, shared, *i);
-            case["qr_svg"] = qr_of(site, &site.cases[*i].url, &site.cases[*i].meta.brand);
-            let vars = object("case", case);
-            ("case.html", vars, site.cases[*i].lang.html_lang())
-        }
-        Job::TaxonomyList(ti) => {
-            let tax = &site.taxonomies[*ti];
-            let roots: Vec<Value> =
-                (0..tax.terms.len()).filter(|&k| tax.terms[k].parent.is_none()).map(|k| term_tree(tax, k)).collect();
-            let vars = json!({
-                "taxonomy": {"key": tax.key, "name": tax.name, "url": tax.url},
-                "terms": roots,
-            });
-            ("taxonomy_list.html", vars, "zh-CN")
-        }
-        Job::Term { tax, term, page } => {
-            let taxonomy = &site.taxonomies[*tax];
-            let t = &taxonomy.terms[*term];
-            let mut term_value = term_tree(taxonomy, *term);
-            term_value["parent"] = t.parent.map_or(Value::Null, |p| term_link(&taxonomy.terms[p]));
-            let profile = if taxonomy.key == "org" { context::org_profile(site, t) } else { Value::Null };
-            let vars = json!({
-                "taxonomy": {"key": taxonomy.key, "name": taxonomy.name, "url": taxonomy.url},
-                "term": term_value,
-                "profile": profile,
-                "cases": summaries(slice(&t.cases, *page, cfg.paginate)),
-                "paginator": paginator(&t.url, *page, t.cases.len(), cfg.paginate),
-            });
-            ("taxonomy_term.html", vars, "zh-CN")
-        }
-        Job::CompilationList => {
-            let vars = json!({
-                "compilations": site.compilations.iter().map(|c| compilation_summary(site, c)).collect::<Vec<_>>(),
-                "section": section_value(site, "compilations"),
-            });
-            ("compilations.html", vars, "zh-CN")
-        }
-        Job::Compilation(ci) => {
-            let mut compilation = compilation_view(site, shared, *ci);
-            compilation["qr_svg"] = qr_of(site, &site.compilations[*ci].url, &site.compilations[*ci].meta.title);
-            let vars = object("compilation", compilation);
-            ("compilation.html", vars, site.compilations[*ci].meta.lang.html_lang())
-        }
-        Job::Page(pi) => {
-            let p = &site.pages[*pi];
-            let template = p.meta.template.as_deref().unwrap_or("page.html");
-            let vars = json!({"page": {
-                "title": p.meta.title,
-                "description": p.meta.description,
-                "date": p.meta.date.map(|d| d.to_string()),
-                "content": p.rendered.html,
-                "toc": p.rendered.toc,
-                "url": p.url,
-                "extra": p.meta.extra,
-            }});
-            (template, vars, "zh-CN")
-        }
-        Job::Search => {
-            // The most used 主题 and 单位, for an empty query and a query with no results.
-            let mut popular = serde_json::Map::new();
-            for key in ["tags", "org"] {
-                if let Some(tax) = site.taxonomy(key) {
-                    let mut terms: Vec<_> = tax.terms.iter().collect();
-                    terms.sort_by_key(|t| std::cmp::Reverse(t.cases.len()));
-                    popular.insert(key.into(), Value::Array(terms.into_iter().take(12).map(term_link).collect()));
-                }
-            }
-            ("search.html", json!({"popular": popular}), "zh-CN")
-        }
-        Job::NotFound => ("404.html", json!({}), "zh-CN"),
-        Job::Alias(r) => {
-            let to = &site.redirects[*r].to;
-            ("alias.html", json!({"target": to, "permalink": site.permalink(to)}), "zh-CN")
-        }
-    };
-    let current_path = url_of_output(site, path);
-    let current_url = site.permalink(&current_path);
-    // `serve` only: skip Tera when everything this page is made of is unchanged.
-    let listed = if memo.is_some() { context::case_refs(&vars) } else { Vec::new() };
-    let mut key = PageKey::new(memo, templates.fingerprint(template), template);
-    if let Some(k) = key.as_mut() {
-        shared.add_to_key(k, &vars, &listed);
-        k.add_bytes(shared.site_digest().as_bytes()).add_str(lang).add_str(&current_url).add_str(&current_path);
-    }
-    if let Some(html) = memo.zip(key.as_ref()).and_then(|(m, k)| m.get(path, k)) {
-        return Ok((html, listed, false));
-    }
-    let mut vars = vars;
-    shared.expand(&mut vars);
-    if let Value::Object(map) = &mut vars {
-        map.insert("site".into(), shared.site.clone());
-        map.insert("lang".into(), lang.into());
-        map.insert("current_url".into(), current_url.into());
-        map.insert("current_path".into(), current_path.into());
-        map.insert("xianfeng_version".into(), env!("CARGO_PKG_VERSION").into());
-    }
-    let context = tera_context(vars, template)?;
-    let html = templates.render_bytes(template, &context)?;
-    if let (Some(m), Some(k)) = (memo, &key) {
-        m.put(path, k, &html);
-    }
-    Ok((html, listed, true))
 }
 
 /// `{key: value}`, with `value` moved in (`json!` would serialise it into a copy).

@@ -18,6 +18,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::linkcheck::LinkChecker;
 use crate::output::{Entry, Output};
 use crate::pipeline::{BuildMemo, BuildOptions, Kept};
+use crate::render::Renderer;
 use crate::search::SearchDoc;
 use crate::site::{anchor_errors, is_published, remade_case};
 use std::collections::BTreeSet;
@@ -82,16 +83,22 @@ pub fn patch(
             *search_docs.get_mut(i)? = Arc::new(crate::search_docs::take_case_doc(&mut kept.site, i));
         }
     }
+    let checker = LinkChecker::new(&kept.site, root, &kept.known, opts.strict_links, Some(&memo.links));
+    let renderer = Renderer {
+        site: &kept.site,
+        plan: &kept.plan,
+        templates: &kept.templates,
+        links: &checker,
+        memo: Some(&memo.pages),
+    };
     let mut relisted = Vec::new();
     for &i in &cases {
-        if kept.render.refresh_case(&kept.site, &kept.templates, i, Some(&memo.pages)).ok()? {
+        if renderer.refresh_case(&mut kept.render, i).ok()? {
             relisted.push(i);
         }
     }
     let jobs = kept.render.jobs_showing(&kept.site, &kept.plan, &cases, &relisted);
-    let checker = LinkChecker::new(&kept.site, root, &kept.known, opts.strict_links, Some(&memo.links));
-    let pages =
-        kept.render.render_jobs(&kept.site, &kept.plan, &kept.templates, &jobs, &checker, Some(&memo.pages)).ok()?;
+    let pages = renderer.render_jobs(&mut kept.render, &jobs).ok()?;
     let reused = pages.iter().filter(|p| !p.fresh).count();
     let mut output = previous.clone();
     for page in pages {
