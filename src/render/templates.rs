@@ -482,7 +482,7 @@ fn template_error(name: &str, origin: &str, text: &str, e: &tera::Error) -> Diag
             "fix the template syntax here; docs/tera2-migration.md lists what Tera 2 changed",
         ));
     }
-    let Some(var) = missing_variable(report.message(), text.get(span.range.clone()).unwrap_or("")) else {
+    let Some(var) = missing_variable(report.message(), expression_at(text, span.range.clone())) else {
         return d;
     };
     d.field(&var).hint((
@@ -505,6 +505,17 @@ fn missing_variable(message: &str, spanned: &str) -> Option<String> {
         return Some(path.split('.').take(end + 1).collect::<Vec<_>>().join("."));
     }
     Some(name.to_string())
+}
+
+/// The dotted path around a span: Tera's span of a missing field starts at the field, so
+/// the names before it (`case.`) are read back from the source.
+fn expression_at(text: &str, range: std::ops::Range<usize>) -> &str {
+    let Some(after) = text.get(range.start..) else { return "" };
+    let before = &text[..range.start];
+    let start = before.trim_end_matches(|c: char| c.is_alphanumeric() || matches!(c, '_' | '.')).len();
+    let end =
+        range.start + after.find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '.'))).unwrap_or(after.len());
+    &text[start..end]
 }
 
 /// `--> case.html:3:7` in a report → ("case.html", 3, 7).
