@@ -336,7 +336,7 @@ fn write_escaped_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Res
     // Writes the text between special characters in one piece; most values have none.
     let mut rest = input;
     while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
-        out.write_all(rest[..at].as_bytes())?;
+        out.write_all(&rest.as_bytes()[..at])?;
         out.write_all(entity(rest.as_bytes()[at]).as_bytes())?;
         rest = &rest[at + 1..];
     }
