@@ -375,7 +375,8 @@ fn template_errors_name_template_line_and_variable() {
     let (ok, stderr) = site.build(&[]);
     assert!(!ok);
     assert!(stderr.contains("case.html"), "{stderr}");
-    assert!(stderr.contains("case.nonexistent.field"), "{stderr}");
+    // The first name that is missing, as written: `case.nonexistent` of `case.nonexistent.field`.
+    assert!(stderr.contains("`case.nonexistent` is not set"), "{stderr}");
     assert!(stderr.contains(":3:"), "line of the variable:\n{stderr}");
 }
 

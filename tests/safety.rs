@@ -427,9 +427,9 @@ fn a_template_that_calls_itself_is_a_template_error_and_the_old_output_stays() {
     site.build_ok(&[]);
     let before = tree(&site.public());
     let include_itself = "<h1>{{ case.title }}</h1>\n{% include \"case.html\" %}\n";
-    let call_a_macro = "{% import \"again.html\" as k %}\n{{ k::again(n=1) }}\n";
-    let again = "\n{% macro again(n) %}{{ self::again(n=n + 1) }}{% endmacro again %}\n";
-    for (case_html, file, line) in [(include_itself, "case.html", 2), (call_a_macro, "again.html", 2)] {
+    let call_a_component = "<h1>{{ case.title }}</h1>\n{{<again n={1} />}}\n";
+    let again = "\n{% component again(n) %}{{<again n={n + 1} />}}{% endcomponent again %}\n";
+    for (case_html, file, line) in [(include_itself, "case.html", 2), (call_a_component, "again.html", 2)] {
         site.write("templates/case.html", case_html);
         if file == "again.html" {
             site.write("templates/again.html", again);

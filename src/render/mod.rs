@@ -21,7 +21,7 @@ use memo::PageKey;
 pub use memo::{PageMemo, TemplateMemo};
 use rayon::prelude::*;
 use serde_json::{json, Value};
-pub use templates::{escape_html, TemplateSet};
+pub use templates::{escape_html, RenderContext, TemplateSet};
 
 /// One page to render.
 enum Job {
@@ -679,16 +679,9 @@ fn object(key: &str, value: Value) -> Value {
     Value::Object(std::iter::once((key.to_string(), value)).collect())
 }
 
-/// A Tera context made from one JSON object, moved in: `Context::insert` would serialise
-/// each value into a copy, which for `site` on every page is measurable.
-fn tera_context(vars: Value, template: &str) -> Result<tera::Context, Diagnostic> {
-    tera::Context::from_value(vars).map_err(|e| {
-        Diagnostic::error(
-            "template",
-            template,
-            (format!("无法把页面数据交给模板：{e}"), format!("cannot hand the page's data to the template: {e}")),
-        )
-    })
+/// The template context made from one JSON object.
+fn tera_context(vars: Value, template: &str) -> Result<RenderContext, Diagnostic> {
+    RenderContext::new(&vars, template)
 }
 
 fn section_value(site: &Site, key: &str) -> Value {

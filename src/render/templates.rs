@@ -1,5 +1,5 @@
-//! The Tera instance: theme and site templates, xianfeng's functions and filters, and
-//! template errors that name the template, the line and the missing variable.
+//! The Tera 2 instance: theme and site templates, xianfeng's functions, filters and tests,
+//! and template errors that name the template, the line, the column and the missing variable.
 
 use super::memo::TemplateMemo;
 use crate::chinese;
@@ -7,7 +7,7 @@ use crate::diagnostics::Diagnostic;
 use crate::theme::Theme;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
-use tera::{Tera, Value};
+use tera::{ErrorKind, Kwargs, State, Tera, Value};
 
 pub struct TemplateSet {
     tera: Tera,
@@ -48,35 +48,17 @@ impl TemplateSet {
         let fingerprints = if memoised { fingerprints(&sources, base_path, &asset_urls) } else { HashMap::new() };
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".htm"]);
-        tera.set_escape_fn(escape_html);
+        tera.set_escape_fn(write_escaped_html);
         register(&mut tera, base_path, asset_urls);
+        if errors.is_empty() {
+            // Before any page: a template that includes its own parent would recur without end.
+            errors.extend(super::recursion::check(&sources));
+        }
         if errors.is_empty() {
             let all = sources.iter().map(|(n, (t, _))| (n.as_str(), t.as_str()));
             if let Err(e) = tera.add_raw_templates(all) {
-                // Parse one by one so every broken template is reported, not just the first;
-                // when each parses alone, the problem is between them.
-                for (name, (text, origin)) in &sources {
-                    if let Err(e) = tera::Template::new(name, None, text) {
-                        errors.push(template_error(name, origin, text, &e));
-                    }
-                }
-                if errors.is_empty() {
-                    errors.push(
-                        Diagnostic::error("template", "templates", {
-                            let chain = error_chain(&e);
-                            (format!("模板有误：{chain}"), chain)
-                        })
-                        .hint((
-                            "检查 {% extends %}、{% import %} 和各个 block 的名字",
-                            "check {% extends %}, {% import %} and block names",
-                        )),
-                    );
-                }
+                errors.extend(load_errors(&tera, &sources, &e));
             }
-        }
-        if errors.is_empty() {
-            // Before any page: a template that calls itself without end would abort the process.
-            errors.extend(super::recursion::check(&tera, &sources));
         }
         if errors.is_empty() {
             let sizes = sources.keys().map(|name| (name.clone(), Default::default())).collect();
@@ -99,7 +81,7 @@ impl TemplateSet {
     }
 
     /// Renders `name` to text.
-    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+    pub fn render(&self, name: &str, context: &RenderContext) -> Result<String, Diagnostic> {
         let bytes = self.render_bytes(name, context)?;
         String::from_utf8(bytes).map_err(|e| {
             Diagnostic::error(
@@ -112,7 +94,7 @@ impl TemplateSet {
 
     /// Renders `name` to the bytes of a page (UTF-8, as everything Tera writes is; left
     /// unchecked, since pages go to files and the link scanner reads bytes).
-    pub fn render_bytes(&self, name: &str, context: &tera::Context) -> Result<Vec<u8>, Diagnostic> {
+    pub fn render_bytes(&self, name: &str, context: &RenderContext) -> Result<Vec<u8>, Diagnostic> {
         if !self.sources.contains_key(name) {
             return Err(Diagnostic::error(
                 "template",
@@ -127,12 +109,20 @@ impl TemplateSet {
         // Rendered into a buffer sized like the previous page of this template, so a page
         // is not copied again each time Tera's own small buffer fills up.
         let mut out = Vec::with_capacity(self.size_hint(name));
-        self.tera.render_to(name, context, &mut out).map_err(|e| {
-            let (text, origin) = &self.sources[name];
-            template_error(name, origin, text, &e)
-        })?;
+        self.tera.render_to(name, &context.0, &mut out).map_err(|e| self.render_error(name, &e))?;
         self.note_size(name, out.len());
         Ok(out)
+    }
+
+    /// A render error at the template (and line) Tera names, which may be a template `name`
+    /// extends, includes, or whose component it calls.
+    fn render_error(&self, name: &str, e: &tera::Error) -> Diagnostic {
+        if is_component_depth_error(e) {
+            return super::recursion::component_depth_error(&self.sources, name);
+        }
+        let at = report_of(e).map(|r| r.filename()).filter(|f| self.sources.contains_key(*f)).unwrap_or(name);
+        let (text, origin) = &self.sources[at];
+        template_error(at, origin, text, e)
     }
 
     fn size_hint(&self, name: &str) -> usize {
@@ -256,34 +246,58 @@ fn read_sources(theme: &Theme) -> (Sources, Vec<Diagnostic>) {
     (sources, errors)
 }
 
+/// What a page's template sees: its variables (`case`, `site`, …), made once from any
+/// `Serialize` value (a JSON object or a typed context) so the renderer does not name Tera.
+pub struct RenderContext(tera::Context);
+
+impl RenderContext {
+    /// `vars` must serialise to a map (an object or a struct); `template` names the error.
+    pub fn new(vars: &impl serde::Serialize, template: &str) -> Result<RenderContext, Diagnostic> {
+        tera::Context::from_serialize(vars).map(RenderContext).map_err(|e| {
+            Diagnostic::error(
+                "template",
+                template,
+                (format!("无法把页面数据交给模板：{e}"), format!("cannot hand the page's data to the template: {e}")),
+            )
+        })
+    }
+}
+
+/// The functions, filters and tests themes use besides Tera's own. Registered before the
+/// templates are added: Tera 2 checks at load time that every one a template names exists.
 fn register(tera: &mut Tera, base_path: &str, asset_urls: HashMap<String, String>) {
     let base = base_path.to_string();
-    tera.register_function("url", move |args: &HashMap<String, Value>| {
-        let path = args.get("path").and_then(Value::as_str).unwrap_or("");
-        Ok(Value::String(format!("{base}/{}", path.trim_start_matches('/'))))
+    tera.register_function("url", move |args: Kwargs, _: &State| -> tera::TeraResult<String> {
+        let path = args.get::<&str>("path")?.unwrap_or("");
+        Ok(format!("{base}/{}", path.trim_start_matches('/')))
     });
     let base = base_path.to_string();
-    tera.register_function("asset", move |args: &HashMap<String, Value>| {
-        let path = args.get("path").and_then(Value::as_str).unwrap_or("").trim_start_matches('/');
+    tera.register_function("asset", move |args: Kwargs, _: &State| -> tera::TeraResult<String> {
+        let path = args.get::<&str>("path")?.unwrap_or("").trim_start_matches('/');
         let out = asset_urls.get(path).map_or(path, String::as_str);
-        Ok(Value::String(format!("{base}/{out}")))
+        Ok(format!("{base}/{out}"))
     });
-    tera.register_filter("cn_number", |value: &Value, _: &HashMap<String, Value>| {
+    tera.register_filter("cn_number", |value: &Value, _: Kwargs, _: &State| {
         let n = value.as_u64().or_else(|| value.as_str().and_then(|s| s.parse().ok()));
-        Ok(Value::String(n.map_or_else(|| value.to_string(), chinese::cn_number)))
+        n.map_or_else(|| value.to_string(), chinese::cn_number)
     });
-    tera.register_filter("zh_date", |value: &Value, _: &HashMap<String, Value>| {
-        Ok(Value::String(value.as_str().map_or_else(|| value.to_string(), chinese::zh_date)))
+    tera.register_filter("zh_date", |value: &Value, _: Kwargs, _: &State| {
+        value.as_str().map_or_else(|| value.to_string(), chinese::zh_date)
     });
     // For theme authors: a URL taken from data (`extra`, say) is printed only if the URL
     // sanitiser allows it, else as "" (so `{% if x | safe_url %}` leaves the link out).
-    tera.register_filter("safe_url", |value: &Value, _: &HashMap<String, Value>| {
+    tera.register_filter("safe_url", |value: &Value, _: Kwargs, _: &State| {
         let url = value.as_str().unwrap_or("");
-        Ok(Value::String(if crate::urls::is_safe_url(url) { url.to_string() } else { String::new() }))
+        if crate::urls::is_safe_url(url) {
+            url.to_string()
+        } else {
+            String::new()
+        }
     });
-    tera.register_filter("tile_class", |value: &Value, _: &HashMap<String, Value>| {
-        Ok(Value::String(tile_class(value.as_str().unwrap_or(""))))
-    });
+    tera.register_filter("tile_class", |value: &Value, _: Kwargs, _: &State| tile_class(value.as_str().unwrap_or("")));
+    // Tera 1 had these built in; Tera 2 keeps them in its contrib crate.
+    tera.register_filter("json_encode", tera_contrib::json::json_encode);
+    tera.register_test("matching", tera_contrib::regex::Matching::default());
 }
 
 /// Tera's `urlencode` set (Python's `quote` with `/` kept), which `brands.js` mirrors.
@@ -311,6 +325,28 @@ fn leading_hex(s: &str) -> i64 {
     }
 }
 
+/// [`escape_html`] as Tera's escape function, writing into the page.
+fn write_escaped_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    // Writes the text between special characters in one piece; most values have none.
+    let mut rest = input;
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.write_all(&rest.as_bytes()[..at])?;
+        out.write_all(entity(rest.as_bytes()[at]).as_bytes())?;
+        rest = &rest[at + 1..];
+    }
+    out.write_all(rest.as_bytes())
+}
+
+fn entity(special: u8) -> &'static str {
+    match special {
+        b'&' => "&amp;",
+        b'<' => "&lt;",
+        b'>' => "&gt;",
+        b'"' => "&quot;",
+        _ => "&#39;",
+    }
+}
+
 /// Escapes the five characters that matter in HTML text and quoted attributes. Tera's own
 /// escaper also turns `/` into `&#x2F;`, which bloats every URL and breaks nothing it guards.
 pub fn escape_html(input: &str) -> String {
@@ -319,22 +355,17 @@ pub fn escape_html(input: &str) -> String {
     // Copies the text between special characters in one piece; most values have none.
     while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
         out.push_str(&rest[..at]);
-        out.push_str(match rest.as_bytes()[at] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#39;",
-        });
+        out.push_str(entity(rest.as_bytes()[at]));
         rest = &rest[at + 1..];
     }
     out.push_str(rest);
     out
 }
 
-/// Tera's error and all its causes on one line.
+/// Tera's error and all its causes on one line (a report's source excerpt left out: the
+/// diagnostic shows the line itself).
 fn error_chain(e: &tera::Error) -> String {
-    let mut parts = vec![e.to_string()];
+    let mut parts = vec![report_of(e).map_or_else(|| e.to_string(), |r| r.message().to_string())];
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
         parts.push(s.to_string());
@@ -343,44 +374,152 @@ fn error_chain(e: &tera::Error) -> String {
     parts.join(": ")
 }
 
-/// A diagnostic naming the template, the line (of the parse error, or of the first use of a
-/// missing variable) and the variable.
+/// The located part of a syntax or render error.
+fn report_of(e: &tera::Error) -> Option<&tera::ReportError> {
+    match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    }
+}
+
+fn is_component_depth_error(e: &tera::Error) -> bool {
+    matches!(e.kind(), ErrorKind::Msg(m) if m.starts_with("Maximum render recursion depth"))
+}
+
+/// Every error of a set of templates that did not load. Tera stops at the first template
+/// that does not parse, so each is parsed alone too: every broken one is reported.
+fn load_errors(tera: &Tera, sources: &Sources, e: &tera::Error) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for (name, (text, origin)) in sources {
+        let mut alone = Tera::default();
+        alone.register_from(tera);
+        if let Err(e) = alone.add_raw_template(name, text) {
+            if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
+                errors.push(template_error(name, origin, text, &e));
+            }
+        }
+    }
+    if errors.is_empty() {
+        errors.push(set_error(sources, e));
+    }
+    errors
+}
+
+/// An error between templates (a missing parent, an unknown filter or component, an
+/// include or extends cycle), at the template and line it names when it names one.
+fn set_error(sources: &Sources, e: &tera::Error) -> Diagnostic {
+    match e.kind() {
+        ErrorKind::CircularInclude { include_chain: chain, .. }
+        | ErrorKind::CircularExtend { inheritance_chain: chain, .. } => {
+            return super::recursion::chain_error(sources, chain);
+        }
+        ErrorKind::MissingParent { current, parent } => {
+            let (text, origin) = sources.get(current).map_or(("", current.as_str()), |(t, o)| (t.as_str(), o.as_str()));
+            let (line, col) = text.find(parent.as_str()).map_or((0, 0), |at| crate::diagnostics::line_col(text, at));
+            return Diagnostic::error(
+                "template",
+                origin,
+                (
+                    format!("“{current}”继承的模板“{parent}”不存在"),
+                    format!("`{current}` extends `{parent}`, which does not exist"),
+                ),
+            )
+            .at(line, col)
+            .hint((
+                "检查 {% extends %} 里的模板名，或把这个模板加到网站的 templates/ 文件夹",
+                "check the name in {% extends %}, or add that template to your site's templates/ folder",
+            ));
+        }
+        _ => {}
+    }
+    let message = e.to_string();
+    // Reference errors come as reports joined into one message: `--> name:line:col`.
+    let located = report_position(&message).filter(|(name, ..)| sources.contains_key(*name));
+    let Some((name, line, col)) = located else {
+        let chain = error_chain(e);
+        return Diagnostic::error("template", "templates", (format!("模板有误：{chain}"), chain)).hint((
+            "检查 {% extends %}、{% include %} 的模板名和所用的组件、过滤器",
+            "check the names in {% extends %} and {% include %} and the components and filters used",
+        ));
+    };
+    let first = message.lines().find_map(|l| l.strip_prefix("error: ")).unwrap_or(&message).to_string();
+    Diagnostic::error("template", &sources[name].1, (format!("模板有误：{first}"), first))
+        .at(line, col)
+        .hint(unknown_name_hint(&message))
+}
+
+fn unknown_name_hint(message: &str) -> (String, String) {
+    if message.contains("omponent") {
+        (
+            "这个组件没有定义：检查名字，或在 components.html 里用 {% component 名字(参数) %} 定义它".into(),
+            "this component is not defined: check its name, or define it with {% component name(args) %} in components.html".into(),
+        )
+    } else {
+        (
+            "检查名字的拼写；xianfeng 提供的函数、过滤器和测试见 docs/templates.md".into(),
+            "check the spelling; docs/templates.md lists the functions, filters and tests xianfeng provides".into(),
+        )
+    }
+}
+
+/// A diagnostic naming the template, the line and column (of the parse error, or of the
+/// missing variable) and the variable, with a hint in the reader's language.
 fn template_error(name: &str, origin: &str, text: &str, e: &tera::Error) -> Diagnostic {
     let message = error_chain(e);
-    let mut d = Diagnostic::error("template", origin, (format!("模板有误：{message}"), message.clone()));
-    if let Some((line, col)) = parse_error_position(&message) {
-        return d.at(line, col).hint(("改正这一行的模板语法", "fix the template syntax at this line"));
+    let d = Diagnostic::error("template", origin, (format!("模板有误：{message}"), message.clone()));
+    let Some(report) = report_of(e) else { return d };
+    let span = report.span();
+    let d = d.at(span.start_line, span.start_col + 1);
+    if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
+        return d.hint((
+            "改正这一处的模板语法；Tera 2 与 Tera 1 的不同见 docs/tera2-migration.md",
+            "fix the template syntax here; docs/tera2-migration.md lists what Tera 2 changed",
+        ));
     }
-    if let Some(var) = missing_variable(&message) {
-        let (line, col) = first_use(text, var).unwrap_or((0, 0));
-        d = d
-            .at(line, col)
-            .field(var)
-            .hint((
-                format!("{name} 里没有 `{var}`：用 {{% if {var} %}} 包起来，或写成 `{var} | default(value=\"\")`；docs/templates.md 列出了每个模板的变量"),
-                format!("`{var}` is not set for {name}: guard it with {{% if {var} %}} or use `{var} | default(value=\"\")`; docs/templates.md lists each template's variables"),
-            ));
-    }
-    d
+    let Some(var) = missing_variable(report.message(), expression_at(text, span.range.clone())) else {
+        return d;
+    };
+    d.field(&var).hint((
+        format!("{name} 里没有 `{var}`：用 {{% if {var} %}} 包起来，或写成 `{var} | default(value=\"\")`；docs/templates.md 列出了每个模板的变量"),
+        format!("`{var}` is not set for {name}: guard it with {{% if {var} %}} or use `{var} | default(value=\"\")`; docs/templates.md lists each template's variables"),
+    ))
 }
 
-/// Tera parse errors print `--> 3:7`.
-fn parse_error_position(message: &str) -> Option<(usize, usize)> {
+/// The variable a render error is about: Tera names the variable (`Variable `x` is not
+/// defined`) or only the field (`Field `foo` is not defined`), and its span covers the
+/// expression, so the path is read from the source: `case.foo`, not just `foo`.
+fn missing_variable(message: &str, spanned: &str) -> Option<String> {
+    let (kind, rest) = ["Variable `", "Field `"].iter().find_map(|k| message.strip_prefix(k).map(|r| (*k, r)))?;
+    let name = &rest[..rest.find('`')?];
+    let path: String = spanned.chars().take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '.')).collect();
+    let path = path.trim_end_matches('.');
+    if kind == "Field `" && path.split('.').any(|part| part == name) {
+        // Up to and including the missing field: `case.nonexistent` of `case.nonexistent.field`.
+        let end = path.split('.').position(|part| part == name).unwrap_or(0);
+        return Some(path.split('.').take(end + 1).collect::<Vec<_>>().join("."));
+    }
+    Some(name.to_string())
+}
+
+/// The dotted path around a span: Tera's span of a missing field starts at the field, so
+/// the names before it (`case.`) are read back from the source.
+fn expression_at(text: &str, range: std::ops::Range<usize>) -> &str {
+    let Some(after) = text.get(range.start..) else { return "" };
+    let before = &text[..range.start];
+    let start = before.trim_end_matches(|c: char| c.is_alphanumeric() || matches!(c, '_' | '.')).len();
+    let end =
+        range.start + after.find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '.'))).unwrap_or(after.len());
+    &text[start..end]
+}
+
+/// `--> case.html:3:7` in a report → ("case.html", 3, 7).
+fn report_position(message: &str) -> Option<(&str, usize, usize)> {
     let rest = &message[message.find("--> ")? + 4..];
-    let mut it = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
-    Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
-}
-
-/// `Variable `case.foo` not found in context...` → `case.foo`.
-fn missing_variable(message: &str) -> Option<&str> {
-    let start = message.find("Variable `")? + "Variable `".len();
-    let len = message[start..].find('`')?;
-    Some(&message[start..start + len])
-}
-
-fn first_use(text: &str, var: &str) -> Option<(usize, usize)> {
-    let at = text.find(var)?;
-    Some(crate::diagnostics::line_col(text, at))
+    let rest = rest.lines().next()?;
+    let mut parts = rest.rsplitn(3, ':');
+    let col = parts.next()?.trim().parse().ok()?;
+    let line = parts.next()?.trim().parse().ok()?;
+    Some((parts.next()?, line, col))
 }
 
 #[cfg(test)]
@@ -397,12 +536,11 @@ mod tests {
     }
 
     #[test]
-    fn finds_variable_and_position_in_messages() {
-        assert_eq!(
-            missing_variable("Variable `case.foo` not found in context while rendering 'case.html'"),
-            Some("case.foo")
-        );
-        assert_eq!(parse_error_position("Failed to parse 'x'\n --> 3:7\n  |"), Some((3, 7)));
+    fn finds_the_missing_variable_and_the_position_in_messages() {
+        assert_eq!(missing_variable("Variable `title` is not defined.", "title"), Some("title".into()));
+        let field = "Field `nonexistent` is not defined. Available fields: title";
+        assert_eq!(missing_variable(field, "case.nonexistent.field"), Some("case.nonexistent".into()));
+        assert_eq!(report_position("error: x\n --> partials/a.html:3:7\n  |"), Some(("partials/a.html", 3, 7)));
     }
 
     #[test]
