@@ -191,9 +191,17 @@ fn build_into(opts: &BuildOptions, sink: &PageSink, memo: Option<&BuildMemo>) ->
         known.insert(search::MANIFEST.to_string());
     }
     let checker = LinkChecker::new(&site, root, &known, opts.strict_links, memo.map(|m| &m.links));
-    let (render_errors, page_links, render_state) = render_site(&site, &plan, &templates, sink, &checker, &mut output);
+    // The compilation PDFs are typeset while the pages render (see `pdf`).
+    let ((render_errors, page_links, render_state), pdfs) = rayon::join(
+        || render_site(&site, &plan, &templates, sink, &checker, &mut output),
+        || crate::pdf::make_all(&site, root, &images),
+    );
     diagnostics.extend(render_errors);
-    stage.lap("render");
+    diagnostics.extend(pdfs.diagnostics);
+    for (path, bytes) in pdfs.files {
+        output.insert_bytes(path, bytes);
+    }
+    stage.lap("render and PDFs");
     add_feeds(&mut output, &site);
     stage.lap("feeds");
     for path in output.escaping_paths() {
@@ -553,6 +561,10 @@ fn output_claims(
         let copies = image_copies(images, root, src, out).filter(|(path, _)| path != out);
         claims.extend(copies.map(|(path, _)| Claim { path, folder: false, owner: owner.clone() }));
         claims.push(Claim { path: out.clone(), folder: false, owner });
+    }
+    for (path, c) in crate::pdf::planned_paths(site) {
+        let owner = Owner::file(c.rel_path.clone(), None, ("汇编的 PDF", "the compilation's PDF"));
+        claims.push(Claim { path, folder: false, owner });
     }
     let mut generated = vec![
         (BRANDS_JSON, false, ("品牌墙的 brands.json", "the gallery's brands.json")),

@@ -1,0 +1,206 @@
+//! The compilation PDFs (案例汇编): each compilation typeset by typst, as a library, into
+//! `/compilations/<slug>/<slug>.pdf`, from the same site model as its web page.
+//!
+//! - `data` gathers what the PDF shows as plain values, `nodes` turns each body into a tree
+//!   of nodes, and the template built into the binary (`template.typ`) walks them: text from
+//!   content never reaches typst as code.
+//! - `world` serves typst only that template, the data and the images the build published.
+//! - `fonts` picks Chinese fonts from the machine; without any, the build warns (naming
+//!   what to install) and makes no PDF, and the rest of the site is built as always.
+//!
+//! A PDF that cannot be made (a typst error, an image it cannot embed) is a warning naming
+//! the compilation; it never stops the HTML site. Two builds of the same site give the same
+//! bytes: the PDF's date is the compilation's `date`, its identifier its slug.
+
+mod data;
+mod fonts;
+mod nodes;
+mod world;
+
+pub use fonts::FONT_DIR_ENV;
+
+use crate::diagnostics::Diagnostic;
+use crate::output::Entry;
+use crate::site::{Compilation, Site};
+use fonts::Fonts;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use typst::foundations::Smart;
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt};
+use typst_layout::PagedDocument;
+
+/// The PDFs of a build and what went wrong making them.
+#[derive(Default)]
+pub struct Made {
+    /// Output path → PDF bytes.
+    pub files: Vec<(String, Vec<u8>)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The output path of compilation `c`'s PDF.
+pub fn pdf_path(c: &Compilation) -> String {
+    format!("{}/{}.pdf", c.out_dir.trim_end_matches('/'), c.slug)
+}
+
+/// The output paths the PDFs of `site` may take (for the build's check of output paths).
+pub fn planned_paths(site: &Site) -> Vec<(String, &Compilation)> {
+    if !site.config.pdf {
+        return Vec::new();
+    }
+    site.compilations.iter().map(|c| (pdf_path(c), c)).collect()
+}
+
+/// Makes the PDF of every compilation of `site` (none with `pdf: false`). `images` are the
+/// build's processed images; `root` the site folder.
+pub fn make_all(site: &Site, root: &Path, images: &crate::images::ImageSet) -> Made {
+    let mut made = Made::default();
+    if !site.config.pdf || site.compilations.is_empty() {
+        return made;
+    }
+    let fonts = Fonts::discover();
+    if !fonts.has_cjk() {
+        made.diagnostics.push(no_font_warning(site));
+        return made;
+    }
+    let own = &site.config.pdf_fonts;
+    let missing = fonts.missing(own);
+    if !missing.is_empty() {
+        made.diagnostics.push(missing_font_warning(root, &missing));
+    }
+    let chosen = fonts.choose(site.config.pdf_style, own);
+    let hant = fonts.traditional(&chosen);
+    let library = LazyHash::new(Library::default());
+    let served = ServedImages::of(site, root, images);
+    for c in &site.compilations {
+        let book = data::book(site, c, (chosen.clone(), hant.clone()), &data::Links { site, images: &served.by_url });
+        match typeset(&library, &fonts, &book, &served.files, c) {
+            Ok(bytes) => made.files.push((pdf_path(c), bytes)),
+            Err(d) => made.diagnostics.push(d),
+        }
+    }
+    made
+}
+
+/// The images of the site as the PDFs may show them: each at its widest processed copy
+/// (print resolution), never a file outside the site folder.
+struct ServedImages {
+    /// Image URL on the site → served path.
+    by_url: BTreeMap<String, String>,
+    /// Served path → the file.
+    files: HashMap<String, Entry>,
+}
+
+impl ServedImages {
+    fn of(site: &Site, root: &Path, images: &crate::images::ImageSet) -> ServedImages {
+        let mut served = ServedImages { by_url: BTreeMap::new(), files: HashMap::new() };
+        let content = root.join("content");
+        let site_root = std::fs::canonicalize(root).ok();
+        for (src, out) in &site.assets {
+            let ext = out.rsplit('.').next().unwrap_or_default().to_ascii_lowercase();
+            if !matches!(ext.as_str(), "jpg" | "jpeg" | "png" | "gif" | "webp" | "svg") {
+                continue;
+            }
+            let key = src.strip_prefix(&content).unwrap_or(src).to_string_lossy().replace('\\', "/");
+            let widest = images
+                .images
+                .get(&key)
+                .and_then(|p| p.files.iter().filter(|f| !f.webp).max_by_key(|f| f.width))
+                .map(|f| f.entry.clone());
+            let entry = widest.unwrap_or_else(|| Entry::Copy(src.clone()));
+            // A file (or a link) leading out of the site folder is never read.
+            if let Entry::Copy(path) = &entry {
+                let inside =
+                    site_root.as_ref().is_some_and(|r| std::fs::canonicalize(path).is_ok_and(|p| p.starts_with(r)));
+                if !inside {
+                    continue;
+                }
+            }
+            let path = format!("/images/{}.{ext}", served.files.len());
+            served.by_url.insert(site.url(out), path.clone());
+            served.files.insert(path, entry);
+        }
+        served
+    }
+}
+
+/// Typesets one compilation; a warning naming it when typst cannot.
+fn typeset(
+    library: &LazyHash<Library>,
+    fonts: &Fonts,
+    book: &data::Book,
+    images: &HashMap<String, Entry>,
+    c: &Compilation,
+) -> Result<Vec<u8>, Diagnostic> {
+    let json = serde_json::to_vec(book).map_err(|e| failed(c, &e.to_string()))?;
+    let world = world::BookWorld::new(library, fonts, json, images, c.meta.date);
+    let document: PagedDocument = typst::compile(&world).output.map_err(|errors| {
+        let text: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
+        failed(c, &text.join("；"))
+    })?;
+    let options = typst_pdf::PdfOptions {
+        ident: Smart::Custom(format!("xianfeng-{}", c.slug)),
+        creator: Smart::Custom(Some("xianfeng".into())),
+        timestamp: None,
+        page_ranges: None,
+        standards: typst_pdf::PdfStandards::default(),
+        tagged: true,
+        pretty: false,
+    };
+    typst_pdf::pdf(&document, &options).map_err(|errors| {
+        let text: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
+        failed(c, &text.join("；"))
+    })
+}
+
+fn failed(c: &Compilation, why: &str) -> Diagnostic {
+    let title = &c.meta.title;
+    Diagnostic::warning(
+        "pdf",
+        &c.rel_path,
+        (
+            format!("汇编《{title}》的 PDF 没有生成：{why}"),
+            format!("the PDF of the compilation “{title}” was not made: {why}"),
+        ),
+    )
+    .hint((
+        "网页照常生成；检查汇编所收案例里的图片能否打开，改好后再构建一次",
+        "the web pages are built as usual; check that the images of its cases open, then build again",
+    ))
+}
+
+fn no_font_warning(site: &Site) -> Diagnostic {
+    let first = site.compilations.first().map(|c| c.rel_path.clone()).unwrap_or_else(|| "site.yaml".into());
+    Diagnostic::warning(
+        "pdf-font",
+        first,
+        (
+            "这台电脑上没有中文字体：案例汇编的 PDF 没有生成，网页照常生成",
+            "this machine has no Chinese font: the compilations' PDFs were not made (the web pages are built as usual)",
+        ),
+    )
+    .hint((
+        "安装中文字体后再构建：Debian/Ubuntu 上运行 `apt-get install fonts-noto-cjk`，Windows 自带宋体、仿宋、黑体、楷体；不要 PDF 可在 site.yaml 写 `pdf: false`",
+        "install Chinese fonts and build again: `apt-get install fonts-noto-cjk` on Debian/Ubuntu (Windows has SimSun, FangSong, SimHei and KaiTi); `pdf: false` in site.yaml turns the PDFs off",
+    ))
+}
+
+fn missing_font_warning(root: &Path, missing: &[&str]) -> Diagnostic {
+    let names = missing.join("、");
+    let text = std::fs::read_to_string(root.join("site.yaml")).unwrap_or_default();
+    let (line, column) = crate::config::setting_position(&text, "pdf_fonts");
+    Diagnostic::warning(
+        "pdf-font",
+        "site.yaml",
+        (
+            format!("`pdf_fonts` 里的字体这台电脑上没有：{names}；PDF 改用其他中文字体"),
+            format!("`pdf_fonts` names fonts this machine does not have: {names}; the PDF uses other Chinese fonts"),
+        ),
+    )
+    .at(line, column)
+    .field("pdf_fonts")
+    .hint((
+        "字体名要写字体自己的英文族名，例如 FangSong、SimSun、Noto Serif CJK SC（`fc-list : family` 可列出本机字体）",
+        "write the font's own family name, e.g. FangSong, SimSun, Noto Serif CJK SC (`fc-list : family` lists the machine's fonts)",
+    ))
+}
