@@ -72,7 +72,8 @@ pub struct Entry {
     pub metrics: Vec<Metric>,
     pub description: String,
     pub body: Vec<Node>,
-    pub honours: Vec<String>,
+    /// Each honour with the typst label of where it is printed (the index points there).
+    pub honours: Vec<(String, String)>,
     pub sources: Vec<String>,
     /// The QR code of the case's page, an SVG document.
     pub qr: Option<String>,
@@ -139,7 +140,8 @@ pub fn book(site: &Site, c: &Compilation, fonts: (Chosen, Chosen), links: &Links
             let case = &site.cases[resolved.case];
             let key = format!("case-{n}");
             orgs.extend(case.meta.org.first().map(|o| (o.clone(), key.clone())));
-            honours.extend(case.meta.honours.iter().map(|h| (h.name.clone(), key.clone())));
+            let honour_keys = (0..case.meta.honours.len()).map(|i| format!("{key}-honour-{i}"));
+            honours.extend(case.meta.honours.iter().map(|h| h.name.clone()).zip(honour_keys));
             let label = resolved.number.map(|k| {
                 let l = crate::site::number_label(k, c.meta.numbering);
                 match c.meta.numbering {
@@ -195,7 +197,6 @@ fn entry(
     // A 存目 entry says so once: in its title, not again as its note.
     let note = note.filter(|n| Some(n.as_str()) != stub);
     Entry {
-        key,
         label,
         stub,
         note,
@@ -209,10 +210,11 @@ fn entry(
         metrics: m.metrics.iter().map(metric).collect(),
         description: case.description.clone(),
         body: if stub.is_some() { Vec::new() } else { nodes::from_html(&case.rendered.html, links) },
-        honours: m.honours.iter().map(honour).collect(),
+        honours: m.honours.iter().enumerate().map(|(i, h)| (honour(h), format!("{key}-honour-{i}"))).collect(),
         sources: m.sources.iter().map(source).collect(),
         qr: crate::qr::svg(&permalink, &format!("扫码阅读：{}", m.title)),
         url: permalink,
+        key,
     }
 }
 
