@@ -192,9 +192,10 @@ fn build_into(opts: &BuildOptions, sink: &PageSink, memo: Option<&BuildMemo>) ->
     }
     let checker = LinkChecker::new(&site, root, &known, opts.strict_links, memo.map(|m| &m.links));
     // The compilation PDFs are typeset while the pages render (see `pdf`).
+    let pdf_cache = (!opts.no_cache).then(|| crate::pdf::cache_folder(root));
     let ((render_errors, page_links, render_state), pdfs) = rayon::join(
         || render_site(&site, &plan, &templates, sink, &checker, &mut output),
-        || crate::pdf::make_all(&site, root, &images),
+        || crate::pdf::make_all(&site, root, &images, pdf_cache.as_deref()),
     );
     diagnostics.extend(render_errors);
     diagnostics.extend(pdfs.diagnostics);

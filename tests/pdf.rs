@@ -253,3 +253,27 @@ fn the_gbt9704_style_sets_the_text_block_37_mm_down_and_28_mm_in_on_a4() {
     assert!((left - 28.0 * mm).abs() < 2.0 * mm, "left edge at {:.1} mm", left / mm);
     assert!((top - 37.0 * mm).abs() < 3.0 * mm, "top edge at {:.1} mm", top / mm);
 }
+
+#[test]
+fn a_pdf_whose_inputs_did_not_change_is_taken_from_the_build_cache() {
+    let site = pdf_site(&[("a", case("案例", "品牌", "单位", "2024-01-02", "", "正文。"))], "");
+    site.build_ok(&[]);
+    let cached: Vec<PathBuf> = std::fs::read_dir(site.root().join(".xianfeng/pdf"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    assert_eq!(cached.len(), 1, "{cached:?}");
+    assert_eq!(std::fs::read(&cached[0]).unwrap(), std::fs::read(site.public().join("compilations/c/c.pdf")).unwrap());
+    // Marked, so the next build shows where its PDF came from; a page the PDF does not show changes.
+    std::fs::write(&cached[0], b"%PDF-cached").unwrap();
+    site.write("content/about.md", "---\ntitle: 关于\n---\n\n关于本站。\n");
+    site.build_ok(&[]);
+    assert_eq!(std::fs::read(site.public().join("compilations/c/c.pdf")).unwrap(), b"%PDF-cached");
+    // A change the PDF shows typesets it again.
+    site.write("content/cases/a.md", &case("案例改了", "品牌", "单位", "2024-01-02", "", "正文。"));
+    site.build_ok(&[]);
+    let pdf = site.public().join("compilations/c/c.pdf");
+    assert!(all_text(&pdf).contains("案例改了"));
+}

@@ -10,7 +10,9 @@
 //!
 //! A PDF that cannot be made (a typst error, an image it cannot embed) is a warning naming
 //! the compilation; it never stops the HTML site. Two builds of the same site give the same
-//! bytes: the PDF's date is the compilation's `date`, its identifier its slug.
+//! bytes: the PDF's date is the compilation's `date`, its identifier its slug. A PDF whose
+//! inputs did not change is taken from `SITE/.xianfeng/pdf/` (keyed by their hash) instead of
+//! being typeset again; like the other caches, the folder is safe to delete.
 
 mod data;
 mod fonts;
@@ -53,7 +55,7 @@ pub fn planned_paths(site: &Site) -> Vec<(String, &Compilation)> {
 
 /// Makes the PDF of every compilation of `site` (none with `pdf: false`). `images` are the
 /// build's processed images; `root` the site folder.
-pub fn make_all(site: &Site, root: &Path, images: &crate::images::ImageSet) -> Made {
+pub fn make_all(site: &Site, root: &Path, images: &crate::images::ImageSet, cache: Option<&Path>) -> Made {
     let mut made = Made::default();
     if !site.config.pdf || site.compilations.is_empty() {
         return made;
@@ -72,14 +74,93 @@ pub fn make_all(site: &Site, root: &Path, images: &crate::images::ImageSet) -> M
     let hant = fonts.traditional(&chosen);
     let library = LazyHash::new(Library::default());
     let served = ServedImages::of(site, root, images);
+    let mut used = Vec::new();
     for c in &site.compilations {
         let book = data::book(site, c, (chosen.clone(), hant.clone()), &data::Links { site, images: &served.by_url });
-        match typeset(&library, &fonts, &book, &served.files, c) {
-            Ok(bytes) => made.files.push((pdf_path(c), bytes)),
+        let json = match serde_json::to_vec(&book) {
+            Ok(json) => json,
+            Err(e) => {
+                made.diagnostics.push(failed(c, &e.to_string()));
+                continue;
+            }
+        };
+        let key = cache_key(&json, &served.files);
+        if let Some(bytes) = cache.and_then(|dir| std::fs::read(dir.join(format!("{key}.pdf"))).ok()) {
+            used.push(key);
+            made.files.push((pdf_path(c), bytes));
+            continue;
+        }
+        match typeset(&library, &fonts, json, &served.files, c) {
+            Ok(bytes) => {
+                if let Some(dir) = cache {
+                    store(dir, &key, &bytes);
+                }
+                used.push(key);
+                made.files.push((pdf_path(c), bytes));
+            }
             Err(d) => made.diagnostics.push(d),
         }
     }
+    if let Some(dir) = cache {
+        sweep(dir, &used);
+    }
     made
+}
+
+/// Changes whenever the same data would give a different PDF.
+const PIPELINE_VERSION: &str = "pdf-1";
+
+/// What a PDF is made from: its data (which names its fonts), the template, the typst
+/// version, and the images it may show (a processed copy's path is named by its hash).
+fn cache_key(json: &[u8], images: &HashMap<String, Entry>) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(PIPELINE_VERSION.as_bytes());
+    hasher.update(world::TEMPLATE.as_bytes());
+    hasher.update(json);
+    let mut served: Vec<(&String, &Entry)> = images.iter().collect();
+    served.sort_by_key(|(path, _)| *path);
+    for (path, entry) in served {
+        hasher.update(path.as_bytes());
+        match entry {
+            Entry::Copy(p) if p.components().any(|c| c.as_os_str() == ".xianfeng") => {
+                hasher.update(p.to_string_lossy().as_bytes());
+            }
+            other => {
+                hasher.update(&other.read().map(|b| b.into_owned()).unwrap_or_default());
+            }
+        }
+    }
+    hasher.finalize().to_hex().to_string()
+}
+
+/// Keeps a PDF in the cache folder: written under a temporary name and renamed, so a build
+/// killed halfway leaves no half file (best effort: a cache that cannot be written is no error).
+fn store(dir: &Path, key: &str, bytes: &[u8]) {
+    let tmp = dir.join(format!(".tmp-{}-{key}", std::process::id()));
+    let written = std::fs::create_dir_all(dir)
+        .and_then(|()| std::fs::write(&tmp, bytes))
+        .and_then(|()| std::fs::rename(&tmp, dir.join(format!("{key}.pdf"))));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+}
+
+/// Removes the cached PDFs this build did not use.
+fn sweep(dir: &Path, used: &[String]) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(key) = name.strip_suffix(".pdf") else { continue };
+        let is_entry = key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit());
+        if is_entry && !used.iter().any(|u| u == key) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The cache folder of a site's PDFs.
+pub fn cache_folder(site_root: &Path) -> std::path::PathBuf {
+    site_root.join(".xianfeng").join("pdf")
 }
 
 /// The images of the site as the PDFs may show them: each at its widest processed copy
@@ -128,11 +209,10 @@ impl ServedImages {
 fn typeset(
     library: &LazyHash<Library>,
     fonts: &Fonts,
-    book: &data::Book,
+    json: Vec<u8>,
     images: &HashMap<String, Entry>,
     c: &Compilation,
 ) -> Result<Vec<u8>, Diagnostic> {
-    let json = serde_json::to_vec(book).map_err(|e| failed(c, &e.to_string()))?;
     let world = world::BookWorld::new(library, fonts, json, images, c.meta.date);
     let document: PagedDocument = typst::compile(&world).output.map_err(|errors| {
         let text: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
