@@ -49,7 +49,7 @@ fn case_text(i: usize) -> String {
         100 + 7 * i
     );
     format!(
-        "---\ntitle: 第{i}支部“先锋{n}”工作法\nbrand: 先锋{n}\norg: 市直机关第{i}单位\ndate: 2024-05-01\n\
+        "---\ntitle: 第{i}支部“先锋{n}”工作法\nbrand: 第{i}支部先锋{n}\norg: 市直机关第{i}单位\ndate: 2024-05-01\n\
          description: 第{i}支部把党建和业务一起谋划的做法。\n{facts}\
          honours:\n  - {{name: 市直机关先进基层党组织, year: 2023, level: 市级}}\n\
          sources:\n  - title: 市直机关党建交流材料\n    publication: 机关党建\n    issue: 2024年第{m}期\n---\n\n\
