@@ -73,6 +73,8 @@ pub struct Kept {
     pub known: HashSet<String>,
     /// The build's warnings except the link check's, which a patch runs again.
     pub warnings_before_links: Vec<Diagnostic>,
+    /// The images the compilation PDFs may show, to make them again after an edit.
+    pub pdf_images: crate::pdf::ServedImages,
 }
 
 /// What `serve` keeps from build to build, one memo per stage (see `memo`), so a full
@@ -193,9 +195,10 @@ fn build_into(opts: &BuildOptions, sink: &PageSink, memo: Option<&BuildMemo>) ->
     let checker = LinkChecker::new(&site, root, &known, opts.strict_links, memo.map(|m| &m.links));
     // The compilation PDFs are typeset while the pages render (see `pdf`).
     let pdf_cache = (!opts.no_cache).then(|| crate::pdf::cache_folder(root));
+    let pdf_images = crate::pdf::ServedImages::of(&site, root, &images);
     let ((render_errors, page_links, render_state), pdfs) = rayon::join(
         || render_site(&site, &plan, &templates, sink, &checker, &mut output),
-        || crate::pdf::make_all(&site, root, &images, pdf_cache.as_deref()),
+        || crate::pdf::make_all(&site, &pdf_images, pdf_cache.as_deref()),
     );
     diagnostics.extend(render_errors);
     diagnostics.extend(pdfs.diagnostics);
@@ -232,9 +235,17 @@ fn build_into(opts: &BuildOptions, sink: &PageSink, memo: Option<&BuildMemo>) ->
     }
     let cases = site.cases.len();
     let kept = match render_state {
-        Some(render) if opts.keep_state => {
-            Some(Box::new(Kept { model_opts, plan, templates, render, page_links, known, warnings_before_links, site }))
-        }
+        Some(render) if opts.keep_state => Some(Box::new(Kept {
+            model_opts,
+            plan,
+            templates,
+            render,
+            page_links,
+            known,
+            warnings_before_links,
+            site,
+            pdf_images,
+        })),
         render => {
             drop_in_background((render, site, plan, templates, page_links, known));
             None

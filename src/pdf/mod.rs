@@ -54,10 +54,16 @@ pub fn planned_paths(site: &Site) -> Vec<(String, &Compilation)> {
 }
 
 /// Makes the PDF of every compilation of `site` (none with `pdf: false`). `images` are the
-/// build's processed images; `root` the site folder.
-pub fn make_all(site: &Site, root: &Path, images: &crate::images::ImageSet, cache: Option<&Path>) -> Made {
+/// build's processed images; `root` the site folder; `cache` the PDF cache folder, if kept.
+pub fn make_all(site: &Site, images: &ServedImages, cache: Option<&Path>) -> Made {
+    make(site, images, cache, &(0..site.compilations.len()).collect::<Vec<_>>())
+}
+
+/// Makes the PDFs of compilations `which` (indexes into `site.compilations`), as `make_all`
+/// does (`serve`, after an edit to cases they print).
+pub fn make(site: &Site, served: &ServedImages, cache: Option<&Path>, which: &[usize]) -> Made {
     let mut made = Made::default();
-    if !site.config.pdf || site.compilations.is_empty() {
+    if !site.config.pdf || which.is_empty() {
         return made;
     }
     let fonts = Fonts::discover();
@@ -68,14 +74,13 @@ pub fn make_all(site: &Site, root: &Path, images: &crate::images::ImageSet, cach
     let own = &site.config.pdf_fonts;
     let missing = fonts.missing(own);
     if !missing.is_empty() {
-        made.diagnostics.push(missing_font_warning(root, &missing));
+        made.diagnostics.push(missing_font_warning(&served.root, &missing));
     }
     let chosen = fonts.choose(site.config.pdf_style, own);
     let hant = fonts.traditional(&chosen);
     let library = LazyHash::new(Library::default());
-    let served = ServedImages::of(site, root, images);
     let mut used = Vec::new();
-    for c in &site.compilations {
+    for c in which.iter().filter_map(|&i| site.compilations.get(i)) {
         let book = data::book(site, c, (chosen.clone(), hant.clone()), &data::Links { site, images: &served.by_url });
         let json = match serde_json::to_vec(&book) {
             Ok(json) => json,
@@ -101,7 +106,8 @@ pub fn make_all(site: &Site, root: &Path, images: &crate::images::ImageSet, cach
             Err(d) => made.diagnostics.push(d),
         }
     }
-    if let Some(dir) = cache {
+    // Only a build of every PDF knows which cached ones are still wanted.
+    if let Some(dir) = cache.filter(|_| which.len() == site.compilations.len()) {
         sweep(dir, &used);
     }
     made
@@ -165,7 +171,8 @@ pub fn cache_folder(site_root: &Path) -> std::path::PathBuf {
 
 /// The images of the site as the PDFs may show them: each at its widest processed copy
 /// (print resolution), never a file outside the site folder.
-struct ServedImages {
+pub struct ServedImages {
+    root: std::path::PathBuf,
     /// Image URL on the site → served path.
     by_url: BTreeMap<String, String>,
     /// Served path → the file.
@@ -173,8 +180,9 @@ struct ServedImages {
 }
 
 impl ServedImages {
-    fn of(site: &Site, root: &Path, images: &crate::images::ImageSet) -> ServedImages {
-        let mut served = ServedImages { by_url: BTreeMap::new(), files: HashMap::new() };
+    /// The images of `site` (in the folder `root`) from the build's processed `images`.
+    pub fn of(site: &Site, root: &Path, images: &crate::images::ImageSet) -> ServedImages {
+        let mut served = ServedImages { root: root.to_path_buf(), by_url: BTreeMap::new(), files: HashMap::new() };
         let content = root.join("content");
         let site_root = std::fs::canonicalize(root).ok();
         for (src, out) in &site.assets {
