@@ -39,7 +39,56 @@ pub struct SiteConfig {
     pub paginate_brands: usize,
     /// Entries in atom.xml.
     pub feed_limit: usize,
+    /// Whether each compilation is also typeset as a PDF (`/compilations/<slug>/<slug>.pdf`).
+    pub pdf: bool,
+    /// The look of those PDFs.
+    pub pdf_style: PdfStyle,
+    /// Font families the PDFs prefer, per role, before the built-in choices.
+    pub pdf_fonts: PdfFonts,
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `pdf_style:` of site.yaml.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PdfStyle {
+    /// A4 booklet in the theme's colours.
+    #[default]
+    Booklet,
+    /// 公文-like after GB/T 9704-2012: 3号仿宋, 22 lines of 28 characters.
+    Gbt9704,
+}
+
+/// `pdf_fonts:` of site.yaml: family names per role, each a name or a list of names.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PdfFonts {
+    /// The text (宋体, 仿宋).
+    #[serde(deserialize_with = "one_or_many")]
+    pub body: Vec<String>,
+    /// Chapter and case headings (黑体).
+    #[serde(deserialize_with = "one_or_many")]
+    pub heading: Vec<String>,
+    /// Subheadings and notes (楷体).
+    #[serde(deserialize_with = "one_or_many")]
+    pub kai: Vec<String>,
+    /// The cover title (小标宋).
+    #[serde(deserialize_with = "one_or_many")]
+    pub title: Vec<String>,
+}
+
+/// `body: 仿宋` or `body: [仿宋, 宋体]`.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(name) => vec![name],
+        OneOrMany::Many(names) => names,
+    })
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -108,6 +157,9 @@ impl Default for SiteConfig {
             paginate: 30,
             paginate_brands: 120,
             feed_limit: 30,
+            pdf: true,
+            pdf_style: PdfStyle::default(),
+            pdf_fonts: PdfFonts::default(),
             extra: Default::default(),
         }
     }
@@ -371,7 +423,7 @@ fn unknown_field_name(message: &str) -> Option<&str> {
 }
 
 /// Every setting site.yaml takes, for the hint of an unknown one.
-const KNOWN_SETTINGS: [&str; 20] = [
+const KNOWN_SETTINGS: [&str; 23] = [
     "title",
     "description",
     "base_url",
@@ -391,6 +443,9 @@ const KNOWN_SETTINGS: [&str; 20] = [
     "paginate",
     "paginate_brands",
     "feed_limit",
+    "pdf",
+    "pdf_style",
+    "pdf_fonts",
     "extra",
 ];
 

@@ -24,6 +24,7 @@ pub mod markdown;
 pub mod memo;
 pub mod options;
 pub mod output;
+pub mod pdf;
 pub mod pipeline;
 pub mod qr;
 pub mod render;

@@ -75,6 +75,8 @@ pub struct Kept {
     pub known: HashSet<String>,
     /// The build's warnings except the link check's, which a patch runs again.
     pub warnings_before_links: Vec<Diagnostic>,
+    /// The images the compilation PDFs may show, to make them again after an edit.
+    pub pdf_images: crate::pdf::ServedImages,
 }
 
 /// What `serve` keeps from build to build, one memo per stage (see `memo`), so a full
@@ -200,10 +202,19 @@ fn build_into(opts: &BuildOptions, sink: &PageSink, memo: Option<&BuildMemo>) ->
     let checker = LinkChecker::new(&site, root, &known, opts.strict_links, memo.map(|m| &m.links));
     let renderer =
         Renderer { site: &site, plan: &plan, templates: &templates, links: &checker, memo: memo.map(|m| &m.pages) };
-    let SiteRendered { errors: render_errors, page_links, state: render_state, fresh: rendered } =
-        renderer.render_site(sink, &mut output);
+    // The compilation PDFs are typeset while the pages render (see `pdf`).
+    let pdf_cache = (!opts.no_cache).then(|| crate::pdf::cache_folder(root));
+    let pdf_images = crate::pdf::ServedImages::of(&site, root, &images);
+    let (SiteRendered { errors: render_errors, page_links, state: render_state, fresh: rendered }, pdfs) = rayon::join(
+        || renderer.render_site(sink, &mut output),
+        || crate::pdf::make_all(&site, &pdf_images, pdf_cache.as_deref()),
+    );
     diagnostics.extend(render_errors);
-    stage.lap("render");
+    diagnostics.extend(pdfs.diagnostics);
+    for (path, bytes) in pdfs.files {
+        output.insert_bytes(path, bytes);
+    }
+    stage.lap("render and PDFs");
     add_derived(&mut output, &site);
     stage.lap("brands.json, feeds, sitemap");
     for path in output.escaping_paths() {
@@ -233,9 +244,17 @@ fn build_into(opts: &BuildOptions, sink: &PageSink, memo: Option<&BuildMemo>) ->
     }
     let cases = site.cases.len();
     let kept = match render_state {
-        Some(render) if opts.keep_state => {
-            Some(Box::new(Kept { model_opts, plan, templates, render, page_links, known, warnings_before_links, site }))
-        }
+        Some(render) if opts.keep_state => Some(Box::new(Kept {
+            model_opts,
+            plan,
+            templates,
+            render,
+            page_links,
+            known,
+            warnings_before_links,
+            site,
+            pdf_images,
+        })),
         render => {
             drop_in_background((render, site, plan, templates, page_links, known));
             None
@@ -565,6 +584,10 @@ fn output_claims(
         let copies = image_copies(images, root, src, out).filter(|(path, _)| path != out);
         claims.extend(copies.map(|(path, _)| Claim { path, folder: false, owner: owner.clone() }));
         claims.push(Claim { path: out.clone(), folder: false, owner });
+    }
+    for (path, c) in crate::pdf::planned_paths(site) {
+        let owner = Owner::file(c.rel_path.clone(), None, ("汇编的 PDF", "the compilation's PDF"));
+        claims.push(Claim { path, folder: false, owner });
     }
     let mut generated = vec![
         (BRANDS_JSON, false, ("品牌墙的 brands.json", "the gallery's brands.json")),

@@ -1,22 +1,18 @@
 #!/usr/bin/env bash
 # Every test of xianfeng: the Rust tests (cargo test) and the browser tests in real headless
-# Chromium. On a fresh Debian machine it installs what the browser tests need: Debian's
-# chromium package, a Java runtime (for the Nu HTML Checker) and the npm packages of
-# tests/browser (playwright-core, axe-core, vnu-jar, pinned in its lockfile).
+# Chromium. On a fresh Debian machine it installs what the tests need: Debian's poppler-utils,
+# fonts-noto-cjk, chromium and a Java runtime (for the Nu HTML Checker), and the npm packages
+# of tests/browser (playwright-core, axe-core, vnu-jar, pinned in its lockfile).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "== Rust tests"
-cargo test
-
-echo "== Search client tests (Node, on an index built by the Rust indexer)"
-node --test tests/search_client.test.mjs tests/search_truth.test.mjs
-
-echo "== Browser tests"
-# Debian's chromium for the browser tests, the Noto CJK fonts the layout measurements assume
-# (without them Chinese falls back to whatever the machine has), and a Java runtime for the Nu
-# HTML Checker (vnu.jar).
+# Debian's packages the tests need, installed before any test runs: poppler-utils (pdftotext,
+# pdffonts, pdfinfo read back the compilation PDFs in tests/pdf.rs), the Noto CJK fonts the PDFs
+# and the browser layout measurements are set in (without them Chinese falls back to whatever
+# the machine has, and no PDF is made), chromium for the browser tests and a Java runtime for
+# the Nu HTML Checker (vnu.jar).
 missing=""
+command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$missing fonts-noto-cjk"
 command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
@@ -27,6 +23,14 @@ if [ -n "$missing" ]; then
   # shellcheck disable=SC2086
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
 fi
+
+echo "== Rust tests"
+cargo test
+
+echo "== Search client tests (Node, on an index built by the Rust indexer)"
+node --test tests/search_client.test.mjs tests/search_truth.test.mjs
+
+echo "== Browser tests"
 # playwright-core, axe-core and vnu-jar, pinned in the lockfile. --ignore-scripts: vnu-jar's
 # postinstall would download a Java build of its own; the Debian one above runs the jar.
 for pkg in playwright-core axe-core vnu-jar; do

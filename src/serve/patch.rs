@@ -109,6 +109,13 @@ pub fn patch(
         }
         *kept.page_links.get_mut(page.job)? = page.links;
     }
+    let compilations: BTreeSet<usize> =
+        cases.iter().flat_map(|&i| kept.site.cases[i].compilations.iter().map(|(c, _)| *c)).collect();
+    let cache = (!opts.no_cache).then(|| crate::pdf::cache_folder(root));
+    let which: Vec<usize> = compilations.into_iter().collect();
+    for (path, bytes) in crate::pdf::make(&kept.site, &kept.pdf_images, cache.as_deref(), &which).files {
+        output.insert_bytes(path, bytes);
+    }
     if !relisted.is_empty() {
         crate::pipeline::add_derived(&mut output, &kept.site);
     }
