@@ -13,7 +13,9 @@ use crate::linkcheck::PageLinks;
 use crate::linkcheck::{LinkChecker, LinkMemo};
 pub use crate::options::BuildOptions;
 use crate::output::{Entry, Output, PageSink, Refusal, Staging, MARKER};
-use crate::render::{PageMemo, Plan, RenderState, Renderer, SiteRendered, TemplateMemo, TemplateSet, BRANDS_JSON};
+use crate::render::{
+    PageMemo, PdfSizes, Plan, RenderState, Renderer, SiteRendered, TemplateMemo, TemplateSet, BRANDS_JSON,
+};
 use crate::site::paths::{check_claims, Claim, Owner};
 use crate::site::{build_model, MarkdownMemo, ModelOptions, Site};
 use crate::theme::{load_theme, Origin};
@@ -199,16 +201,28 @@ fn build_into(opts: &BuildOptions, sink: &PageSink, memo: Option<&BuildMemo>) ->
         // `serve`: the index comes after the pages, but pages may link to it.
         known.insert(search::MANIFEST.to_string());
     }
+    // The PDFs are made while the pages render; a page links one only once it is made.
+    known.extend(crate::pdf::planned_paths(&site).into_iter().map(|(path, _)| path));
     let checker = LinkChecker::new(&site, root, &known, opts.strict_links, memo.map(|m| &m.links));
-    let renderer =
-        Renderer { site: &site, plan: &plan, templates: &templates, links: &checker, memo: memo.map(|m| &m.pages) };
+    let no_pdfs = PdfSizes::default();
+    let renderer = Renderer {
+        site: &site,
+        plan: &plan,
+        templates: &templates,
+        links: &checker,
+        memo: memo.map(|m| &m.pages),
+        pdfs: &no_pdfs,
+    };
     // The compilation PDFs are typeset while the pages render (see `pdf`).
     let pdf_cache = (!opts.no_cache).then(|| crate::pdf::cache_folder(root));
     let pdf_images = crate::pdf::ServedImages::of(&site, root, &images);
-    let (SiteRendered { errors: render_errors, page_links, state: render_state, fresh: rendered }, pdfs) = rayon::join(
-        || renderer.render_site(sink, &mut output),
-        || crate::pdf::make_all(&site, &pdf_images, pdf_cache.as_deref()),
-    );
+    let make_pdfs = || {
+        let made = crate::pdf::make_all(&site, &pdf_images, pdf_cache.as_deref());
+        let sizes = PdfSizes::of_files(&site, &made.files);
+        (made, sizes)
+    };
+    let (SiteRendered { errors: render_errors, page_links, state: render_state, fresh: rendered }, pdfs) =
+        renderer.render_site(sink, &mut output, make_pdfs);
     diagnostics.extend(render_errors);
     diagnostics.extend(pdfs.diagnostics);
     for (path, bytes) in pdfs.files {

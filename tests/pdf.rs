@@ -202,6 +202,79 @@ fn without_chinese_fonts_the_build_warns_and_makes_no_pdf() {
     assert!(stderr.contains("no Chinese font") && stderr.contains("fonts-noto-cjk"), "{stderr}");
     assert!(!site.exists("compilations/c/c.pdf"));
     assert!(site.exists("compilations/c/index.html"), "the HTML site is built");
+    assert!(!site.read("compilations/c/index.html").contains("download-pdf"), "no button for a PDF not made");
+    assert!(!site.read("cases/a/index.html").contains("download-pdf"));
+}
+
+/// The download links of a page: (href, the size it shows).
+fn download_links(html: &str) -> Vec<(String, String)> {
+    html.split("<a class=\"download-pdf\" href=\"")
+        .skip(1)
+        .map(|rest| {
+            let href = rest.split('"').next().unwrap().to_string();
+            let size = rest.split("<span class=\"file-size\">（").nth(1).unwrap().split('）').next().unwrap();
+            (href, size.to_string())
+        })
+        .collect()
+}
+
+/// Whether `shown` (`422 KB`, `1.3 MB`) is the size of a file of `bytes` bytes, rounded up
+/// to whole KB or to tenths of MB.
+fn is_size_of(shown: &str, bytes: u64) -> bool {
+    match shown.split_once(' ') {
+        Some((n, "KB")) => n.parse::<u64>().is_ok_and(|kb| kb == bytes.div_ceil(1024)),
+        Some((n, "MB")) => n.parse::<f64>().is_ok_and(|mb| (mb - bytes as f64 / 1048576.0).abs() <= 0.05),
+        _ => false,
+    }
+}
+
+#[test]
+fn the_compilation_page_and_the_cases_it_prints_offer_its_pdf_with_the_real_size() {
+    let out = build_demo();
+    let public = out.path().join("public");
+    let bytes = std::fs::metadata(demo_pdf(&out)).unwrap().len();
+    let comp = std::fs::read_to_string(public.join("compilations/zhuhai-dianxing-anli/index.html")).unwrap();
+    let links = download_links(&comp);
+    assert_eq!(links.len(), 1, "one button on the compilation page");
+    assert_eq!(links[0].0, format!("/{DEMO_PDF}"));
+    assert!(is_size_of(&links[0].1, bytes), "{} shown for {bytes} bytes", links[0].1);
+    // Every case the compilation prints links it from its 收录于 list; the others do not.
+    let mut printed = 0;
+    for entry in std::fs::read_dir(public.join("cases")).unwrap() {
+        let page = entry.unwrap().path().join("index.html");
+        let Ok(html) = std::fs::read_to_string(&page) else { continue };
+        let listed = html.contains("<li><a href=\"/compilations/zhuhai-dianxing-anli/\">");
+        let links = download_links(&html);
+        if listed {
+            printed += 1;
+            assert_eq!(links, vec![(format!("/{DEMO_PDF}"), links[0].1.clone())], "{}", page.display());
+            assert!(is_size_of(&links[0].1, bytes), "{}", page.display());
+        } else {
+            assert!(links.is_empty(), "{} is in no compilation", page.display());
+        }
+    }
+    assert!(printed >= 5, "the demo compilation prints {printed} cases");
+}
+
+#[test]
+fn an_image_typst_cannot_decode_is_named_with_its_case_and_the_pdf_is_still_made() {
+    // The image pipeline copies SVG files as they are; typst cannot read this one.
+    let body = "## 背景\n\n正文一段。\n\n![支部活动示意图](broken.svg)\n";
+    let text = case("坏图片案例", "品牌", "单位", "2024-01-02", "", body);
+    let site = pdf_site(&[], "");
+    site.write("content/compilations/c.md", &compilation(&["a"]));
+    site.write("content/cases/a/index.md", &text);
+    site.write("content/cases/a/broken.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\"><rect></svg>");
+    let run = xianfeng().arg("build").arg(site.root()).arg("--no-cache").env("XIANFENG_LANG", "zh").output().unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let warning = stderr.split("\n\n").find(|b| b.contains("无法嵌入")).unwrap_or_else(|| panic!("{stderr}"));
+    for named in ["content/cases/a/index.md", "测试汇编", "坏图片案例", "broken.svg", "提示"] {
+        assert!(warning.contains(named), "{named} not in:\n{warning}");
+    }
+    let pdf_text = all_text(&site.public().join("compilations/c/c.pdf"));
+    assert!(pdf_text.contains("正文一段") && pdf_text.contains("支部活动示意图"), "{pdf_text}");
 }
 
 #[test]
@@ -210,6 +283,8 @@ fn pdf_false_makes_no_pdf() {
     site.build_ok(&["--no-cache"]);
     assert!(!site.exists("compilations/c/c.pdf"));
     assert!(site.exists("compilations/c/index.html"));
+    assert!(!site.read("compilations/c/index.html").contains("download-pdf"));
+    assert!(!site.read("cases/a/index.html").contains("download-pdf"));
 }
 
 #[test]

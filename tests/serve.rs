@@ -568,6 +568,9 @@ fn case_edits_patch_the_build_and_match_a_fresh_build() {
         r.text().contains("补丁路径正文标记")
     });
     assert_eq!(patched(1), 1, "a text edit is patched: {}", server.log());
+    // The compilation's PDF is made again after the pages are served, and the size its page
+    // shows is the new PDF's (the full comparison below holds both to a fresh build).
+    assert!(server.log().contains("1 compilation PDF(s) followed in "), "{}", server.log());
     assert_serves_every_file_of(&server, &fresh_build(&site, &server));
 
     // Title and description: every list showing the case changes too.

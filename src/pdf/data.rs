@@ -9,7 +9,8 @@ use crate::config::PdfStyle;
 use crate::content::model::{CaseStatus, Lang, Numbering, Source};
 use crate::site::{Case, Compilation, Site};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The whole compilation.
 #[derive(Debug, Serialize)]
@@ -31,6 +32,9 @@ pub struct Book {
     pub chapters: Vec<Chapter>,
     pub index_orgs: Vec<IndexEntry>,
     pub index_honours: Vec<IndexEntry>,
+    /// The image URLs the preface shows, for diagnostics.
+    #[serde(skip)]
+    pub preface_images: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -78,6 +82,11 @@ pub struct Entry {
     /// The QR code of the case's page, an SVG document.
     pub qr: Option<String>,
     pub url: String,
+    /// The case (index in the site) and the image URLs its body shows, for diagnostics.
+    #[serde(skip)]
+    pub case: usize,
+    #[serde(skip)]
+    pub images: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -102,11 +111,31 @@ pub struct Links<'a> {
     pub site: &'a Site,
     /// Image URL of the site → path the world serves it under.
     pub images: &'a BTreeMap<String, String>,
+    /// Image URLs typst cannot decode: their descriptions are printed instead.
+    pub undecodable: &'a BTreeSet<String>,
+    /// The image URLs resolved since it was last taken (see [`Links::take_shown`]).
+    shown: RefCell<Vec<String>>,
+}
+
+impl<'a> Links<'a> {
+    pub fn new(site: &'a Site, images: &'a BTreeMap<String, String>, undecodable: &'a BTreeSet<String>) -> Self {
+        Links { site, images, undecodable, shown: RefCell::default() }
+    }
+
+    /// The image URLs shown since the last call.
+    fn take_shown(&self) -> Vec<String> {
+        self.shown.take()
+    }
 }
 
 impl Resolve for Links<'_> {
     fn image(&self, url: &str) -> Option<String> {
-        self.images.get(url).cloned()
+        if self.undecodable.contains(url) {
+            return None;
+        }
+        let served = self.images.get(url).cloned()?;
+        self.shown.borrow_mut().push(url.to_string());
+        Some(served)
     }
 
     fn link(&self, url: &str) -> Option<String> {
@@ -154,7 +183,11 @@ pub fn book(site: &Site, c: &Compilation, fonts: (Chosen, Chosen), links: &Links
                 (None, CaseStatus::Incomplete) => Some("资料不全"),
                 (None, _) => Some("存目"),
             };
-            entries.push(entry(site, case, key, label, stub, resolved.note.clone(), links));
+            links.take_shown();
+            let mut e = entry(site, case, key, label, stub, resolved.note.clone(), links);
+            e.case = resolved.case;
+            e.images = links.take_shown();
+            entries.push(e);
         }
         chapters.push(Chapter {
             label: format!("第{}部分", chinese::cn_number(ci as u64 + 1)),
@@ -164,7 +197,10 @@ pub fn book(site: &Site, c: &Compilation, fonts: (Chosen, Chosen), links: &Links
             entries,
         });
     }
+    let preface = nodes::from_html(&c.rendered.html, links);
     Book {
+        preface_images: links.take_shown(),
+        preface,
         style: site.config.pdf_style,
         fonts: fonts.0,
         fonts_hant: fonts.1,
@@ -176,7 +212,6 @@ pub fn book(site: &Site, c: &Compilation, fonts: (Chosen, Chosen), links: &Links
         date: Date { year: date.year(), month: date.month(), day: date.day() },
         date_text: format!("{}年{}月", date.year(), date.month()),
         lang: c.meta.lang.html_lang(),
-        preface: nodes::from_html(&c.rendered.html, links),
         chapters,
         index_orgs: grouped(orgs),
         index_honours: grouped(honours),
@@ -215,6 +250,8 @@ fn entry(
         qr: crate::qr::svg(&permalink, &format!("扫码阅读：{}", m.title)),
         url: permalink,
         key,
+        case: 0,
+        images: Vec::new(),
     }
 }
 

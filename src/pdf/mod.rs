@@ -25,7 +25,7 @@ use crate::diagnostics::Diagnostic;
 use crate::output::Entry;
 use crate::site::{Compilation, Site};
 use fonts::Fonts;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use typst::foundations::Smart;
 use typst::utils::LazyHash;
@@ -40,17 +40,12 @@ pub struct Made {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// The output path of compilation `c`'s PDF.
-pub fn pdf_path(c: &Compilation) -> String {
-    format!("{}/{}.pdf", c.out_dir.trim_end_matches('/'), c.slug)
-}
-
 /// The output paths the PDFs of `site` may take (for the build's check of output paths).
 pub fn planned_paths(site: &Site) -> Vec<(String, &Compilation)> {
     if !site.config.pdf {
         return Vec::new();
     }
-    site.compilations.iter().map(|c| (pdf_path(c), c)).collect()
+    site.compilations.iter().map(|c| (c.pdf_path(), c)).collect()
 }
 
 /// Makes the PDF of every compilation of `site` (none with `pdf: false`). `images` are the
@@ -81,7 +76,9 @@ pub fn make(site: &Site, served: &ServedImages, cache: Option<&Path>, which: &[u
     let library = LazyHash::new(Library::default());
     let mut used = Vec::new();
     for c in which.iter().filter_map(|&i| site.compilations.get(i)) {
-        let book = data::book(site, c, (chosen.clone(), hant.clone()), &data::Links { site, images: &served.by_url });
+        let fonts_of = || (chosen.clone(), hant.clone());
+        let none = BTreeSet::new();
+        let book = data::book(site, c, fonts_of(), &data::Links::new(site, &served.by_url, &none));
         let json = match serde_json::to_vec(&book) {
             Ok(json) => json,
             Err(e) => {
@@ -92,16 +89,32 @@ pub fn make(site: &Site, served: &ServedImages, cache: Option<&Path>, which: &[u
         let key = cache_key(&json, &served.files);
         if let Some(bytes) = cache.and_then(|dir| std::fs::read(dir.join(format!("{key}.pdf"))).ok()) {
             used.push(key);
-            made.files.push((pdf_path(c), bytes));
+            made.files.push((c.pdf_path(), bytes));
             continue;
         }
-        match typeset(&library, &fonts, json, &served.files, c) {
+        // An image typst cannot decode is left out (its description printed), not the PDF.
+        let bad = undecodable_images(&book, served);
+        let json = if bad.is_empty() {
+            json
+        } else {
+            made.diagnostics.extend(bad.iter().map(|b| bad_image(site, c, b)));
+            let urls: BTreeSet<String> = bad.into_iter().map(|b| b.url).collect();
+            let book = data::book(site, c, fonts_of(), &data::Links::new(site, &served.by_url, &urls));
+            serde_json::to_vec(&book).unwrap_or(json)
+        };
+        // Typst is not expected to panic; if it does, this compilation has no PDF and the
+        // build goes on.
+        let typeset = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            typeset(&library, &fonts, json, &served.files, c)
+        }))
+        .unwrap_or_else(|_| Err(failed(c, "typst stopped with an internal error")));
+        match typeset {
             Ok(bytes) => {
                 if let Some(dir) = cache {
                     store(dir, &key, &bytes);
                 }
                 used.push(key);
-                made.files.push((pdf_path(c), bytes));
+                made.files.push((c.pdf_path(), bytes));
             }
             Err(d) => made.diagnostics.push(d),
         }
@@ -111,6 +124,36 @@ pub fn make(site: &Site, served: &ServedImages, cache: Option<&Path>, which: &[u
         sweep(dir, &used);
     }
     made
+}
+
+/// An image of a compilation that typst cannot decode, and the case showing it (None: the
+/// compilation's own preface).
+struct BadImage {
+    case: Option<usize>,
+    url: String,
+    why: String,
+}
+
+/// The images `book` shows that typst cannot decode (each decoded once).
+fn undecodable_images(book: &data::Book, served: &ServedImages) -> Vec<BadImage> {
+    let shown =
+        book.chapters.iter().flat_map(|ch| &ch.entries).flat_map(|e| e.images.iter().map(|u| (Some(e.case), u)));
+    let mut verdicts: HashMap<&str, Option<String>> = HashMap::new();
+    let mut bad = Vec::new();
+    for (case, url) in book.preface_images.iter().map(|u| (None, u)).chain(shown) {
+        let why = verdicts.entry(url.as_str()).or_insert_with(|| {
+            let entry = served.by_url.get(url).and_then(|path| served.files.get(path));
+            match entry.map(|e| e.read()) {
+                Some(Ok(bytes)) => world::undecodable(&bytes),
+                Some(Err(e)) => Some(e.to_string()),
+                None => Some("not found".into()),
+            }
+        });
+        if let Some(why) = why {
+            bad.push(BadImage { case, url: url.clone(), why: why.clone() });
+        }
+    }
+    bad
 }
 
 /// Changes whenever the same data would give a different PDF.
@@ -254,6 +297,31 @@ fn failed(c: &Compilation, why: &str) -> Diagnostic {
     .hint((
         "网页照常生成；检查汇编所收案例里的图片能否打开，改好后再构建一次",
         "the web pages are built as usual; check that the images of its cases open, then build again",
+    ))
+}
+
+/// A warning on the case file (or the compilation's, for its preface) naming both.
+fn bad_image(site: &Site, c: &Compilation, bad: &BadImage) -> Diagnostic {
+    let BadImage { case, url, why } = bad;
+    let title = &c.meta.title;
+    let (file, zh_whose, en_whose) = match case.and_then(|i| site.cases.get(i)) {
+        Some(case) => {
+            let t = &case.meta.title;
+            (case.rel_path.clone(), format!("案例《{t}》"), format!("the case “{t}”"))
+        }
+        None => (c.rel_path.clone(), "前言".to_string(), "the preface".to_string()),
+    };
+    Diagnostic::warning(
+        "pdf-image",
+        file,
+        (
+            format!("汇编《{title}》的 PDF 里，{zh_whose}的图片 `{url}` 无法嵌入（{why}），改印它的说明文字"),
+            format!("in the PDF of the compilation “{title}”, the image `{url}` of {en_whose} cannot be embedded ({why}); its description is printed instead"),
+        ),
+    )
+    .hint((
+        "用图片软件打开这张图片，另存为 JPEG 或 PNG 后替换原文件；网页上的图片不受影响",
+        "open the image in an image editor and save it again as JPEG or PNG; the web pages are not affected",
     ))
 }
 

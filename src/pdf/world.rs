@@ -46,6 +46,18 @@ impl<'a> BookWorld<'a> {
     }
 }
 
+/// Why typst cannot decode the image `data`, if it cannot: it is then left out of the PDF
+/// rather than failing it. Typst memoizes the decoding, so typesetting does not repeat it.
+pub fn undecodable(data: &[u8]) -> Option<String> {
+    use typst::visualize::{ImageFormat, RasterImage, SvgImage, VectorFormat};
+    let bytes = Bytes::new(data.to_vec());
+    match ImageFormat::detect(data) {
+        Some(ImageFormat::Raster(format)) => RasterImage::plain(bytes, format).err().map(|e| e.to_string()),
+        Some(ImageFormat::Vector(VectorFormat::Svg)) => SvgImage::new(bytes).err().map(|e| format!("{e:?}")),
+        Some(ImageFormat::Vector(_)) | None => Some("not an image format typst reads".into()),
+    }
+}
+
 fn file_id(path: &str) -> FileId {
     let vpath = VirtualPath::new(path).expect("a valid virtual path");
     RootedPath::new(VirtualRoot::Project, vpath).intern()

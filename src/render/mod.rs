@@ -157,22 +157,88 @@ pub struct Renderer<'a> {
     pub links: &'a LinkChecker<'a>,
     /// `serve`'s page memo; `build` and `check` have none.
     pub memo: Option<&'a PageMemo>,
+    /// The compilation PDFs the pages link (see [`PdfSizes`]).
+    pub pdfs: &'a PdfSizes,
+}
+
+/// The compilation PDFs as the pages link them: per compilation (in site order) the size of
+/// its PDF in bytes, or None where it has none (`pdf: false`, no Chinese font, a typst error).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PdfSizes(pub Vec<Option<u64>>);
+
+impl PdfSizes {
+    /// The sizes of the PDFs `output` holds.
+    pub fn of(site: &Site, output: &Output) -> PdfSizes {
+        let size = |c: &crate::site::Compilation| {
+            let bytes = output.get(&c.pdf_path())?.read().ok()?.len();
+            Some(bytes as u64)
+        };
+        PdfSizes(site.compilations.iter().map(size).collect())
+    }
+
+    /// The sizes of `files` (output path → PDF bytes), as made.
+    pub fn of_files(site: &Site, files: &[(String, Vec<u8>)]) -> PdfSizes {
+        let size = |c: &crate::site::Compilation| {
+            let path = c.pdf_path();
+            files.iter().find(|(p, _)| *p == path).map(|(_, bytes)| bytes.len() as u64)
+        };
+        PdfSizes(site.compilations.iter().map(size).collect())
+    }
+
+    /// Compilation `ci`'s PDF for a template: `{url, size, size_text}`, or null.
+    fn link(&self, site: &Site, ci: usize) -> Value {
+        match self.0.get(ci).copied().flatten() {
+            Some(bytes) => json!({
+                "url": site.url(&site.compilations[ci].pdf_path()),
+                "size": bytes,
+                "size_text": file_size(bytes),
+            }),
+            None => Value::Null,
+        }
+    }
+}
+
+/// `356 KB`, `1.2 MB`, as a download link shows a file's size (1 KB = 1024 bytes, as Windows
+/// counts).
+fn file_size(bytes: u64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b < KB * KB {
+        format!("{} KB", (b / KB).ceil().max(1.0) as u64)
+    } else {
+        format!("{:.1} MB", b / KB / KB)
+    }
 }
 
 impl Renderer<'_> {
     /// Renders every page of the plan and hands it to `sink`; each page's links are checked as it
     /// is rendered. With a memo (`serve`), pages whose key is unchanged are taken from it.
-    pub fn render_site(&self, sink: &PageSink, out: &mut Output) -> SiteRendered {
+    ///
+    /// The pages linking a compilation PDF show its size, known only once it is made: `beside`
+    /// (which makes the PDFs) runs while every other page renders, and those pages after it.
+    pub fn render_site<R: Send>(
+        &self,
+        sink: &PageSink,
+        out: &mut Output,
+        beside: impl FnOnce() -> (R, PdfSizes) + Send,
+    ) -> (SiteRendered, R) {
         let Renderer { site, plan, memo, .. } = *self;
         let mut shared = Shared::new(site);
         let (partials, partial_errors) = self.case_partials(&shared);
         if !partial_errors.is_empty() {
-            return SiteRendered { errors: partial_errors, page_links: Vec::new(), state: None, fresh: 0 };
+            let (made, _) = beside();
+            return (SiteRendered { errors: partial_errors, page_links: Vec::new(), state: None, fresh: 0 }, made);
         }
         let serving = memo.is_some();
         shared.set_partials(partials, serving);
         let timings = std::env::var_os("XIANFENG_PROFILE").map(|_| JobTimings::default());
-        let results = self.write_pages(&shared, sink, timings.as_ref());
+        let (late, early): (Vec<usize>, Vec<usize>) = (0..plan.jobs.len()).partition(|&k| self.links_pdf(k));
+        let (mut results, (made, sizes)) =
+            rayon::join(|| self.write_pages(&shared, sink, timings.as_ref(), &early), beside);
+        let with_sizes = Renderer { pdfs: &sizes, ..*self };
+        results.extend(with_sizes.write_pages(&shared, sink, timings.as_ref(), &late));
+        results.sort_by_key(|(k, _)| *k);
+        let results = results.into_iter().map(|(_, r)| r);
         if let Some(timings) = timings {
             for (name, (n, us)) in timings.into_inner().unwrap_or_else(|e| e.into_inner()) {
                 eprintln!(
@@ -183,9 +249,9 @@ impl Renderer<'_> {
             }
         }
         let mut errors = Vec::new();
-        let mut checked = Vec::with_capacity(results.len());
+        let mut checked = Vec::with_capacity(plan.jobs.len());
         let mut fresh = 0;
-        let mut listed_by_job = Vec::with_capacity(if serving { results.len() } else { 0 });
+        let mut listed_by_job = Vec::with_capacity(if serving { plan.jobs.len() } else { 0 });
         for r in results {
             match r {
                 Ok(page) => {
@@ -201,24 +267,48 @@ impl Renderer<'_> {
             }
         }
         let state = (serving && errors.is_empty()).then_some(RenderState { shared, listed_by_job });
-        SiteRendered { errors, page_links: checked, state, fresh }
+        (SiteRendered { errors, page_links: checked, state, fresh }, made)
     }
 
-    /// Every job of the plan rendered, link-checked and handed to `sink`, in plan order.
+    /// Whether job `k`'s page links a compilation PDF: the compilation's own page and those
+    /// of the cases it includes.
+    fn links_pdf(&self, k: usize) -> bool {
+        let site = self.site;
+        site.config.pdf
+            && match &self.plan.jobs[k].0 {
+                Job::Compilation(_) => true,
+                Job::Case(i) => !site.cases[*i].compilations.is_empty(),
+                _ => false,
+            }
+    }
+
+    /// The jobs whose pages link compilation `ci`'s PDF (`serve`, once it is made again).
+    pub fn jobs_linking_pdf(&self, ci: usize) -> Vec<usize> {
+        let site = self.site;
+        (0..self.plan.jobs.len())
+            .filter(|&k| match &self.plan.jobs[k].0 {
+                Job::Compilation(c) => *c == ci,
+                Job::Case(i) => site.cases[*i].compilations.iter().any(|(c, _)| *c == ci),
+                _ => false,
+            })
+            .filter(|&k| self.links_pdf(k))
+            .collect()
+    }
+
+    /// The `jobs` of the plan rendered, link-checked and handed to `sink`, each with its index.
     fn write_pages(
         &self,
         shared: &Shared,
         sink: &PageSink,
         timings: Option<&JobTimings>,
-    ) -> Vec<Result<RenderedPage<Entry>, Diagnostic>> {
-        self.plan
-            .jobs
-            .par_iter()
-            .enumerate()
+        jobs: &[usize],
+    ) -> Vec<(usize, Result<RenderedPage<Entry>, Diagnostic>)> {
+        jobs.par_iter()
             // Small pieces, so that an idle thread can take work from a busy one up to the end
             // (the default split can leave one thread with hundreds of pages at the end).
             .with_max_len(8)
-            .map(|(k, (job, path))| {
+            .map(|&k| {
+                let (job, path) = &self.plan.jobs[k];
                 let start = std::time::Instant::now();
                 let r = self.render_page(shared, k).and_then(|page| {
                     let content = sink.store_bytes(path, page.content).map_err(|e| {
@@ -246,7 +336,7 @@ impl Renderer<'_> {
                     e.0 += 1;
                     e.1 += start.elapsed().as_micros();
                 }
-                r
+                (k, r)
             })
             .collect()
     }
@@ -411,6 +501,11 @@ impl Renderer<'_> {
             Job::Case(i) => {
                 let mut case = case_view(site, shared, *i);
                 case["qr_svg"] = qr_of(site, &site.cases[*i].url, &site.cases[*i].meta.brand);
+                if let Some(listed) = case["compilations"].as_array_mut() {
+                    for (cp, (ci, _)) in listed.iter_mut().zip(&site.cases[*i].compilations) {
+                        cp["pdf"] = self.pdfs.link(site, *ci);
+                    }
+                }
                 let vars = object("case", case);
                 ("case.html", vars, site.cases[*i].lang.html_lang())
             }
@@ -451,6 +546,7 @@ impl Renderer<'_> {
             Job::Compilation(ci) => {
                 let mut compilation = compilation_view(site, shared, *ci);
                 compilation["qr_svg"] = qr_of(site, &site.compilations[*ci].url, &site.compilations[*ci].meta.title);
+                compilation["pdf"] = self.pdfs.link(site, *ci);
                 let vars = object("compilation", compilation);
                 ("compilation.html", vars, site.compilations[*ci].meta.lang.html_lang())
             }

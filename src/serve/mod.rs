@@ -107,6 +107,24 @@ impl State {
         let _ = self.changes.send(Change { version, css_only });
     }
 
+    /// Swaps in `output` for the pages of snapshot `of`, without telling tabs (the PDFs made
+    /// after a patch). Nothing is swapped if another build was published meanwhile (a new
+    /// search index for the same pages keeps the version).
+    fn swap_output(&self, of: Arc<Snapshot>, output: Arc<Output>) {
+        let mut current = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
+        if current.version != of.version {
+            return;
+        }
+        let next = Snapshot {
+            output,
+            search: current.search.clone(),
+            errors: current.errors.clone(),
+            overlay: current.overlay.clone(),
+            version: current.version,
+        };
+        *current = Arc::new(next);
+    }
+
     /// Swaps in a new search index for the current pages, without telling tabs: the pages
     /// did not change, and the search client fetches the manifest afresh for every page.
     fn update_search(&self, search: Arc<Output>) {

@@ -18,7 +18,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::linkcheck::LinkChecker;
 use crate::output::{Entry, Output};
 use crate::pipeline::{BuildMemo, BuildOptions, Kept};
-use crate::render::Renderer;
+use crate::render::{PdfSizes, Renderer};
 use crate::search::SearchDoc;
 use crate::site::{anchor_errors, is_published, remade_case};
 use std::collections::BTreeSet;
@@ -34,6 +34,8 @@ pub struct Patched {
     pub rendered: usize,
     /// Of those, pages the page memo held unchanged.
     pub reused: usize,
+    /// The compilations printing the edited cases, whose PDFs `remake_pdfs` makes again.
+    pub pdfs: Vec<usize>,
 }
 
 /// Front-matter fields that only change how the case itself reads: editing them moves no
@@ -84,12 +86,16 @@ pub fn patch(
         }
     }
     let checker = LinkChecker::new(&kept.site, root, &kept.known, opts.strict_links, Some(&memo.links));
+    // The PDFs are made again after the pages are served (`remake_pdfs`): until then the pages
+    // link the ones served now.
+    let pdfs = PdfSizes::of(&kept.site, previous);
     let renderer = Renderer {
         site: &kept.site,
         plan: &kept.plan,
         templates: &kept.templates,
         links: &checker,
         memo: Some(&memo.pages),
+        pdfs: &pdfs,
     };
     let mut relisted = Vec::new();
     for &i in &cases {
@@ -111,11 +117,6 @@ pub fn patch(
     }
     let compilations: BTreeSet<usize> =
         cases.iter().flat_map(|&i| kept.site.cases[i].compilations.iter().map(|(c, _)| *c)).collect();
-    let cache = (!opts.no_cache).then(|| crate::pdf::cache_folder(root));
-    let which: Vec<usize> = compilations.into_iter().collect();
-    for (path, bytes) in crate::pdf::make(&kept.site, &kept.pdf_images, cache.as_deref(), &which).files {
-        output.insert_bytes(path, bytes);
-    }
     if !relisted.is_empty() {
         crate::pipeline::add_derived(&mut output, &kept.site);
     }
@@ -126,7 +127,54 @@ pub fn patch(
         return None;
     }
     let warnings = crate::pipeline::finish(diagnostics, root).0;
-    Some(Patched { output, search_docs, warnings, rendered: jobs.len(), reused })
+    let pdfs = compilations.into_iter().collect();
+    Some(Patched { output, search_docs, warnings, rendered: jobs.len(), reused, pdfs })
+}
+
+/// The PDFs of compilations `which` made again after a patch, into a copy of `served`, with
+/// the pages linking them rendered again when a PDF's size changed: the same files a full
+/// build would make. The PDFs' diagnostics come back too; `None` if a page fails to render.
+pub fn remake_pdfs(
+    kept: &mut Kept,
+    which: &[usize],
+    opts: &BuildOptions,
+    served: &Output,
+    memo: &BuildMemo,
+) -> Option<(Output, Vec<Diagnostic>)> {
+    let root = &opts.site_root;
+    let cache = (!opts.no_cache).then(|| crate::pdf::cache_folder(root));
+    let made = crate::pdf::make(&kept.site, &kept.pdf_images, cache.as_deref(), which);
+    let mut output = served.clone();
+    let before = PdfSizes::of(&kept.site, served);
+    // A PDF that could not be made now is not served stale.
+    for &ci in which {
+        output.files.remove(&kept.site.compilations[ci].pdf_path());
+    }
+    for (path, bytes) in made.files {
+        output.insert_bytes(path, bytes);
+    }
+    let pdfs = PdfSizes::of(&kept.site, &output);
+    if pdfs != before {
+        let checker = LinkChecker::new(&kept.site, root, &kept.known, opts.strict_links, Some(&memo.links));
+        let renderer = Renderer {
+            site: &kept.site,
+            plan: &kept.plan,
+            templates: &kept.templates,
+            links: &checker,
+            memo: Some(&memo.pages),
+            pdfs: &pdfs,
+        };
+        let jobs: BTreeSet<usize> = which.iter().flat_map(|&ci| renderer.jobs_linking_pdf(ci)).collect();
+        let jobs: Vec<usize> = jobs.into_iter().collect();
+        for page in renderer.render_jobs(&mut kept.render, &jobs).ok()? {
+            let path = kept.plan.path(page.job);
+            if matches!(output.get(path), None | Some(Entry::Bytes(_))) {
+                output.insert_bytes(path.to_string(), page.content);
+            }
+            *kept.page_links.get_mut(page.job)? = page.links;
+        }
+    }
+    Some((output, made.diagnostics))
 }
 
 /// The index of the published case whose file is `path`.

@@ -166,7 +166,7 @@ fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, session: &mut Sess
     let version = previous.version + 1;
     let what = describe(&batch.changed, opts.lang);
     if let Some(patched) = try_patch(session, batch, opts, &previous) {
-        let Patched { output, search_docs, warnings, rendered, reused } = patched;
+        let Patched { output, search_docs, warnings, rendered, reused, pdfs } = patched;
         publish_good(
             state,
             session,
@@ -175,14 +175,22 @@ fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, session: &mut Sess
             Good { output, search_docs, warnings, css_only: false, lang: opts.lang },
         );
         let ms = started.elapsed().as_millis();
+        // The page is served (and open tabs reload) before the PDFs printing it are made again.
+        let pdf_ms = remake_pdfs(state, session, opts, &pdfs);
+        let pdf_note = match (pdf_ms, opts.lang) {
+            (None, _) => String::new(),
+            (Some(t), Lang::Zh) => format!("；{} 本汇编的 PDF 随后更新，用时 {t} 毫秒", pdfs.len()),
+            (Some(t), Lang::En) => format!("; {} compilation PDF(s) followed in {t} ms", pdfs.len()),
+        };
         match opts.lang {
             Lang::Zh => eprintln!(
-                "{} {what} → 已局部更新：{rendered} 个页面显示它（{reused} 个没有变化），用时 {ms} 毫秒",
+                "{} {what} → 已局部更新：{rendered} 个页面显示它（{reused} 个没有变化），用时 {ms} 毫秒{pdf_note}",
                 clock()
             ),
-            Lang::En => {
-                eprintln!("{} {what} → patched: {rendered} pages showing it ({reused} unchanged) in {ms} ms", clock())
-            }
+            Lang::En => eprintln!(
+                "{} {what} → patched: {rendered} pages showing it ({reused} unchanged) in {ms} ms{pdf_note}",
+                clock()
+            ),
         }
         return;
     }
@@ -260,6 +268,26 @@ fn publish_good(state: &State, session: &mut Session, indexer: &Indexer, previou
     state.publish(snapshot, css_only);
     session.search_docs.clone_from(&search_docs);
     indexer.index(search_docs);
+}
+
+/// After a patch, the PDFs of the compilations `which` made again and swapped in without
+/// reloading open tabs (the pages they would reload are the ones just served); the time it
+/// took, or None when there was nothing to make. Should a page linking them fail to render,
+/// the next edit makes a full build.
+fn remake_pdfs(state: &State, session: &mut Session, opts: &BuildOptions, which: &[usize]) -> Option<u128> {
+    if which.is_empty() {
+        return None;
+    }
+    let started = Instant::now();
+    let current = state.current();
+    let mut kept = session.kept.take()?;
+    let Some((output, diagnostics)) = patch::remake_pdfs(&mut kept, which, opts, &current.output, &session.memo) else {
+        return Some(started.elapsed().as_millis());
+    };
+    session.kept = Some(kept);
+    print_all(&diagnostics, opts.lang);
+    state.swap_output(current, Arc::new(output));
+    Some(started.elapsed().as_millis())
 }
 
 /// The fast path: patches the last good build when the batch only edited cases (see

@@ -106,6 +106,13 @@ pub struct Compilation {
     pub chapters: Vec<ResolvedChapter>,
 }
 
+impl Compilation {
+    /// The output path of its PDF: `compilations/<slug>/<slug>.pdf`.
+    pub fn pdf_path(&self) -> String {
+        format!("{}/{}.pdf", self.out_dir.trim_end_matches('/'), self.slug)
+    }
+}
+
 pub struct ResolvedChapter {
     pub index: usize,
     pub entries: Vec<ResolvedEntry>,
