@@ -183,7 +183,6 @@ pub fn book(site: &Site, c: &Compilation, fonts: (Chosen, Chosen), links: &Links
                 (None, CaseStatus::Incomplete) => Some("资料不全"),
                 (None, _) => Some("存目"),
             };
-            links.take_shown();
             let mut e = entry(site, case, key, label, stub, resolved.note.clone(), links);
             e.case = resolved.case;
             e.images = links.take_shown();

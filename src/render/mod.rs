@@ -169,20 +169,16 @@ pub struct PdfSizes(pub Vec<Option<u64>>);
 impl PdfSizes {
     /// The sizes of the PDFs `output` holds.
     pub fn of(site: &Site, output: &Output) -> PdfSizes {
-        let size = |c: &crate::site::Compilation| {
-            let bytes = output.get(&c.pdf_path())?.read().ok()?.len();
-            Some(bytes as u64)
-        };
-        PdfSizes(site.compilations.iter().map(size).collect())
+        PdfSizes::by_path(site, |path| Some(output.get(path)?.read().ok()?.len()))
     }
 
     /// The sizes of `files` (output path → PDF bytes), as made.
     pub fn of_files(site: &Site, files: &[(String, Vec<u8>)]) -> PdfSizes {
-        let size = |c: &crate::site::Compilation| {
-            let path = c.pdf_path();
-            files.iter().find(|(p, _)| *p == path).map(|(_, bytes)| bytes.len() as u64)
-        };
-        PdfSizes(site.compilations.iter().map(size).collect())
+        PdfSizes::by_path(site, |path| files.iter().find(|(p, _)| p == path).map(|(_, bytes)| bytes.len()))
+    }
+
+    fn by_path(site: &Site, size_of: impl Fn(&str) -> Option<usize>) -> PdfSizes {
+        PdfSizes(site.compilations.iter().map(|c| size_of(&c.pdf_path()).map(|n| n as u64)).collect())
     }
 
     /// Compilation `ci`'s PDF for a template: `{url, size, size_text}`, or null.
@@ -285,13 +281,15 @@ impl Renderer<'_> {
     /// The jobs whose pages link compilation `ci`'s PDF (`serve`, once it is made again).
     pub fn jobs_linking_pdf(&self, ci: usize) -> Vec<usize> {
         let site = self.site;
+        if !site.config.pdf {
+            return Vec::new();
+        }
         (0..self.plan.jobs.len())
             .filter(|&k| match &self.plan.jobs[k].0 {
                 Job::Compilation(c) => *c == ci,
                 Job::Case(i) => site.cases[*i].compilations.iter().any(|(c, _)| *c == ci),
                 _ => false,
             })
-            .filter(|&k| self.links_pdf(k))
             .collect()
     }
 
