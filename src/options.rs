@@ -25,6 +25,10 @@ pub struct BuildOptions {
     /// Leave the search index out and hand its documents over in `Built::search_docs`
     /// (`serve` builds it after publishing the pages).
     pub defer_search: bool,
+    /// Make no compilation PDF: serve the ones the memo last served, linked by their size, and
+    /// name the compilations in `Built::deferred_pdfs` (`serve`, after its first build, makes
+    /// them once the pages are published). Without a memo the PDFs are made as always.
+    pub defer_pdfs: bool,
     /// Hand back what `serve` needs to patch the build after an edit, in `Built::kept`.
     pub keep_state: bool,
     /// The language of the run's messages (summaries and progress lines).

@@ -42,6 +42,9 @@ pub struct Built {
     pub cached_warnings: Vec<String>,
     /// With `defer_search`: the documents to index with [`search_output`].
     pub search_docs: Vec<Arc<search::SearchDoc>>,
+    /// With `defer_pdfs`: the compilations whose PDFs are still to make (`serve` makes them
+    /// after publishing the pages, see `serve::patch::remake_pdfs`).
+    pub deferred_pdfs: Vec<usize>,
     /// With `keep_state`: the build's model and render state.
     pub kept: Option<Box<Kept>>,
     /// External URLs of the output → the file first linking them (for `check --external`).
@@ -91,6 +94,7 @@ pub struct BuildMemo {
     pub links: LinkMemo,
     pub pages: PageMemo,
     pub templates: TemplateMemo,
+    pub pdfs: crate::pdf::LastPdfs,
 }
 
 impl BuildMemo {
@@ -213,11 +217,20 @@ fn build_into(opts: &BuildOptions, sink: &PageSink, memo: Option<&BuildMemo>) ->
         memo: memo.map(|m| &m.pages),
         pdfs: &no_pdfs,
     };
-    // The compilation PDFs are typeset while the pages render (see `pdf`).
+    // The compilation PDFs are typeset while the pages render (see `pdf`), unless `serve`
+    // makes them after publishing the pages: until then it serves the last ones.
     let pdf_cache = (!opts.no_cache).then(|| crate::pdf::cache_folder(root));
     let pdf_images = crate::pdf::ServedImages::of(&site, root, &images);
+    let last_pdfs = memo.map(|m| &m.pdfs).filter(|_| opts.defer_pdfs);
+    let deferred_pdfs = match last_pdfs {
+        Some(_) if site.config.pdf => (0..site.compilations.len()).collect(),
+        _ => Vec::new(),
+    };
     let make_pdfs = || {
-        let made = crate::pdf::make_all(&site, &pdf_images, pdf_cache.as_deref());
+        let made = match last_pdfs {
+            Some(last) => last.served(&site),
+            None => crate::pdf::make_all(&site, &pdf_images, pdf_cache.as_deref()),
+        };
         let sizes = PdfSizes::of_files(&site, &made.files);
         (made, sizes)
     };
@@ -257,6 +270,9 @@ fn build_into(opts: &BuildOptions, sink: &PageSink, memo: Option<&BuildMemo>) ->
         return Err(finish(diagnostics, root));
     }
     let cases = site.cases.len();
+    if let Some(memo) = memo {
+        memo.pdfs.remember(&site, &output);
+    }
     let kept = match render_state {
         Some(render) if opts.keep_state => Some(Box::new(Kept {
             model_opts,
@@ -286,6 +302,7 @@ fn build_into(opts: &BuildOptions, sink: &PageSink, memo: Option<&BuildMemo>) ->
         up_to_date: false,
         cached_warnings: Vec::new(),
         search_docs,
+        deferred_pdfs,
         output,
         warnings,
         millis: started.elapsed().as_millis(),
@@ -423,6 +440,7 @@ fn up_to_date(record: &crate::cache::Record, started: Instant) -> Built {
         output: Output::default(),
         warnings: Vec::new(),
         cached_warnings: record.warnings.clone(),
+        deferred_pdfs: Vec::new(),
         search_docs: Vec::new(),
         kept: None,
         cases: record.cases,

@@ -595,13 +595,16 @@ fn case_edits_patch_the_build_and_match_a_fresh_build() {
     edit("content/cases/zhuhai-gongan-si-rong-si-tong.md", &|t| t.replace("## 具体做法", "## 主要做法"));
     server.wait_for("/", "the overlay to go", |r| !r.text().contains("xianfeng-overlay"));
 
-    // A new tag moves the case into another term: a full build.
+    // A new tag moves the case into another term: a full build. Its pages are served before
+    // the PDF printing the case (whose text changed too) is made again, as after a patch.
     let full_builds = server.log().matches(" rendered, the rest unchanged) in ").count();
-    edit(path, &|t| t.replacen("tags: [", "tags: [补丁测试标签, ", 1));
+    edit(path, &|t| t.replacen("tags: [", "tags: [补丁测试标签, ", 1) + "\n全量构建正文标记。\n");
     server.wait_for("/tags/", "the new tag", |r| r.text().contains("补丁测试标签"));
-    server.wait_for_log("a full build for the tag edit", |log| {
+    let log = server.wait_for_log("a full build for the tag edit", |log| {
         log.matches(" rendered, the rest unchanged) in ").count() > full_builds
     });
+    let full = log.lines().filter(|l| l.contains(" rendered, the rest unchanged) in ")).last().unwrap();
+    assert!(full.contains("; 1 compilation PDF(s) followed in "), "{log}");
     assert_serves_every_file_of(&server, &fresh_build(&site, &server));
 }
 

@@ -40,6 +40,39 @@ pub struct Made {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The PDFs `serve` last served, by output path: a build deferring its PDFs (see
+/// `BuildOptions::defer_pdfs`) serves these until they are made again.
+#[derive(Default)]
+pub struct LastPdfs(std::sync::Mutex<HashMap<String, bytes::Bytes>>);
+
+impl LastPdfs {
+    /// Remembers the PDFs of `site` that `output` serves, forgetting the others.
+    pub fn remember(&self, site: &Site, output: &crate::output::Output) {
+        let served = planned_paths(site).into_iter().filter_map(|(path, _)| {
+            let bytes = match output.get(&path)? {
+                Entry::Bytes(shared) => shared.clone(),
+                other => bytes::Bytes::from(other.read().ok()?.into_owned()),
+            };
+            Some((path, bytes))
+        });
+        *self.lock() = served.collect();
+    }
+
+    /// The remembered PDFs of `site`'s compilations, as if made now.
+    pub fn served(&self, site: &Site) -> Made {
+        let last = self.lock();
+        let files = planned_paths(site).into_iter().filter_map(|(path, _)| {
+            let bytes = last.get(&path)?.to_vec();
+            Some((path, bytes))
+        });
+        Made { files: files.collect(), diagnostics: Vec::new() }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, bytes::Bytes>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 /// The output paths the PDFs of `site` may take (for the build's check of output paths).
 pub fn planned_paths(site: &Site) -> Vec<(String, &Compilation)> {
     if !site.config.pdf {

@@ -181,6 +181,7 @@ pub fn run(opts: ServeOptions) -> ExitCode {
         drafts: opts.drafts,
         no_fingerprint: true,
         defer_search: true,
+        defer_pdfs: true,
         keep_state: true,
         lang: opts.lang,
         ..Default::default()

@@ -131,9 +131,10 @@ pub fn patch(
     Some(Patched { output, search_docs, warnings, rendered: jobs.len(), reused, pdfs })
 }
 
-/// The PDFs of compilations `which` made again after a patch, into a copy of `served`, with
-/// the pages linking them rendered again when a PDF's size changed: the same files a full
-/// build would make. The PDFs' diagnostics come back too; `None` if a page fails to render.
+/// The PDFs of compilations `which` made again after a patch or a build deferring them, into a
+/// copy of `served`, with the pages linking them rendered again when a PDF's size changed: the
+/// same files a full build would make. The PDFs' diagnostics come back too; `None` if a page
+/// fails to render.
 pub fn remake_pdfs(
     kept: &mut Kept,
     which: &[usize],
@@ -174,6 +175,7 @@ pub fn remake_pdfs(
             *kept.page_links.get_mut(page.job)? = page.links;
         }
     }
+    memo.pdfs.remember(&kept.site, &output);
     Some((output, made.diagnostics))
 }
 

@@ -29,12 +29,15 @@ pub struct Session {
     kept: Option<Box<Kept>>,
     search_docs: Vec<Arc<SearchDoc>>,
     warnings: Vec<Diagnostic>,
+    /// The warnings of the PDFs made after the last build, as printed.
+    pdf_warnings: Vec<Diagnostic>,
 }
 
-/// The first build, before the server answers. A failure still serves (the overlay).
+/// The first build, before the server answers, PDFs included (there are none to serve
+/// meanwhile). A failure still serves (the overlay).
 pub fn initial(opts: &BuildOptions) -> (Snapshot, Session) {
     let memo = BuildMemo::default();
-    match build_output(opts, Some(&memo)) {
+    match build_output(&BuildOptions { defer_pdfs: false, ..opts.clone() }, Some(&memo)) {
         Ok(built) => {
             memo.finish_build();
             print_all(&built.warnings, opts.lang);
@@ -42,7 +45,13 @@ pub fn initial(opts: &BuildOptions) -> (Snapshot, Session) {
             let search = Arc::new(search_output(&built.search_docs));
             let snapshot =
                 Snapshot { output: Arc::new(built.output), search, errors: Vec::new(), overlay: "".into(), version: 1 };
-            let session = Session { memo, kept: built.kept, search_docs: built.search_docs, warnings: built.warnings };
+            let session = Session {
+                memo,
+                kept: built.kept,
+                search_docs: built.search_docs,
+                warnings: built.warnings,
+                pdf_warnings: Vec::new(),
+            };
             (snapshot, session)
         }
         Err(diagnostics) => {
@@ -176,12 +185,7 @@ fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, session: &mut Sess
         );
         let ms = started.elapsed().as_millis();
         // The page is served (and open tabs reload) before the PDFs printing it are made again.
-        let pdf_ms = remake_pdfs(state, session, opts, &pdfs);
-        let pdf_note = match (pdf_ms, opts.lang) {
-            (None, _) => String::new(),
-            (Some(t), Lang::Zh) => format!("；{} 本汇编的 PDF 随后更新，用时 {t} 毫秒", pdfs.len()),
-            (Some(t), Lang::En) => format!("; {} compilation PDF(s) followed in {t} ms", pdfs.len()),
-        };
+        let pdf_note = remake_pdfs(state, session, opts, &pdfs);
         match opts.lang {
             Lang::Zh => eprintln!(
                 "{} {what} → 已局部更新：{rendered} 个页面显示它（{reused} 个没有变化），用时 {ms} 毫秒{pdf_note}",
@@ -199,7 +203,7 @@ fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, session: &mut Sess
             session.memo.finish_build();
             let css_only =
                 previous.errors.is_empty() && only_css(&batch.changed) && same_paths(&previous.output, &built.output);
-            let Built { output, pages, rendered, search_docs, kept, warnings, .. } = built;
+            let Built { output, pages, rendered, search_docs, kept, warnings, deferred_pdfs, .. } = built;
             session.kept = kept;
             publish_good(
                 state,
@@ -209,18 +213,20 @@ fn rebuild(state: &State, opts: &BuildOptions, batch: &Batch, session: &mut Sess
                 Good { output, search_docs, warnings, css_only, lang: opts.lang },
             );
             let ms = started.elapsed().as_millis();
+            // As after a patch: the pages first, then the PDFs (from the cache when unchanged).
+            let pdf_note = remake_pdfs(state, session, opts, &deferred_pdfs);
             match opts.lang {
                 Lang::Zh => {
                     let how = if css_only { "，已替换样式" } else { "" };
                     eprintln!(
-                        "{} {what} → {pages} 个页面（重新生成 {rendered} 个，其余不变），用时 {ms} 毫秒{how}",
+                        "{} {what} → {pages} 个页面（重新生成 {rendered} 个，其余不变），用时 {ms} 毫秒{how}{pdf_note}",
                         clock()
                     )
                 }
                 Lang::En => {
                     let how = if css_only { ", styles swapped" } else { "" };
                     eprintln!(
-                        "{} {what} → {pages} pages ({rendered} rendered, the rest unchanged) in {ms} ms{how}",
+                        "{} {what} → {pages} pages ({rendered} rendered, the rest unchanged) in {ms} ms{how}{pdf_note}",
                         clock()
                     )
                 }
@@ -270,24 +276,31 @@ fn publish_good(state: &State, session: &mut Session, indexer: &Indexer, previou
     indexer.index(search_docs);
 }
 
-/// After a patch, the PDFs of the compilations `which` made again and swapped in without
-/// reloading open tabs (the pages they would reload are the ones just served); the time it
-/// took, or None when there was nothing to make. Should a page linking them fail to render,
-/// the next edit makes a full build.
-fn remake_pdfs(state: &State, session: &mut Session, opts: &BuildOptions, which: &[usize]) -> Option<u128> {
+/// After the pages of a patch or a full build are published, the PDFs of the compilations
+/// `which` made again and swapped in without reloading open tabs (the pages they would reload
+/// are the ones just served). Returns the log line's note of it, empty when there was nothing
+/// to make. Should a page linking them fail to render, the next edit makes a full build.
+fn remake_pdfs(state: &State, session: &mut Session, opts: &BuildOptions, which: &[usize]) -> String {
     if which.is_empty() {
-        return None;
+        return String::new();
     }
     let started = Instant::now();
-    let current = state.current();
-    let mut kept = session.kept.take()?;
-    let Some((output, diagnostics)) = patch::remake_pdfs(&mut kept, which, opts, &current.output, &session.memo) else {
-        return Some(started.elapsed().as_millis());
-    };
-    session.kept = Some(kept);
-    print_all(&diagnostics, opts.lang);
-    state.swap_output(current, Arc::new(output));
-    Some(started.elapsed().as_millis())
+    if let Some(mut kept) = session.kept.take() {
+        let current = state.current();
+        if let Some((output, warnings)) = patch::remake_pdfs(&mut kept, which, opts, &current.output, &session.memo) {
+            session.kept = Some(kept);
+            if warnings != session.pdf_warnings {
+                print_all(&warnings, opts.lang);
+                session.pdf_warnings = warnings;
+            }
+            state.swap_output(current, Arc::new(output));
+        }
+    }
+    let (n, t) = (which.len(), started.elapsed().as_millis());
+    match opts.lang {
+        Lang::Zh => format!("；{n} 本汇编的 PDF 随后更新，用时 {t} 毫秒"),
+        Lang::En => format!("; {n} compilation PDF(s) followed in {t} ms"),
+    }
 }
 
 /// The fast path: patches the last good build when the batch only edited cases (see
