@@ -23,20 +23,28 @@ pub fn to_simplified(text: &str) -> String {
 }
 
 /// The key under which a taxonomy value is grouped: Simplified script, NFKC (full-width
-/// letters and digits become ASCII), whitespace trimmed and collapsed. Memoised: a large site
-/// repeats the same few hundred terms tens of thousands of times.
+/// letters and digits become ASCII), whitespace trimmed and collapsed.
 pub fn term_key(value: &str) -> String {
-    static CACHE: OnceLock<RwLock<HashMap<String, String>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(hit) = cache.read().ok().and_then(|c| c.get(value).cloned()) {
-        return hit;
-    }
     let normalised: String = value.nfkc().collect();
-    let key = to_simplified(&collapse_spaces(&normalised));
-    if let Ok(mut c) = cache.write() {
-        c.insert(value.to_string(), key.clone());
+    to_simplified(&collapse_spaces(&normalised))
+}
+
+/// [`term_key`] remembered: a large site repeats the same few hundred terms tens of thousands
+/// of times. One per site model (`Site::term_key`), so it lives and dies with the build.
+#[derive(Default)]
+pub struct TermKeys(RwLock<HashMap<String, String>>);
+
+impl TermKeys {
+    pub fn key(&self, value: &str) -> String {
+        if let Some(hit) = self.0.read().ok().and_then(|c| c.get(value).cloned()) {
+            return hit;
+        }
+        let key = term_key(value);
+        if let Ok(mut c) = self.0.write() {
+            c.insert(value.to_string(), key.clone());
+        }
+        key
     }
-    key
 }
 
 /// How a term is shown: the value as written, whitespace trimmed and collapsed, in Simplified

@@ -91,7 +91,7 @@ fn case_doc(site: &Site, i: usize, text: String) -> SearchDoc {
     let facets = ["org", "region", "type", "year", "tags"]
         .into_iter()
         .chain(declared_facets)
-        .map(|k| (k.to_string(), case_values(site, i, k).iter().map(|v| crate::chinese::term_key(v)).collect()))
+        .map(|k| (k.to_string(), case_values(site, i, k).iter().map(|v| site.term_key(v)).collect()))
         .collect();
     SearchDoc {
         url: case.url.clone(),

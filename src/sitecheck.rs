@@ -4,7 +4,6 @@
 //! Two units can legitimately both call their brand 红色先锋, but on one showcase it is
 //! usually a copy-paste slip, and visitors cannot tell the two apart in the gallery.
 
-use crate::chinese::term_key;
 use crate::diagnostics::Diagnostic;
 use crate::site::Site;
 use std::collections::BTreeMap;
@@ -14,8 +13,8 @@ pub fn duplicate_brands(site: &Site) -> Vec<Diagnostic> {
     // folded brand → [(folded org, case index)]
     let mut by_brand: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
     for (i, case) in site.cases.iter().enumerate() {
-        let org = case.meta.org.first().map(|o| term_key(o)).unwrap_or_default();
-        by_brand.entry(term_key(&case.meta.brand)).or_default().push((org, i));
+        let org = case.meta.org.first().map(|o| site.term_key(o)).unwrap_or_default();
+        by_brand.entry(site.term_key(&case.meta.brand)).or_default().push((org, i));
     }
     let mut out = Vec::new();
     for uses in by_brand.values() {

@@ -123,7 +123,7 @@ impl Shared {
     }
 
     pub fn term_link(&self, site: &Site, key: &str, value: &str) -> Option<Value> {
-        let folded = chinese::term_key(value);
+        let folded = site.term_key(value);
         let &(ti, k) = self.term_index.get(&(key.to_string(), folded))?;
         Some(term_link(&site.taxonomies[ti].terms[k]))
     }
@@ -594,7 +594,7 @@ pub fn compilation_view(site: &Site, shared: &Shared, ci: usize) -> Value {
 fn grouped_index(site: &Site, shared: &Shared, key: &str, items: Vec<(String, Value)>) -> Value {
     let mut groups: Vec<(String, Value, Vec<Value>)> = Vec::new();
     for (value, reference) in items {
-        let folded = chinese::term_key(&value);
+        let folded = site.term_key(&value);
         match groups.iter_mut().find(|(k, _, _)| *k == folded) {
             Some((_, _, refs)) => refs.push(reference),
             None => {

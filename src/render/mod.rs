@@ -123,7 +123,7 @@ fn term_owner(site: &Site, tax: usize, term: usize) -> Owner {
     );
     let Some(&case) = t.cases.last() else { return Owner::generated(what) };
     let values = crate::site::taxonomy::case_values(site, case, &taxonomy.key);
-    let at = values.iter().position(|v| crate::chinese::term_key(v) == t.key);
+    let at = values.iter().position(|v| site.term_key(v) == t.key);
     let field = match (taxonomy.key.as_str(), at) {
         ("year", _) => "year".to_string(),
         ("honours", Some(k)) => format!("honours[{k}]"),
@@ -807,7 +807,7 @@ pub fn brands_json(site: &Site) -> Vec<u8> {
                 c: &c.cover_url,
                 d: &c.description,
                 g: &m.tags,
-                k: FilterKeys::of(m),
+                k: FilterKeys::of(site, m),
                 o: m.org.first(),
                 r: &m.region,
                 t: &m.title,
@@ -851,11 +851,11 @@ struct FilterKeys {
 }
 
 impl FilterKeys {
-    fn of(m: &crate::content::model::CaseMeta) -> Option<FilterKeys> {
-        let keys = |values: &[String]| values.iter().map(|v| crate::chinese::term_key(v)).collect::<Vec<_>>();
+    fn of(site: &Site, m: &crate::content::model::CaseMeta) -> Option<FilterKeys> {
+        let keys = |values: &[String]| values.iter().map(|v| site.term_key(v)).collect::<Vec<_>>();
         let k = FilterKeys {
             g: keys(&m.tags),
-            o: m.org.first().map(|o| crate::chinese::term_key(o)),
+            o: m.org.first().map(|o| site.term_key(o)),
             r: keys(&m.region),
             ty: keys(&m.types),
         };

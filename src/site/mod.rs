@@ -52,6 +52,8 @@ pub struct Site {
     pub links: LinkContext,
     /// Redirect pages (`aliases:`), in the order of the files and their aliases.
     pub redirects: Vec<Redirect>,
+    /// Taxonomy values' keys, as folded so far (see [`Site::term_key`]).
+    pub term_keys: chinese::TermKeys,
 }
 
 /// A redirect page written for an alias of a case, compilation or page.
@@ -134,6 +136,11 @@ pub struct Page {
 }
 
 impl Site {
+    /// `chinese::term_key` of a taxonomy value, remembered for this site.
+    pub fn term_key(&self, value: &str) -> String {
+        self.term_keys.key(value)
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}/{}", self.base_path, path.trim_start_matches('/'))
     }
@@ -224,6 +231,7 @@ pub fn build_model(
         assets: Vec::new(),
         links: LinkContext::default(),
         redirects: Vec::new(),
+        term_keys: Default::default(),
         config,
     };
     for (p, (rendered, lang)) in placed.into_iter().zip(rendered) {
@@ -915,7 +923,7 @@ fn link_org_neighbours(site: &mut Site) {
     let mut by_org: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, case) in site.cases.iter().enumerate() {
         if let Some(org) = case.meta.org.first() {
-            by_org.entry(chinese::term_key(org)).or_default().push(i);
+            by_org.entry(site.term_key(org)).or_default().push(i);
         }
     }
     for group in by_org.values() {

@@ -71,7 +71,7 @@ fn build_one(site: &Site, key: &str, name: &str) -> Taxonomy {
         let mut parent: Option<usize> = None;
         let simplified = site.cases[case].lang == Lang::Hans;
         for value in case_values(site, case, key) {
-            let folded = chinese::term_key(&value);
+            let folded = site.term_key(&value);
             if folded.is_empty() {
                 continue;
             }
