@@ -16,6 +16,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod feeds;
 pub mod fingerprint;
+pub mod html_escape;
 pub mod images;
 pub mod import;
 pub mod lang;

@@ -154,7 +154,8 @@ fn build_into(opts: &BuildOptions, sink: &PageSink, memo: Option<&BuildMemo>) ->
     let model_opts = ModelOptions { drafts: opts.drafts, today: opts.today };
     let (mut site, model_diags) = build_model(config, loaded, root, &model_opts, memo.map(|m| &m.markdown), &images);
     diagnostics.extend(model_diags);
-    crate::images::name_cases(&mut image_diags, &images.failed, &site);
+    let case_sources: Vec<_> = site.cases.iter().map(|c| (c.rel_path.as_path(), &c.meta)).collect();
+    crate::images::name_cases(&mut image_diags, &images.failed, &case_sources);
     diagnostics.extend(image_diags);
     stage.lap("site model (markdown, taxonomies)");
 

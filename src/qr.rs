@@ -32,7 +32,7 @@ pub fn svg(url: &str, label: &str) -> Option<String> {
     }
     Some(format!(
         r##"<svg class="qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" role="img" aria-label="{}" shape-rendering="crispEdges"><rect width="{size}" height="{size}" fill="#fff"/><path fill="#000" d="{path}"/></svg>"##,
-        crate::render::escape_html(label)
+        crate::html_escape::escape_html(label)
     ))
 }
 

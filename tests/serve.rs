@@ -603,7 +603,7 @@ fn case_edits_patch_the_build_and_match_a_fresh_build() {
     let log = server.wait_for_log("a full build for the tag edit", |log| {
         log.matches(" rendered, the rest unchanged) in ").count() > full_builds
     });
-    let full = log.lines().filter(|l| l.contains(" rendered, the rest unchanged) in ")).last().unwrap();
+    let full = log.lines().rfind(|l| l.contains(" rendered, the rest unchanged) in ")).unwrap();
     assert!(full.contains("; 1 compilation PDF(s) followed in "), "{log}");
     assert_serves_every_file_of(&server, &fresh_build(&site, &server));
 }

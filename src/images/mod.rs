@@ -21,6 +21,7 @@ mod encode;
 pub use cache::folder as cache_folder;
 pub use encode::{Format, WIDTHS};
 
+use crate::content::model::CaseMeta;
 use crate::diagnostics::Diagnostic;
 use crate::output::Entry;
 use rayon::prelude::*;
@@ -290,24 +291,24 @@ fn unreadable(file: &Path, why: &encode::Unreadable) -> Diagnostic {
 }
 
 /// Adds to each image error the case that uses the image: the folder case it sits in, or the
-/// case whose cover it is.
-pub fn name_cases(diagnostics: &mut [Diagnostic], failed: &[String], site: &crate::site::Site) {
+/// case whose cover it is. `cases` is each case's source path and front matter: all this reads
+/// of the site model, so images stays below the stage that builds it.
+pub fn name_cases(diagnostics: &mut [Diagnostic], failed: &[String], cases: &[(&Path, &CaseMeta)]) {
     for d in diagnostics.iter_mut().filter(|d| d.code == "image-unreadable") {
         let key = d.file.strip_prefix("content").unwrap_or(&d.file).to_string_lossy().replace('\\', "/");
         if !failed.contains(&key) {
             continue;
         }
-        let case = site.cases.iter().find(|c| {
-            let case_key =
-                c.rel_path.strip_prefix("content").unwrap_or(&c.rel_path).to_string_lossy().replace('\\', "/");
+        let case = cases.iter().find(|(rel_path, meta)| {
+            let case_key = rel_path.strip_prefix("content").unwrap_or(rel_path).to_string_lossy().replace('\\', "/");
             let folder = case_key.strip_suffix("index.md");
             let in_folder = folder.is_some_and(|f| key.starts_with(f));
             let dir = case_key.rsplit_once('/').map_or("", |(d, _)| d);
-            let cover = c.meta.cover.as_ref().is_some_and(|cv| normalise_key(dir, &cv.src) == key);
+            let cover = meta.cover.as_ref().is_some_and(|cv| normalise_key(dir, &cv.src) == key);
             in_folder || cover
         });
-        if let Some(case) = case {
-            let (title, path) = (&case.meta.title, case.rel_path.display());
+        if let Some((rel_path, meta)) = case {
+            let (title, path) = (&meta.title, rel_path.display());
             d.message.zh = format!("案例“{title}”（{path}）的{}", d.message.zh);
             d.message.en = format!("{} (in the case “{title}”, {path})", d.message.en);
         }

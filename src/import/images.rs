@@ -146,7 +146,7 @@ pub fn file_name(original: &str, ext: &str, taken: &mut HashSet<String>) -> Stri
     let mut clean = String::new();
     for word in stem.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
         let ascii: String = word.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-        let part = if !word.is_ascii() { super::write::syllables(word).join("-") } else { ascii };
+        let part = if !word.is_ascii() { super::syllables::syllables(word).join("-") } else { ascii };
         if !part.is_empty() {
             if !clean.is_empty() {
                 clean.push('-');

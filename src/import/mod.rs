@@ -15,6 +15,7 @@ pub mod html;
 pub mod images;
 pub mod metrics;
 pub mod read;
+mod syllables;
 pub mod write;
 
 use crate::lang::{Lang, Text};

@@ -5,8 +5,8 @@
 use super::guess::{Fields, Guess};
 use super::images::Image;
 use super::metrics::Metric;
+use super::syllables::syllables;
 use crate::lang::Text;
-use pinyin::ToPinyin;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -122,29 +122,6 @@ pub fn draft(fields: &Fields, metrics: &[Metric], body: &[String], today: &str) 
     text.push_str(&body.join("\n\n"));
     text.push('\n');
     Draft { text, missing: l.missing }
-}
-
-/// Pinyin of a Chinese phrase, one syllable per character; other letters and digits kept.
-pub(super) fn syllables(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut word = String::new();
-    for (c, p) in text.chars().zip(text.to_pinyin()) {
-        if let Some(p) = p {
-            if !word.is_empty() {
-                out.push(std::mem::take(&mut word));
-            }
-            // ü as v (lv, nv), the way pinyin is typed: slugs stay ASCII.
-            out.push(p.plain().replace('ü', "v"));
-        } else if c.is_ascii_alphanumeric() {
-            word.push(c.to_ascii_lowercase());
-        } else if !word.is_empty() {
-            out.push(std::mem::take(&mut word));
-        }
-    }
-    if !word.is_empty() {
-        out.push(word);
-    }
-    out
 }
 
 /// Place names whose first reading in the dictionary is not the one the place is called.

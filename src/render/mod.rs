@@ -21,7 +21,7 @@ use memo::PageKey;
 pub use memo::{PageMemo, TemplateMemo};
 use rayon::prelude::*;
 use serde_json::{json, Value};
-pub use templates::{escape_html, RenderContext, TemplateSet};
+pub use templates::{RenderContext, TemplateSet};
 
 /// One page to render.
 enum Job {

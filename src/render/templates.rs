@@ -4,6 +4,7 @@
 use super::memo::TemplateMemo;
 use crate::chinese;
 use crate::diagnostics::Diagnostic;
+use crate::html_escape::write_escaped_html;
 use crate::theme::Theme;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -325,43 +326,6 @@ fn leading_hex(s: &str) -> i64 {
     }
 }
 
-/// [`escape_html`] as Tera's escape function, writing into the page.
-fn write_escaped_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    // Writes the text between special characters in one piece; most values have none.
-    let mut rest = input;
-    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
-        out.write_all(&rest.as_bytes()[..at])?;
-        out.write_all(entity(rest.as_bytes()[at]).as_bytes())?;
-        rest = &rest[at + 1..];
-    }
-    out.write_all(rest.as_bytes())
-}
-
-fn entity(special: u8) -> &'static str {
-    match special {
-        b'&' => "&amp;",
-        b'<' => "&lt;",
-        b'>' => "&gt;",
-        b'"' => "&quot;",
-        _ => "&#39;",
-    }
-}
-
-/// Escapes the five characters that matter in HTML text and quoted attributes. Tera's own
-/// escaper also turns `/` into `&#x2F;`, which bloats every URL and breaks nothing it guards.
-pub fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + 8);
-    let mut rest = input;
-    // Copies the text between special characters in one piece; most values have none.
-    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
-        out.push_str(&rest[..at]);
-        out.push_str(entity(rest.as_bytes()[at]));
-        rest = &rest[at + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// Tera's error and all its causes on one line (a report's source excerpt left out: the
 /// diagnostic shows the line itself).
 fn error_chain(e: &tera::Error) -> String {
@@ -525,15 +489,6 @@ fn report_position(message: &str) -> Option<(&str, usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_the_five_html_characters_only() {
-        assert_eq!(escape_html("让我先来"), "让我先来");
-        assert_eq!(
-            escape_html(r#"<a href="/x">'甲'&乙</a>"#),
-            "&lt;a href=&quot;/x&quot;&gt;&#39;甲&#39;&amp;乙&lt;/a&gt;"
-        );
-    }
 
     #[test]
     fn finds_the_missing_variable_and_the_position_in_messages() {

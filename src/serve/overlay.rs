@@ -195,7 +195,7 @@ fn source_excerpt(d: &Diagnostic, site_root: &Path) -> Option<String> {
 }
 
 /// Escapes text for HTML content and attribute values (the renderer's own escaper).
-pub use crate::render::escape_html as escape;
+pub use crate::html_escape::escape_html as escape;
 
 fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle))
