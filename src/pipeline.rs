@@ -716,7 +716,7 @@ pub fn add_derived(output: &mut Output, site: &Site) {
 /// The sitemap of the pages in `output`, redirect pages left out.
 fn sitemap(output: &Output, site: &Site) -> String {
     let case_dates: HashMap<String, NaiveDate> =
-        site.cases.iter().map(|c| (format!("{}/index.html", c.out_dir), c.meta.date)).collect();
+        site.cases.iter().map(|c| (crate::site::paths::index_of(&c.out_dir), c.meta.date)).collect();
     let redirects = alias_dirs(site);
     let pages: Vec<(String, Option<NaiveDate>)> = output
         .files

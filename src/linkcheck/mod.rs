@@ -376,7 +376,7 @@ fn internal_problem(
     let resolved = if output.get(path).is_some() {
         path.to_string()
     } else {
-        let dir_index = format!("{}/index.html", path.trim_end_matches('/'));
+        let dir_index = crate::site::paths::index_of(path);
         if output.get(&dir_index).is_none() {
             return Some(ProblemKind::Missing(path.to_string()));
         }
@@ -618,7 +618,7 @@ fn check_covers(output: &Output, site: &Site, sources: &SourceMap) -> (Vec<Diagn
         let cover = case.cover_url.as_ref().zip(case.meta.cover.as_ref()).map(|(u, c)| (u, &c.src, "cover"));
         let logo = case.logo_url.as_ref().zip(case.meta.identity.logo.as_ref()).map(|(u, l)| (u, &l.src, "logo"));
         for (url, src, field) in cover.into_iter().chain(logo) {
-            let page = format!("{}/index.html", case.out_dir);
+            let page = crate::site::paths::index_of(&case.out_dir);
             let Target::Internal { path, .. } = classify(url, &page, &site.base_path, base_url) else { continue };
             if output.get(&path).is_some() {
                 continue;

@@ -745,7 +745,7 @@ fn paged(site: &Site, dir: &str, page: usize) -> (String, String) {
 /// current one (plus `first`/`last`), so a list of N pages costs O(N) in total, not O(N²).
 fn paginator(url_of_dir: &str, page: usize, total: usize, per_page: usize) -> Value {
     let pages = page_count(total, per_page);
-    let url_of = |n: usize| if n <= 1 { url_of_dir.to_string() } else { format!("{url_of_dir}page/{n}/") };
+    let url_of = |n: usize| format!("{url_of_dir}{}", paths::page_below_list(n));
     let start = page.saturating_sub(4).max(1);
     let end = (start + 8).min(pages);
     let start = end.saturating_sub(8).max(1);

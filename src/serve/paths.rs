@@ -5,6 +5,7 @@
 //! anything that looks like an escape attempt (`..`, encoded slashes or backslashes, NUL) is
 //! refused outright with 400, so no later change (a dev folder, say) can turn it into a read.
 
+use crate::site::paths::index_of;
 use percent_encoding::percent_decode_str;
 
 /// What a request path resolves to.
@@ -25,12 +26,12 @@ pub fn resolve(raw: &str, exists: impl Fn(&str) -> bool) -> Resolution {
     let Some(key) = normalise(raw) else { return Resolution::BadRequest };
     let directory = key.is_empty() || raw.ends_with('/');
     if directory {
-        let index = if key.is_empty() { "index.html".to_string() } else { format!("{key}/index.html") };
+        let index = index_of(&key);
         return if exists(&index) { Resolution::File(index) } else { Resolution::NotFound };
     }
     if exists(&key) {
         Resolution::File(key)
-    } else if exists(&format!("{key}/index.html")) {
+    } else if exists(&index_of(&key)) {
         // One leading slash: `//cases/x/` in a Location header names another host.
         Resolution::AddSlash(format!("/{}/", raw.trim_start_matches('/')))
     } else {

@@ -29,10 +29,17 @@ pub fn index_of(dir: &str) -> String {
 pub fn paged(dir: &str, page: usize) -> (String, String) {
     let dir = dir.trim_matches('/');
     let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+    let url_path = format!("{prefix}{}", page_below_list(page));
+    (format!("{url_path}index.html"), url_path)
+}
+
+/// Where page `page` (1-based) of a list is, below the list's folder: `""` for the first,
+/// `page/2/` for the second.
+pub fn page_below_list(page: usize) -> String {
     if page <= 1 {
-        (format!("{prefix}index.html"), prefix)
+        String::new()
     } else {
-        (format!("{prefix}page/{page}/index.html"), format!("{prefix}page/{page}/"))
+        format!("page/{page}/")
     }
 }
 
