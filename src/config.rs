@@ -6,7 +6,7 @@
 pub mod fields;
 
 use crate::diagnostics::{line_col, Diagnostic, Text};
-pub use fields::{FieldDecl, FieldType};
+pub use fields::{FieldDecl, FieldType, CASE_KEYS};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 

@@ -8,12 +8,50 @@
 //!
 //! This module reads and checks the declarations; `content::frontmatter` reads the values.
 
-use crate::content::model::CASE_KEYS;
 use crate::diagnostics::Diagnostic;
 use crate::lang::Text;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
+
+/// Every built-in key of a case's front matter (a site's declared `fields:` may not reuse one;
+/// the content stage reads cases by it).
+pub const CASE_KEYS: &[&str] = &[
+    "title",
+    "brand",
+    "org",
+    "date",
+    "slug",
+    "subtitle",
+    "description",
+    "year",
+    "type",
+    "region",
+    "level",
+    "sector",
+    "party_org",
+    "branch",
+    "tags",
+    "honours",
+    "metrics",
+    "sources",
+    "cover",
+    "related",
+    "lang",
+    "featured",
+    "weight",
+    "draft",
+    "aliases",
+    "slogan",
+    "logo",
+    "meaning",
+    "framework",
+    "carriers",
+    "highlights",
+    "people",
+    "status",
+    "extra",
+];
 
 /// One declared field, as written in site.yaml.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]

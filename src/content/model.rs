@@ -31,43 +31,7 @@ impl Lang {
     }
 }
 
-/// Every built-in key of a case's front matter (a site's declared `fields:` may not reuse one).
-pub const CASE_KEYS: &[&str] = &[
-    "title",
-    "brand",
-    "org",
-    "date",
-    "slug",
-    "subtitle",
-    "description",
-    "year",
-    "type",
-    "region",
-    "level",
-    "sector",
-    "party_org",
-    "branch",
-    "tags",
-    "honours",
-    "metrics",
-    "sources",
-    "cover",
-    "related",
-    "lang",
-    "featured",
-    "weight",
-    "draft",
-    "aliases",
-    "slogan",
-    "logo",
-    "meaning",
-    "framework",
-    "carriers",
-    "highlights",
-    "people",
-    "status",
-    "extra",
-];
+pub use crate::config::CASE_KEYS;
 
 /// Front matter of a case (`content/cases/*.md`).
 #[derive(Debug, Clone, Serialize, Default)]

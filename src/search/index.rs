@@ -10,13 +10,13 @@ use std::hash::{BuildHasherDefault, Hasher};
 use rayon::prelude::*;
 use serde_json::json;
 
-use super::fold::{char_map, fold};
 use super::format::{
     encode_packed, encode_postings, external_ref, put_bits, put_token, put_varint, Posting, FLAG_EXTERNAL, FLAG_NO_TF,
     FLAG_PACKED, FLAG_PASSAGE, GROUP_LISTS,
 };
 use super::tokenize::{hash, token_text, tokenize, Token};
 use super::{SearchDoc, SearchFile};
+use crate::chinese::fold::{char_map, fold};
 use base64::Engine;
 use std::borrow::Borrow;
 
@@ -722,7 +722,7 @@ fn write_t2s(out: &mut Vec<SearchFile>) -> Vec<u32> {
     blocks.into_iter().map(|b| b.0).collect()
 }
 
-/// Which characters of [`CJK_UNIFIED`](super::fold::CJK_UNIFIED) the fold map changes, as a
+/// Which characters of [`CJK_UNIFIED`](crate::chinese::fold::CJK_UNIFIED) the fold map changes, as a
 /// bitset (bit `c − 0x4E00`, least significant bit first) in base64: the client then knows that
 /// a Simplified query needs no fold-map block at all (about 1.8 KB gzip in the manifest,
 /// against a block of ~400 bytes and a round trip for most characters of every query).
@@ -846,7 +846,7 @@ mod tests {
     fn traditional_bits_mark_traditional_characters_only() {
         use base64::Engine;
         let bits = base64::engine::general_purpose::STANDARD.decode(super::traditional_bits()).unwrap();
-        let (lo, hi) = (*crate::search::fold::CJK_UNIFIED.start(), *crate::search::fold::CJK_UNIFIED.end());
+        let (lo, hi) = (*crate::chinese::fold::CJK_UNIFIED.start(), *crate::chinese::fold::CJK_UNIFIED.end());
         assert_eq!(bits.len() as u32, (hi - lo + 1).div_ceil(8));
         let set = |c: char| (bits[((c as u32 - lo) >> 3) as usize] >> ((c as u32 - lo) & 7)) & 1 == 1;
         assert!(set('讓') && set('來') && set('黨'));

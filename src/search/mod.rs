@@ -6,13 +6,11 @@
 //! field mask and a term count, and written to hash-addressed shards so a query fetches only the
 //! shards of its own tokens. See [`format`] for the file layout.
 
-pub mod fold;
 pub mod format;
 mod index;
-mod t2s_table;
 pub mod tokenize;
 
-pub use fold::fold;
+pub use crate::chinese::fold::{self, fold};
 pub use index::{build_index, build_index_with, indexed_texts, FIELDS};
 
 /// The index's entry point, which pages link to (the search page preloads it).

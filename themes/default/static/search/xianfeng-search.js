@@ -6,7 +6,7 @@
 //
 // The index lives next to this file (`new URL('./', import.meta.url)`), so the site works from
 // any base path. File formats: src/search/format.rs. Folding and tokenising mirror
-// src/search/fold.rs and src/search/tokenize.rs exactly: NFKC, Traditional→Simplified per
+// src/chinese/fold.rs and src/search/tokenize.rs exactly: NFKC, Traditional→Simplified per
 // character (the map ships in blocks, fetched for the query's own characters), lowercase; CJK
 // runs become uni-/bi-/trigrams, letter/digit runs words.
 

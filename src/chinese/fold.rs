@@ -1,4 +1,4 @@
-//! Text folding shared by the index and the browser client.
+//! Text folding shared by the search index and the browser client.
 //!
 //! Folding makes search script-, width- and case-insensitive: NFKC (full-width → half-width,
 //! compatibility forms), then a *character-level* Traditional → Simplified map, then lowercase.
@@ -240,8 +240,8 @@ mod tests {
     fn table_matches_opencc() {
         let table = char_map().pairs();
         let derived = opencc_pairs();
-        assert_eq!(table.len(), derived.len(), "regenerate src/search/t2s_table.rs from opencc_pairs()");
-        assert!(table == derived.as_slice(), "regenerate src/search/t2s_table.rs from opencc_pairs()");
+        assert_eq!(table.len(), derived.len(), "regenerate src/chinese/t2s_table.rs from opencc_pairs()");
+        assert!(table == derived.as_slice(), "regenerate src/chinese/t2s_table.rs from opencc_pairs()");
     }
 
     #[test]

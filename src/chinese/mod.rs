@@ -1,8 +1,12 @@
-//! Chinese text rules in one place: script folding, term keys, numerals, script detection.
+//! Chinese text rules in one place: script folding (OpenCC for terms, the character map of
+//! [`fold`] for search), term keys, numerals, script detection.
 //!
 //! Taxonomy terms are compared after folding Traditional to Simplified (黨建+業務融合 and
 //! 党建+业务融合 are one term), with OpenCC's dictionaries through the pure-Rust
 //! `ferrous-opencc` port. Pages keep the script they were written in.
+
+pub mod fold;
+mod t2s_table;
 
 use ferrous_opencc::{config::BuiltinConfig, OpenCC};
 use std::collections::HashMap;
@@ -147,7 +151,7 @@ fn is_full_width_punctuation(c: char) -> bool {
 /// characters are Traditional forms (the character map the search index folds with, so this
 /// costs a table lookup per character rather than a dictionary conversion).
 pub fn looks_traditional(text: &str) -> bool {
-    let map = crate::search::fold::char_map();
+    let map = fold::char_map();
     let (mut total, mut changed) = (0usize, 0usize);
     for c in text.chars().filter(|c| is_han(*c)).take(160) {
         total += 1;
