@@ -7,7 +7,8 @@ use crate::chinese;
 use crate::site::taxonomy::case_values;
 use crate::site::{Case, Compilation, Site, Taxonomy, Term};
 use rayon::prelude::*;
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use serde_json::{Map, Value};
 use std::collections::HashMap;
 
 /// Per-site values computed once before rendering.
@@ -27,8 +28,8 @@ pub struct Shared {
     site_digest: blake3::Hash,
 }
 
-/// The key under which a page's variables refer to a listed case (`{"$case": 3}`), replaced
-/// by the case's summary and partials just before rendering.
+/// The key under which a page's variables refer to a listed case (`{"$case": 3}`, see
+/// [`CaseRef`]), replaced by the case's summary and partials just before rendering.
 const CASE_REF: &str = "$case";
 
 impl Shared {
@@ -71,11 +72,6 @@ impl Shared {
 
     pub fn site_digest(&self) -> blake3::Hash {
         self.site_digest
-    }
-
-    /// A reference to a listed case, for page variables (see [`Shared::expand`]).
-    pub fn case_ref(index: usize) -> Value {
-        json!({ CASE_REF: index })
     }
 
     /// Replaces every case reference in `v` by the case as lists show it.
@@ -122,10 +118,11 @@ impl Shared {
         self.summaries[index].clone()
     }
 
-    pub fn term_link(&self, site: &Site, key: &str, value: &str) -> Option<Value> {
+    /// The term of taxonomy `key` that `value` belongs to.
+    pub fn term<'a>(&self, site: &'a Site, key: &str, value: &str) -> Option<&'a Term> {
         let folded = site.term_key(value);
         let &(ti, k) = self.term_index.get(&(key.to_string(), folded))?;
-        Some(term_link(&site.taxonomies[ti].terms[k]))
+        Some(&site.taxonomies[ti].terms[k])
     }
 }
 
@@ -163,259 +160,472 @@ fn collect_case_refs(v: &Value, out: &mut Vec<usize>) {
     }
 }
 
+/// `site` in every template.
+#[derive(Serialize)]
+struct SiteVars<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    base_path: &'a str,
+    language: &'a str,
+    timezone: &'a str,
+    organiser: &'a Option<String>,
+    icp: &'a Option<String>,
+    police_record: &'a Option<String>,
+    police_record_code: Option<String>,
+    site_code: &'a Option<String>,
+    gov_badge: &'a Option<crate::config::GovBadge>,
+    noindex: bool,
+    taxonomies: Vec<TaxonomyLink<'a>>,
+    nav: Vec<NavLink<'a>>,
+    pages: Vec<PageLink<'a>>,
+    search: bool,
+    /// The site's declared case fields, for themes.
+    fields: Vec<FieldInfo<'a>>,
+    extra: &'a Map<String, Value>,
+}
+
+#[derive(Serialize)]
+struct TaxonomyLink<'a> {
+    key: &'a str,
+    name: &'a str,
+    url: &'a str,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct NavLink<'a> {
+    name: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct PageLink<'a> {
+    title: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct FieldInfo<'a> {
+    key: &'a str,
+    label: &'a str,
+    #[serde(rename = "type")]
+    kind: crate::config::FieldType,
+    facet: bool,
+    search: bool,
+}
+
 fn site_value(site: &Site) -> Value {
     let c = &site.config;
-    let taxonomies: Vec<Value> = site
-        .taxonomies
-        .iter()
-        .map(|t| json!({"key": t.key, "name": t.name, "url": t.url, "count": t.terms.len()}))
-        .collect();
-    json!({
-        "title": c.title,
-        "description": c.description,
-        "base_url": c.base_url_trimmed(),
-        "base_path": site.base_path,
-        "language": c.language,
-        "timezone": c.timezone,
-        "organiser": c.organiser,
-        "icp": c.icp,
-        "police_record": c.police_record,
-        "police_record_code": c.police_record.as_deref().map(|r| r.chars().filter(char::is_ascii_digit).collect::<String>()),
-        "site_code": c.site_code,
-        "gov_badge": c.gov_badge,
-        "noindex": c.noindex,
-        "taxonomies": taxonomies,
-        "nav": nav(site),
-        "pages": site
-            .pages
-            .iter()
-            .filter(|p| !p.out_dir.contains('/'))
-            .map(|p| json!({"title": p.meta.title, "url": p.url}))
-            .collect::<Vec<_>>(),
-        "search": c.search,
-        // The site's declared case fields, for themes: [{key, label, type, facet, search}].
-        "fields": c.fields.iter().map(|f| json!({
-            "key": f.key, "label": f.label, "type": f.kind(), "facet": f.facet, "search": f.search,
-        })).collect::<Vec<_>>(),
-        "extra": c.extra,
+    let taxonomies =
+        site.taxonomies.iter().map(|t| TaxonomyLink { key: &t.key, name: &t.name, url: &t.url, count: t.terms.len() });
+    let top_pages = site.pages.iter().filter(|p| !p.out_dir.contains('/'));
+    let fields = c.fields.iter().map(|f| FieldInfo {
+        key: &f.key,
+        label: &f.label,
+        kind: f.kind(),
+        facet: f.facet,
+        search: f.search,
+    });
+    to_json(SiteVars {
+        title: &c.title,
+        description: &c.description,
+        base_url: c.base_url_trimmed(),
+        base_path: &site.base_path,
+        language: &c.language,
+        timezone: &c.timezone,
+        organiser: &c.organiser,
+        icp: &c.icp,
+        police_record: &c.police_record,
+        police_record_code: c.police_record.as_deref().map(|r| r.chars().filter(char::is_ascii_digit).collect()),
+        site_code: &c.site_code,
+        gov_badge: &c.gov_badge,
+        noindex: c.noindex,
+        taxonomies: taxonomies.collect(),
+        nav: nav(site),
+        pages: top_pages.map(|p| PageLink { title: &p.meta.title, url: &p.url }).collect(),
+        search: c.search,
+        fields: fields.collect(),
+        extra: &c.extra,
     })
 }
 
 /// The main navigation: gallery, cases, the organisation, theme and year taxonomies (those the
 /// site has), compilations. Worked out once here: each page's template only compares URLs.
-fn nav(site: &Site) -> Vec<Value> {
+fn nav(site: &Site) -> Vec<NavLink<'_>> {
     let mut nav =
-        vec![json!({"name": "品牌", "url": site.url("brands/")}), json!({"name": "案例", "url": site.url("cases/")})];
+        vec![NavLink { name: "品牌", url: site.url("brands/") }, NavLink { name: "案例", url: site.url("cases/") }];
     for key in ["org", "tags", "year"] {
         if let Some(tax) = site.taxonomy(key) {
-            nav.push(json!({"name": tax.name, "url": tax.url}));
+            nav.push(NavLink { name: &tax.name, url: tax.url.clone() });
         }
     }
-    nav.push(json!({"name": "案例汇编", "url": site.url("compilations/")}));
+    nav.push(NavLink { name: "案例汇编", url: site.url("compilations/") });
     nav
 }
 
-pub fn term_link(term: &Term) -> Value {
-    json!({"name": term.name, "key": term.key, "url": term.url, "count": term.cases.len()})
+/// A link to a term page: `{name, key, url, count}`.
+#[derive(Serialize, Clone)]
+pub struct TermLink<'a> {
+    pub name: std::borrow::Cow<'a, str>,
+    pub key: &'a str,
+    pub url: &'a str,
+    pub count: usize,
+}
+
+pub fn term_link(term: &Term) -> TermLink<'_> {
+    TermLink { name: term.name.as_str().into(), key: &term.key, url: &term.url, count: term.cases.len() }
+}
+
+/// What an organisation's term page opens with.
+#[derive(Serialize)]
+pub struct OrgProfile {
+    cases: usize,
+    other_cases: usize,
+    types: Vec<NameCount>,
+    honours: usize,
+    honours_by_level: Vec<LevelCount>,
+    first_year: Option<i32>,
+    last_year: Option<i32>,
+    region: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct NameCount {
+    name: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct LevelCount {
+    level: &'static str,
+    count: usize,
 }
 
 /// What an organisation's term page opens with: its cases (full ones and 存目), the kinds of
 /// case, its honours by level, the years and the places it spans.
-pub fn org_profile(site: &Site, term: &Term) -> Value {
+pub fn org_profile(site: &Site, term: &Term) -> OrgProfile {
     let cases: Vec<&Case> = term.cases.iter().map(|&i| &site.cases[i]).collect();
     let full = cases.iter().filter(|c| c.meta.status == crate::content::model::CaseStatus::Full).count();
-    let mut types: Vec<(String, usize)> = Vec::new();
+    let mut types: Vec<NameCount> = Vec::new();
     for t in cases.iter().flat_map(|c| &c.meta.types) {
-        match types.iter_mut().find(|(name, _)| name == t) {
-            Some((_, n)) => *n += 1,
-            None => types.push((t.clone(), 1)),
+        match types.iter_mut().find(|nc| nc.name == *t) {
+            Some(nc) => nc.count += 1,
+            None => types.push(NameCount { name: t.clone(), count: 1 }),
         }
     }
     let honours: Vec<&crate::content::model::Honour> = cases.iter().flat_map(|c| &c.meta.honours).collect();
-    let groups = honour_groups(honours.iter().map(|h| (*h, json!(h.name))));
-    let by_level: Vec<Value> = groups
-        .as_array()
+    let by_level = honour_groups(honours.iter().map(|h| (*h, ())))
         .into_iter()
-        .flatten()
-        .map(|g| json!({"level": g["level"], "count": g["honours"].as_array().map_or(0, Vec::len)}))
+        .map(|g| LevelCount { level: g.level, count: g.honours.len() })
         .collect();
-    let years: Vec<i32> = cases.iter().map(|c| c.meta.year).collect();
-    json!({
-        "cases": full,
-        "other_cases": cases.len() - full,
-        "types": types.into_iter().map(|(name, count)| json!({"name": name, "count": count})).collect::<Vec<_>>(),
-        "honours": honours.len(),
-        "honours_by_level": by_level,
-        "first_year": years.iter().min(),
-        "last_year": years.iter().max(),
-        "region": cases.first().map(|c| c.meta.region.clone()).unwrap_or_default(),
-    })
+    let years = cases.iter().map(|c| c.meta.year);
+    OrgProfile {
+        cases: full,
+        other_cases: cases.len() - full,
+        types,
+        honours: honours.len(),
+        honours_by_level: by_level,
+        first_year: years.clone().min(),
+        last_year: years.max(),
+        region: cases.first().map(|c| c.meta.region.clone()).unwrap_or_default(),
+    }
 }
 
 /// A term with its children, recursively (regions).
-pub fn term_tree(tax: &Taxonomy, k: usize) -> Value {
+#[derive(Serialize)]
+pub struct TermTree<'a> {
+    #[serde(flatten)]
+    pub link: TermLink<'a>,
+    pub children: Vec<TermTree<'a>>,
+}
+
+pub fn term_tree(tax: &Taxonomy, k: usize) -> TermTree<'_> {
     let term = &tax.terms[k];
-    let mut v = term_link(term);
-    v["children"] = Value::Array(term.children.iter().map(|&c| term_tree(tax, c)).collect());
-    v
+    TermTree { link: term_link(term), children: term.children.iter().map(|&c| term_tree(tax, c)).collect() }
+}
+
+/// A case as lists show it (before its partials are added).
+#[derive(Serialize)]
+struct CaseSummary<'a> {
+    slug: &'a str,
+    url: &'a str,
+    title: &'a str,
+    subtitle: &'a Option<String>,
+    brand: &'a str,
+    org: Option<&'a String>,
+    orgs: &'a [String],
+    date: String,
+    year: i32,
+    description: &'a str,
+    types: &'a [String],
+    region: &'a [String],
+    level: &'a [String],
+    tags: &'a [String],
+    honours: Vec<&'a str>,
+    cover: Option<CoverView<'a>>,
+    featured: bool,
+    status: Option<&'static str>,
+    lang: &'static str,
+    permalink: String,
 }
 
 pub fn case_summary(site: &Site, case: &Case) -> Value {
     let m = &case.meta;
-    json!({
-        "slug": case.slug,
-        "url": case.url,
-        "title": m.title,
-        "subtitle": m.subtitle,
-        "brand": m.brand,
-        "org": m.org.first(),
-        "orgs": m.org,
-        "date": m.date.to_string(),
-        "year": m.year,
-        "description": case.description,
-        "types": m.types,
-        "region": m.region,
-        "level": m.level,
-        "tags": m.tags,
-        "honours": m.honours.iter().map(|h| h.name.as_str()).collect::<Vec<_>>(),
-        "cover": cover_value(case),
-        "featured": m.featured,
-        "status": m.status.label(),
-        "lang": case.lang.html_lang(),
-        "permalink": site.permalink(&case.url),
+    to_json(CaseSummary {
+        slug: &case.slug,
+        url: &case.url,
+        title: &m.title,
+        subtitle: &m.subtitle,
+        brand: &m.brand,
+        org: m.org.first(),
+        orgs: &m.org,
+        date: m.date.to_string(),
+        year: m.year,
+        description: &case.description,
+        types: &m.types,
+        region: &m.region,
+        level: &m.level,
+        tags: &m.tags,
+        honours: m.honours.iter().map(|h| h.name.as_str()).collect(),
+        cover: cover_view(case),
+        featured: m.featured,
+        status: m.status.label(),
+        lang: case.lang.html_lang(),
+        permalink: site.permalink(&case.url),
     })
 }
 
-fn cover_value(case: &Case) -> Value {
-    match (&case.meta.cover, &case.cover_url) {
-        (Some(c), Some(url)) => {
-            let p = case.cover_picture.as_ref();
-            json!({
-                "url": url,
-                "alt": c.alt.clone().unwrap_or_else(|| case.meta.brand.clone()),
-                "caption": c.caption,
-                // The processed copies (empty or null for an image published as it is).
-                "width": p.and_then(|p| p.width),
-                "height": p.and_then(|p| p.height),
-                "srcset": p.map_or("", |p| p.srcset.as_str()),
-                "webp_srcset": p.map_or("", |p| p.webp_srcset.as_str()),
-            })
-        }
-        _ => Value::Null,
-    }
+#[derive(Serialize)]
+struct CoverView<'a> {
+    url: &'a str,
+    alt: String,
+    caption: &'a Option<String>,
+    // The processed copies (empty or null for an image published as it is).
+    width: Option<u32>,
+    height: Option<u32>,
+    srcset: &'a str,
+    webp_srcset: &'a str,
 }
 
-/// Everything a case page shows.
-pub fn case_view(site: &Site, shared: &Shared, index: usize) -> Value {
+fn cover_view(case: &Case) -> Option<CoverView<'_>> {
+    let (c, url) = case.meta.cover.as_ref().zip(case.cover_url.as_ref())?;
+    let p = case.cover_picture.as_ref();
+    Some(CoverView {
+        url,
+        alt: c.alt.clone().unwrap_or_else(|| case.meta.brand.clone()),
+        caption: &c.caption,
+        width: p.and_then(|p| p.width),
+        height: p.and_then(|p| p.height),
+        srcset: p.map_or("", |p| p.srcset.as_str()),
+        webp_srcset: p.map_or("", |p| p.webp_srcset.as_str()),
+    })
+}
+
+/// What a case page shows beyond the case's summary (whose keys it shares; `honours` here
+/// replaces the summary's list of names with the honours in full).
+#[derive(Serialize)]
+pub struct CaseView<'a> {
+    #[serde(flatten)]
+    summary: Map<String, Value>,
+    content: &'a str,
+    toc: &'a [crate::markdown::TocEntry],
+    char_count: usize,
+    reading_minutes: usize,
+    party_org: &'a Option<String>,
+    branch: &'a Option<String>,
+    sector: &'a [String],
+    terms: Keyed<'a, Vec<TermLink<'a>>>,
+    honour_groups: Vec<HonourGroup<&'a HonourView<'a>>>,
+    honours: &'a [HonourView<'a>],
+    metrics: &'a [crate::content::model::Metric],
+    sources: &'a [crate::content::model::Source],
+    related: Vec<CaseRef>,
+    related_compilations: Vec<CompilationSummary<'a>>,
+    /// Set by the renderer: each with its PDF's link.
+    pub compilations: Vec<CaseCompilation<'a>>,
+    previous: Option<CaseRef>,
+    next: Option<CaseRef>,
+    identity: Option<IdentityView<'a>>,
+    fields: Vec<FieldView<'a>>,
+    extra: &'a crate::content::model::Extra,
+    extra_items: Vec<KeyValue<'a>>,
+    draft: bool,
+    scheduled: bool,
+    /// Set by the renderer (the 扫码阅读 code).
+    pub qr_svg: Option<String>,
+}
+
+/// A compilation printing the case, on the case's page.
+#[derive(Serialize)]
+pub struct CaseCompilation<'a> {
+    title: &'a str,
+    url: &'a str,
+    number_label: &'a Option<String>,
+    pub pdf: Option<super::PdfLink>,
+}
+
+/// An honour in full, with the link to its term page.
+#[derive(Serialize)]
+pub struct HonourView<'a> {
+    #[serde(flatten)]
+    honour: &'a crate::content::model::Honour,
+    url: Option<&'a str>,
+}
+
+/// Everything a case page shows. The honours are made by the caller ([`case_honours`]) and
+/// lent, since both `honours` and `honour_groups` show them.
+pub fn case_view<'a>(site: &'a Site, shared: &'a Shared, index: usize, honours: &'a [HonourView<'a>]) -> CaseView<'a> {
     let case = &site.cases[index];
     let m = &case.meta;
-    let mut v = shared.summaries[index].clone();
-    let obj = v.as_object_mut().expect("summaries are objects");
+    let mut summary = match shared.summaries[index].clone() {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
     // A case page shows the case itself, not its list markup.
     for key in PARTIAL_KEYS {
-        obj.remove(key);
+        summary.remove(key);
     }
-    obj.insert("content".into(), json!(case.rendered.html));
-    obj.insert("toc".into(), json!(case.rendered.toc));
-    obj.insert("char_count".into(), json!(case.char_count));
-    obj.insert("reading_minutes".into(), json!(chinese::reading_minutes(case.char_count)));
-    obj.insert("party_org".into(), json!(m.party_org));
-    obj.insert("branch".into(), json!(m.branch));
-    obj.insert("sector".into(), json!(m.sector));
-    obj.insert("terms".into(), case_terms(site, shared, index));
-    let honours: Vec<Value> = m
-        .honours
-        .iter()
-        .map(|h| {
-            let mut hv = serde_json::to_value(h).unwrap_or(Value::Null);
-            hv["url"] = shared.term_link(site, "honours", &h.name).map_or(Value::Null, |t| t["url"].clone());
-            hv
-        })
-        .collect();
-    obj.insert("honour_groups".into(), honour_groups(m.honours.iter().zip(honours.iter().cloned())));
-    obj.insert("honours".into(), Value::Array(honours));
-    obj.insert("metrics".into(), json!(m.metrics));
-    obj.insert("sources".into(), json!(m.sources));
-    obj.insert("related".into(), Value::Array(case.related.iter().map(|&r| Shared::case_ref(r)).collect()));
-    let related_compilations =
-        case.related_compilations.iter().map(|&c| compilation_summary(site, &site.compilations[c])).collect();
-    obj.insert("related_compilations".into(), Value::Array(related_compilations));
-    let compilations: Vec<Value> = case
+    let compilations = case
         .compilations
         .iter()
         .map(|(ci, label)| {
             let c = &site.compilations[*ci];
-            json!({"title": c.meta.title, "url": c.url, "number_label": label})
+            CaseCompilation { title: &c.meta.title, url: &c.url, number_label: label, pdf: None }
         })
         .collect();
-    obj.insert("compilations".into(), Value::Array(compilations));
-    obj.insert("previous".into(), case.previous.map_or(Value::Null, Shared::case_ref));
-    obj.insert("next".into(), case.next.map_or(Value::Null, Shared::case_ref));
-    obj.insert("identity".into(), identity_value(case));
-    obj.insert("fields".into(), declared_fields(site, shared, index));
-    obj.insert("extra".into(), json!(m.extra));
-    obj.insert("extra_items".into(), extra_items(&m.extra));
-    obj.insert("draft".into(), json!(m.draft));
-    obj.insert("scheduled".into(), json!(m.date > site.today));
-    v
+    CaseView {
+        summary,
+        content: &case.rendered.html,
+        toc: &case.rendered.toc,
+        char_count: case.char_count,
+        reading_minutes: chinese::reading_minutes(case.char_count),
+        party_org: &m.party_org,
+        branch: &m.branch,
+        sector: &m.sector,
+        terms: case_terms(site, shared, index),
+        honour_groups: honour_groups(m.honours.iter().zip(honours)),
+        honours,
+        metrics: &m.metrics,
+        sources: &m.sources,
+        related: case.related.iter().map(|&r| CaseRef::to(r)).collect(),
+        related_compilations: case
+            .related_compilations
+            .iter()
+            .map(|&c| compilation_summary(site, &site.compilations[c]))
+            .collect(),
+        compilations,
+        previous: case.previous.map(CaseRef::to),
+        next: case.next.map(CaseRef::to),
+        identity: identity_view(case),
+        fields: declared_fields(site, shared, index),
+        extra: &m.extra,
+        extra_items: extra_items(&m.extra),
+        draft: m.draft,
+        scheduled: m.date > site.today,
+        qr_svg: None,
+    }
+}
+
+/// The case's honours in full, each with the link to its term page.
+pub fn case_honours<'a>(site: &'a Site, shared: &'a Shared, index: usize) -> Vec<HonourView<'a>> {
+    let honours = &site.cases[index].meta.honours;
+    let url = |h: &crate::content::model::Honour| shared.term(site, "honours", &h.name).map(|t| t.url.as_str());
+    honours.iter().map(|h| HonourView { honour: h, url: url(h) }).collect()
+}
+
+/// A declared field's value on a case page.
+#[derive(Serialize)]
+struct FieldView<'a> {
+    key: &'a str,
+    label: &'a str,
+    #[serde(rename = "type")]
+    kind: crate::config::FieldType,
+    value: FieldJson<'a>,
+    display: String,
+    url: Option<String>,
+    terms: Vec<TermLink<'a>>,
+}
+
+/// A declared field's typed value: text, a list, a number, a date "YYYY-MM-DD", or a map as
+/// `[{name, text}]`.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum FieldJson<'a> {
+    Text(&'a str),
+    List(&'a [String]),
+    Number(f64),
+    Date(String),
+    Map(Vec<NameText<'a>>),
+}
+
+#[derive(Serialize)]
+struct NameText<'a> {
+    name: &'a str,
+    text: &'a str,
 }
 
 /// The case's values of the site's declared fields, in declaration order, as
 /// `[{key, label, type, value, display, url, terms}]`: a theme shows them without knowing the
-/// keys. `value` is typed (a list, a number, a date "YYYY-MM-DD", a map as [{name, text}]),
-/// `display` is one line of text, `url` is the address of a url field, `terms` the term links
-/// of a facet.
-fn declared_fields(site: &Site, shared: &Shared, index: usize) -> Value {
+/// keys. `display` is one line of text, `url` is the address of a url field, `terms` the term
+/// links of a facet.
+fn declared_fields<'a>(site: &'a Site, shared: &'a Shared, index: usize) -> Vec<FieldView<'a>> {
     use crate::content::model::FieldValue;
     let case = &site.cases[index];
     let items = case.meta.fields.iter().filter_map(|given| {
         let decl = site.config.field(&given.key)?;
         let value = match &given.value {
-            FieldValue::Text(t) | FieldValue::Url(t) => json!(t),
-            FieldValue::List(items) => json!(items),
-            FieldValue::Number { number, .. } => json!(number),
-            FieldValue::Date(d) => json!(d.to_string()),
+            FieldValue::Text(t) | FieldValue::Url(t) => FieldJson::Text(t),
+            FieldValue::List(items) => FieldJson::List(items),
+            FieldValue::Number { number, .. } => FieldJson::Number(*number),
+            FieldValue::Date(d) => FieldJson::Date(d.to_string()),
             FieldValue::Map(pairs) => {
-                Value::Array(pairs.iter().map(|(name, text)| json!({"name": name, "text": text})).collect())
+                FieldJson::Map(pairs.iter().map(|(name, text)| NameText { name, text }).collect())
             }
         };
         let url = match &given.value {
             // A path of this site (`/cases/x/`) is under the base path, like a Markdown link.
-            FieldValue::Url(u) if u.starts_with('/') && !u.starts_with("//") => json!(site.url(u)),
-            FieldValue::Url(u) => json!(u),
-            _ => Value::Null,
+            FieldValue::Url(u) if u.starts_with('/') && !u.starts_with("//") => Some(site.url(u)),
+            FieldValue::Url(u) => Some(u.clone()),
+            _ => None,
         };
-        let terms: Vec<Value> = if decl.facet {
+        let terms = if decl.facet {
             // Named as the case writes it: a Traditional page keeps its script, the link leads to
             // the one (folded) term.
-            let link = |t: &String| {
-                let mut link = shared.term_link(site, &decl.key, t)?;
-                link["name"] = json!(t);
-                Some(link)
+            let link = |t: String| {
+                let term = shared.term(site, &decl.key, &t)?;
+                Some(TermLink { name: t.into(), ..term_link(term) })
             };
-            given.value.terms().iter().filter_map(link).collect()
+            given.value.terms().into_iter().filter_map(link).collect()
         } else {
             Vec::new()
         };
-        Some(json!({
-            "key": decl.key,
-            "label": decl.label,
-            "type": decl.kind(),
-            "value": value,
-            "display": given.value.display(),
-            "url": url,
-            "terms": terms,
-        }))
+        Some(FieldView {
+            key: &decl.key,
+            label: &decl.label,
+            kind: decl.kind(),
+            value,
+            display: given.value.display(),
+            url,
+            terms,
+        })
     });
-    Value::Array(items.collect())
+    items.collect()
 }
 
-/// Honours grouped by level, highest first: `[{level: "全国", honours: [...]}]`. The level is
-/// the honour's `level:` (国家级 and 中央 count as 全国), else what its name says (全国…, 全省…,
-/// 广东省…, 全市…); one with neither goes under 其他.
-fn honour_groups<'a>(honours: impl Iterator<Item = (&'a crate::content::model::Honour, Value)>) -> Value {
+/// Honours of one level: `{level: "全国", honours: [...]}`.
+#[derive(Serialize)]
+struct HonourGroup<T> {
+    level: &'static str,
+    honours: Vec<T>,
+}
+
+/// Honours grouped by level, highest first. The level is the honour's `level:` (国家级 and 中央
+/// count as 全国), else what its name says (全国…, 全省…, 广东省…, 全市…); one with neither goes
+/// under 其他.
+fn honour_groups<'a, T>(honours: impl Iterator<Item = (&'a crate::content::model::Honour, T)>) -> Vec<HonourGroup<T>> {
     const LEVELS: [&str; 5] = ["全国", "省级", "市级", "县级", "其他"];
-    let mut groups: Vec<(usize, Vec<Value>)> = Vec::new();
+    let mut groups: Vec<(usize, Vec<T>)> = Vec::new();
     for (h, v) in honours {
         let rank = honour_level(h.level.as_deref().unwrap_or(""), &h.name);
         match groups.iter_mut().find(|(r, _)| *r == rank) {
@@ -424,7 +634,7 @@ fn honour_groups<'a>(honours: impl Iterator<Item = (&'a crate::content::model::H
         }
     }
     groups.sort_by_key(|(rank, _)| *rank);
-    Value::Array(groups.into_iter().map(|(rank, items)| json!({"level": LEVELS[rank], "honours": items})).collect())
+    groups.into_iter().map(|(rank, honours)| HonourGroup { level: LEVELS[rank], honours }).collect()
 }
 
 /// The rank in 全国, 省级, 市级, 县级, 其他 of an honour with this `level:` and name.
@@ -463,30 +673,49 @@ fn place_level(name: &str) -> Option<usize> {
 }
 
 /// The brand identity for the page: null when the case gives none, so a theme writes
-/// `{% if case.identity %}`; the logo with its URL in the output.
-fn identity_value(case: &Case) -> Value {
+/// `{% if case.identity %}`; the logo with its URL in the output (in place of the logo as the
+/// front matter gives it).
+#[derive(Serialize)]
+struct IdentityView<'a> {
+    #[serde(flatten)]
+    identity: &'a crate::content::model::Identity,
+    logo: Option<LogoView<'a>>,
+}
+
+#[derive(Serialize)]
+struct LogoView<'a> {
+    url: &'a str,
+    alt: String,
+    meaning: &'a Option<String>,
+    // Its size, so the page does not jump as it loads (null for an SVG without one).
+    width: Option<u32>,
+    height: Option<u32>,
+}
+
+fn identity_view(case: &Case) -> Option<IdentityView<'_>> {
     let identity = &case.meta.identity;
     if identity.is_empty() {
-        return Value::Null;
+        return None;
     }
-    let mut v = json!(identity);
-    v["logo"] = match (&identity.logo, &case.logo_url) {
-        (Some(l), Some(url)) => json!({
-            "url": url,
-            "alt": l.alt.clone().unwrap_or_else(|| format!("{}标识", case.meta.brand)),
-            "meaning": l.meaning,
-            // Its size, so the page does not jump as it loads (null for an SVG without one).
-            "width": case.logo_picture.as_ref().and_then(|p| p.width),
-            "height": case.logo_picture.as_ref().and_then(|p| p.height),
-        }),
-        _ => Value::Null,
-    };
-    v
+    let logo = identity.logo.as_ref().zip(case.logo_url.as_ref()).map(|(l, url)| LogoView {
+        url,
+        alt: l.alt.clone().unwrap_or_else(|| format!("{}标识", case.meta.brand)),
+        meaning: &l.meaning,
+        width: case.logo_picture.as_ref().and_then(|p| p.width),
+        height: case.logo_picture.as_ref().and_then(|p| p.height),
+    });
+    Some(IdentityView { identity, logo })
+}
+
+#[derive(Serialize)]
+struct KeyValue<'a> {
+    key: &'a str,
+    value: String,
 }
 
 /// Extra front-matter values a reader can see as text (`contact: 张三`, `branch_count: 12`,
 /// lists of such), so fields the theme does not know are still shown, not lost.
-fn extra_items(extra: &crate::content::model::Extra) -> Value {
+fn extra_items(extra: &crate::content::model::Extra) -> Vec<KeyValue<'_>> {
     fn text(v: &Value) -> Option<String> {
         match v {
             Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
@@ -499,47 +728,110 @@ fn extra_items(extra: &crate::content::model::Extra) -> Value {
             _ => None,
         }
     }
-    Value::Array(extra.iter().filter_map(|(k, v)| text(v).map(|t| json!({"key": k, "value": t}))).collect())
+    extra.iter().filter_map(|(k, v)| text(v).map(|value| KeyValue { key: k, value })).collect()
 }
 
 /// The case's term links, each named as the case writes it: a Traditional case shows 創建活動
 /// in its own breadcrumb and 基本信息, not the folded Simplified name of the term page.
-fn case_terms(site: &Site, shared: &Shared, index: usize) -> Value {
-    let mut terms = Map::new();
-    for tax in &site.taxonomies {
-        let links: Vec<Value> = case_values(site, index, &tax.key)
+fn case_terms<'a>(site: &'a Site, shared: &'a Shared, index: usize) -> Keyed<'a, Vec<TermLink<'a>>> {
+    let terms = site.taxonomies.iter().map(|tax| {
+        let links = case_values(site, index, &tax.key)
             .iter()
             .filter_map(|v| {
-                let mut link = shared.term_link(site, &tax.key, v)?;
-                link["name"] = json!(chinese::collapse_spaces(v));
-                Some(link)
+                let term = shared.term(site, &tax.key, v)?;
+                Some(TermLink { name: chinese::collapse_spaces(v).into(), ..term_link(term) })
             })
             .collect();
-        terms.insert(tax.key.clone(), Value::Array(links));
-    }
-    Value::Object(terms)
+        (tax.key.as_str(), links)
+    });
+    Keyed(terms.collect())
 }
 
-pub fn compilation_summary(site: &Site, c: &Compilation) -> Value {
-    let case_count: usize = c.chapters.iter().map(|ch| ch.entries.len()).sum();
-    json!({
-        "title": c.meta.title,
-        "subtitle": c.meta.subtitle,
-        "url": c.url,
-        "permalink": site.permalink(&c.url),
-        "description": c.meta.description,
-        "date": c.meta.date.to_string(),
-        "edition": c.meta.edition,
-        "case_count": case_count,
-    })
+/// A compilation as lists show it.
+#[derive(Serialize)]
+pub struct CompilationSummary<'a> {
+    title: &'a str,
+    subtitle: &'a Option<String>,
+    url: &'a str,
+    permalink: String,
+    description: &'a Option<String>,
+    date: String,
+    edition: &'a Option<String>,
+    case_count: usize,
+}
+
+pub fn compilation_summary<'a>(site: &Site, c: &'a Compilation) -> CompilationSummary<'a> {
+    CompilationSummary {
+        title: &c.meta.title,
+        subtitle: &c.meta.subtitle,
+        url: &c.url,
+        permalink: site.permalink(&c.url),
+        description: &c.meta.description,
+        date: c.meta.date.to_string(),
+        edition: &c.meta.edition,
+        case_count: c.chapters.iter().map(|ch| ch.entries.len()).sum(),
+    }
+}
+
+/// The whole compilation: its summary, chapters with every case in full, and the indexes at
+/// the end.
+#[derive(Serialize)]
+pub struct CompilationView<'a> {
+    #[serde(flatten)]
+    summary: CompilationSummary<'a>,
+    preface: &'a str,
+    toc: &'a [crate::markdown::TocEntry],
+    numbering: crate::content::model::Numbering,
+    chapters: Vec<ChapterView<'a>>,
+    index_orgs: Vec<IndexGroup<'a>>,
+    index_honours: Vec<IndexGroup<'a>>,
+    extra: &'a crate::content::model::Extra,
+    /// Set by the renderer (the 扫码阅读 code).
+    pub qr_svg: Option<String>,
+    /// Set by the renderer: the compilation's PDF.
+    pub pdf: Option<super::PdfLink>,
+}
+
+#[derive(Serialize)]
+struct ChapterView<'a> {
+    title: &'a str,
+    intro: &'a Option<String>,
+    label: String,
+    id: String,
+    entries: Vec<EntryView<'a>>,
+}
+
+#[derive(Serialize)]
+struct EntryView<'a> {
+    label: Option<String>,
+    numbered: bool,
+    note: &'a Option<String>,
+    id: String,
+    case: Value,
+}
+
+/// Where an index entry points: the case's number, title and anchor in the compilation.
+#[derive(Serialize, Clone)]
+struct EntryRef<'a> {
+    label: Option<String>,
+    title: &'a str,
+    id: String,
+}
+
+/// One line of an index: the organisation or honour, its term page, the cases.
+#[derive(Serialize)]
+struct IndexGroup<'a> {
+    name: std::borrow::Cow<'a, str>,
+    url: Option<&'a str>,
+    entries: Vec<EntryRef<'a>>,
 }
 
 /// The whole compilation: chapters with every case in full, and the indexes at the end.
-pub fn compilation_view(site: &Site, shared: &Shared, ci: usize) -> Value {
+pub fn compilation_view<'a>(site: &'a Site, shared: &'a Shared, ci: usize) -> CompilationView<'a> {
     let c = &site.compilations[ci];
     let mut chapters = Vec::new();
-    let mut org_index: Vec<(String, Value)> = Vec::new();
-    let mut honour_index: Vec<(String, Value)> = Vec::new();
+    let mut org_index: Vec<(&str, EntryRef)> = Vec::new();
+    let mut honour_index: Vec<(&str, EntryRef)> = Vec::new();
     for (n, chapter) in c.chapters.iter().enumerate() {
         let meta = &c.meta.chapters[chapter.index];
         let mut entries = Vec::new();
@@ -547,74 +839,104 @@ pub fn compilation_view(site: &Site, shared: &Shared, ci: usize) -> Value {
             let case = &site.cases[entry.case];
             let label = entry.number.map(|k| crate::site::number_label(k, c.meta.numbering));
             let id = format!("case-{}", case.slug);
-            let reference = json!({"label": label, "title": case.meta.title, "id": id});
+            let reference = EntryRef { label: label.clone(), title: &case.meta.title, id: id.clone() };
             for org in case.meta.org.iter().take(1) {
-                org_index.push((org.clone(), reference.clone()));
+                org_index.push((org, reference.clone()));
             }
             for h in &case.meta.honours {
-                honour_index.push((h.name.clone(), reference.clone()));
+                honour_index.push((&h.name, reference.clone()));
             }
-            let mut item = json!({
-                "label": label.map(|l| match c.meta.numbering {
+            let honours = case_honours(site, shared, entry.case);
+            entries.push(EntryView {
+                label: label.map(|l| match c.meta.numbering {
                     crate::content::model::Numbering::Chinese => format!("{l}、"),
                     crate::content::model::Numbering::Arabic => format!("{l}. "),
                 }),
-                "numbered": entry.number.is_some(),
-                "note": entry.note,
-                "id": id,
+                numbered: entry.number.is_some(),
+                note: &entry.note,
+                id,
+                case: to_json(case_view(site, shared, entry.case, &honours)),
             });
-            // Moved in: `json!` would serialise the whole case into a copy.
-            item["case"] = case_view(site, shared, entry.case);
-            entries.push(item);
         }
-        let mut chapter = json!({
-            "title": meta.title,
-            "intro": meta.intro,
-            "label": format!("第{}部分", chinese::cn_number(n as u64 + 1)),
-            "id": format!("chapter-{}", n + 1),
+        chapters.push(ChapterView {
+            title: &meta.title,
+            intro: &meta.intro,
+            label: format!("第{}部分", chinese::cn_number(n as u64 + 1)),
+            id: format!("chapter-{}", n + 1),
+            entries,
         });
-        chapter["entries"] = Value::Array(entries);
-        chapters.push(chapter);
     }
-    let mut v = compilation_summary(site, c);
-    let obj = v.as_object_mut().expect("summary is an object");
-    obj.insert("preface".into(), json!(c.rendered.html));
-    obj.insert("toc".into(), json!(c.rendered.toc));
-    obj.insert("numbering".into(), json!(c.meta.numbering));
-    obj.insert("chapters".into(), Value::Array(chapters));
-    obj.insert("index_orgs".into(), grouped_index(site, shared, "org", org_index));
-    obj.insert("index_honours".into(), grouped_index(site, shared, "honours", honour_index));
-    obj.insert("extra".into(), json!(c.meta.extra));
-    v
+    CompilationView {
+        summary: compilation_summary(site, c),
+        preface: &c.rendered.html,
+        toc: &c.rendered.toc,
+        numbering: c.meta.numbering,
+        chapters,
+        index_orgs: grouped_index(site, shared, "org", org_index),
+        index_honours: grouped_index(site, shared, "honours", honour_index),
+        extra: &c.meta.extra,
+        qr_svg: None,
+        pdf: None,
+    }
 }
 
 /// `[{name, url, entries: [...]}]` in pinyin order of the names, entries in compilation order.
 /// Values are grouped as terms are (Traditional and Simplified spellings meet) and named as
 /// the term is, full-width punctuation kept.
-fn grouped_index(site: &Site, shared: &Shared, key: &str, items: Vec<(String, Value)>) -> Value {
-    let mut groups: Vec<(String, Value, Vec<Value>)> = Vec::new();
+fn grouped_index<'a>(
+    site: &'a Site,
+    shared: &'a Shared,
+    key: &str,
+    items: Vec<(&'a str, EntryRef<'a>)>,
+) -> Vec<IndexGroup<'a>> {
+    let mut groups: Vec<(String, IndexGroup)> = Vec::new();
     for (value, reference) in items {
-        let folded = site.term_key(&value);
-        match groups.iter_mut().find(|(k, _, _)| *k == folded) {
-            Some((_, _, refs)) => refs.push(reference),
+        let folded = site.term_key(value);
+        match groups.iter_mut().find(|(k, _)| *k == folded) {
+            Some((_, group)) => group.entries.push(reference),
             None => {
-                let link = shared
-                    .term_link(site, key, &value)
-                    .unwrap_or_else(|| json!({"name": chinese::display_name(&value), "url": Value::Null}));
-                groups.push((folded, link, vec![reference]));
+                let group = match shared.term(site, key, value) {
+                    Some(t) => IndexGroup { name: t.name.as_str().into(), url: Some(&t.url), entries: vec![reference] },
+                    None => {
+                        IndexGroup { name: chinese::display_name(value).into(), url: None, entries: vec![reference] }
+                    }
+                };
+                groups.push((folded, group));
             }
         }
     }
     let pinyin = chinese::PinyinOrder::new();
-    groups.sort_by_cached_key(|(folded, link, _)| {
-        (pinyin.key(link["name"].as_str().unwrap_or_default()), folded.clone())
-    });
-    Value::Array(
-        groups
-            .into_iter()
-            .map(|(_, link, entries)| json!({"name": link["name"], "url": link["url"], "entries": entries}))
-            .collect(),
-    )
+    groups.sort_by_cached_key(|(folded, group)| (pinyin.key(&group.name), folded.clone()));
+    groups.into_iter().map(|(_, group)| group).collect()
+}
+
+/// A map whose keys come from the site (taxonomy keys), in the order given.
+pub struct Keyed<'a, T>(pub Vec<(&'a str, T)>);
+
+impl<T: Serialize> Serialize for Keyed<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+/// A listed case in page variables, `{"$case": 3}`: replaced by the case's summary and
+/// partials just before rendering (see [`Shared::expand`]).
+#[derive(Serialize, Clone, Copy)]
+pub struct CaseRef {
+    #[serde(rename = "$case")]
+    index: usize,
+}
+
+impl CaseRef {
+    pub fn to(index: usize) -> CaseRef {
+        CaseRef { index }
+    }
+}
+
+/// Typed variables as the JSON a template context is made of. Nothing here serialises a map
+/// with keys that are not strings, the one way this could fail.
+pub fn to_json(vars: impl Serialize) -> Value {
+    serde_json::to_value(vars).unwrap_or(Value::Null)
 }
 
 #[cfg(test)]

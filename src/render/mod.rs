@@ -6,6 +6,7 @@
 
 pub mod context;
 mod memo;
+mod page_vars;
 mod recursion;
 mod templates;
 
@@ -16,11 +17,14 @@ use crate::output::{Entry, Output, PageSink};
 use crate::site::paths::{self, Claim, Owner};
 use crate::site::taxonomy::most_used;
 use crate::site::Site;
-use context::{case_view, compilation_summary, compilation_view, term_link, term_tree, Shared};
+use context::{
+    case_honours, case_view, compilation_summary, compilation_view, term_link, term_tree, to_json, CaseRef, Keyed,
+    Shared,
+};
 use memo::PageKey;
 pub use memo::{PageMemo, TemplateMemo};
 use rayon::prelude::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 pub use templates::{RenderContext, TemplateSet};
 
 /// One page to render.
@@ -181,17 +185,19 @@ impl PdfSizes {
         PdfSizes(site.compilations.iter().map(|c| size_of(&c.pdf_path()).map(|n| n as u64)).collect())
     }
 
-    /// Compilation `ci`'s PDF for a template: `{url, size, size_text}`, or null.
-    fn link(&self, site: &Site, ci: usize) -> Value {
-        match self.0.get(ci).copied().flatten() {
-            Some(bytes) => json!({
-                "url": site.url(&site.compilations[ci].pdf_path()),
-                "size": bytes,
-                "size_text": file_size(bytes),
-            }),
-            None => Value::Null,
-        }
+    /// Compilation `ci`'s PDF for a template, if it has one.
+    fn link(&self, site: &Site, ci: usize) -> Option<PdfLink> {
+        let bytes = self.0.get(ci).copied().flatten()?;
+        Some(PdfLink { url: site.url(&site.compilations[ci].pdf_path()), size: bytes, size_text: file_size(bytes) })
     }
+}
+
+/// A compilation's PDF as a page links it: `{url, size, size_text}`.
+#[derive(serde::Serialize)]
+pub struct PdfLink {
+    url: String,
+    size: u64,
+    size_text: String,
 }
 
 /// `356 KB`, `1.2 MB`, as a download link shows a file's size (1 KB = 1024 bytes, as Windows
@@ -445,139 +451,121 @@ impl Renderer<'_> {
     fn render_job(&self, shared: &Shared, job: &Job, path: &str) -> Result<(Vec<u8>, Vec<usize>, bool), Diagnostic> {
         let Renderer { site, templates, memo, .. } = *self;
         let cfg = &site.config;
-        let summaries = |ids: &[usize]| Value::Array(ids.iter().map(|&i| Shared::case_ref(i)).collect());
+        let summaries = |ids: &[usize]| ids.iter().map(|&i| CaseRef::to(i)).collect::<Vec<_>>();
         let all = &shared.all_cases;
+        let compilations = || site.compilations.iter().map(|c| compilation_summary(site, c)).collect();
+        // The terms of each of `keys` the site has, as `terms_of` picks them.
+        let per_taxonomy = |keys: &[&str], terms_of: &dyn Fn(&crate::site::Taxonomy) -> Vec<usize>| {
+            let present = keys.iter().filter_map(|key| site.taxonomy(key));
+            Keyed(
+                present
+                    .map(|tax| (tax.key.as_str(), terms_of(tax).iter().map(|&t| term_link(&tax.terms[t])).collect()))
+                    .collect(),
+            )
+        };
         let (template, vars, lang): (&str, Value, &str) = match job {
             Job::Home => {
                 let featured: Vec<usize> = all.iter().copied().filter(|&i| site.cases[i].meta.featured).collect();
-                let mut counts = serde_json::Map::new();
-                for tax in &site.taxonomies {
-                    let most_used = most_used(tax, 12).into_iter().map(|t| term_link(&tax.terms[t])).collect();
-                    counts.insert(tax.key.clone(), Value::Array(most_used));
-                }
-                let section = site.sections.get("").map(
-                    |p| json!({"title": p.meta.title, "content": p.rendered.html, "description": p.meta.description}),
-                );
-                let vars = json!({
-                    "featured": summaries(&featured),
-                    "latest": summaries(&all[..all.len().min(10)]),
-                    "counts": counts,
-                    "compilations": site.compilations.iter().map(|c| compilation_summary(site, c)).collect::<Vec<_>>(),
-                    // 存目 and 资料不全 cases are listed but not counted among the full cases.
-                    "total_cases": site.cases.iter().filter(|c| c.meta.status == CaseStatus::Full).count(),
-                    "other_cases": site.cases.iter().filter(|c| c.meta.status != CaseStatus::Full).count(),
-                    "total_orgs": site.taxonomy("org").map_or(0, |t| t.terms.len()),
-                    "section": section,
-                });
-                ("index.html", vars, "zh-CN")
+                let keys: Vec<&str> = site.taxonomies.iter().map(|t| t.key.as_str()).collect();
+                let vars = page_vars::Home {
+                    featured: summaries(&featured),
+                    latest: summaries(&all[..all.len().min(10)]),
+                    counts: per_taxonomy(&keys, &|tax| most_used(tax, 12)),
+                    compilations: compilations(),
+                    total_cases: site.cases.iter().filter(|c| c.meta.status == CaseStatus::Full).count(),
+                    other_cases: site.cases.iter().filter(|c| c.meta.status != CaseStatus::Full).count(),
+                    total_orgs: site.taxonomy("org").map_or(0, |t| t.terms.len()),
+                    section: page_vars::Section::of(site, ""),
+                };
+                ("index.html", to_json(vars), "zh-CN")
             }
             Job::Brands { page } => {
-                let mut facets = serde_json::Map::new();
-                for key in ["org", "type", "region", "year", "tags"] {
-                    if let Some(tax) = site.taxonomy(key) {
-                        facets.insert(key.into(), Value::Array(tax.terms.iter().map(term_link).collect()));
-                    }
-                }
-                let vars = json!({
-                    "cases": summaries(slice(all, *page, cfg.paginate_brands)),
-                    "paginator": paginator(&site.url("brands/"), *page, all.len(), cfg.paginate_brands),
-                    "facets": facets,
-                    "data_url": site.url("brands/brands.json"),
-                    "total_cases": all.len(),
-                    "section": section_value(site, "brands"),
-                });
-                ("brands.html", vars, "zh-CN")
+                let keys = ["org", "type", "region", "year", "tags"];
+                let vars = page_vars::Brands {
+                    cases: summaries(slice(all, *page, cfg.paginate_brands)),
+                    paginator: paginator(&site.url("brands/"), *page, all.len(), cfg.paginate_brands),
+                    facets: per_taxonomy(&keys, &|tax| (0..tax.terms.len()).collect()),
+                    data_url: site.url("brands/brands.json"),
+                    total_cases: all.len(),
+                    section: page_vars::Section::of(site, "brands"),
+                };
+                ("brands.html", to_json(vars), "zh-CN")
             }
             Job::CaseList { page } => {
-                let vars = json!({
-                    "cases": summaries(slice(all, *page, cfg.paginate)),
-                    "paginator": paginator(&site.url("cases/"), *page, all.len(), cfg.paginate),
-                    "section": section_value(site, "cases"),
-                });
-                ("cases.html", vars, "zh-CN")
+                let vars = page_vars::CaseList {
+                    cases: summaries(slice(all, *page, cfg.paginate)),
+                    paginator: paginator(&site.url("cases/"), *page, all.len(), cfg.paginate),
+                    section: page_vars::Section::of(site, "cases"),
+                };
+                ("cases.html", to_json(vars), "zh-CN")
             }
             Job::Case(i) => {
-                let mut case = case_view(site, shared, *i);
-                case["qr_svg"] = qr_of(site, &site.cases[*i].url, &site.cases[*i].meta.brand);
-                if let Some(listed) = case["compilations"].as_array_mut() {
-                    for (cp, (ci, _)) in listed.iter_mut().zip(&site.cases[*i].compilations) {
-                        cp["pdf"] = self.pdfs.link(site, *ci);
-                    }
+                let honours = case_honours(site, shared, *i);
+                let mut case = case_view(site, shared, *i, &honours);
+                case.qr_svg = qr_of(site, &site.cases[*i].url, &site.cases[*i].meta.brand);
+                for (cp, (ci, _)) in case.compilations.iter_mut().zip(&site.cases[*i].compilations) {
+                    cp.pdf = self.pdfs.link(site, *ci);
                 }
-                let vars = object("case", case);
-                ("case.html", vars, site.cases[*i].lang.html_lang())
+                ("case.html", to_json(page_vars::CasePage { case }), site.cases[*i].lang.html_lang())
             }
             Job::TaxonomyList(ti) => {
                 let tax = &site.taxonomies[*ti];
-                let roots: Vec<Value> = (0..tax.terms.len())
-                    .filter(|&k| tax.terms[k].parent.is_none())
-                    .map(|k| term_tree(tax, k))
-                    .collect();
-                let vars = json!({
-                    "taxonomy": {"key": tax.key, "name": tax.name, "url": tax.url},
-                    "terms": roots,
-                });
-                ("taxonomy_list.html", vars, "zh-CN")
+                let roots = (0..tax.terms.len()).filter(|&k| tax.terms[k].parent.is_none()).map(|k| term_tree(tax, k));
+                let vars =
+                    page_vars::TaxonomyList { taxonomy: page_vars::TaxonomyRef::of(tax), terms: roots.collect() };
+                ("taxonomy_list.html", to_json(vars), "zh-CN")
             }
             Job::Term { tax, term, page } => {
                 let taxonomy = &site.taxonomies[*tax];
                 let t = &taxonomy.terms[*term];
-                let mut term_value = term_tree(taxonomy, *term);
-                term_value["parent"] = t.parent.map_or(Value::Null, |p| term_link(&taxonomy.terms[p]));
-                let profile = if taxonomy.key == "org" { context::org_profile(site, t) } else { Value::Null };
-                let vars = json!({
-                    "taxonomy": {"key": taxonomy.key, "name": taxonomy.name, "url": taxonomy.url},
-                    "term": term_value,
-                    "profile": profile,
-                    "cases": summaries(slice(&t.cases, *page, cfg.paginate)),
-                    "paginator": paginator(&t.url, *page, t.cases.len(), cfg.paginate),
-                });
-                ("taxonomy_term.html", vars, "zh-CN")
+                let vars = page_vars::TermPage {
+                    taxonomy: page_vars::TaxonomyRef::of(taxonomy),
+                    term: page_vars::TermWithParent {
+                        tree: term_tree(taxonomy, *term),
+                        parent: t.parent.map(|p| term_link(&taxonomy.terms[p])),
+                    },
+                    profile: (taxonomy.key == "org").then(|| context::org_profile(site, t)),
+                    cases: summaries(slice(&t.cases, *page, cfg.paginate)),
+                    paginator: paginator(&t.url, *page, t.cases.len(), cfg.paginate),
+                };
+                ("taxonomy_term.html", to_json(vars), "zh-CN")
             }
             Job::CompilationList => {
-                let vars = json!({
-                    "compilations": site.compilations.iter().map(|c| compilation_summary(site, c)).collect::<Vec<_>>(),
-                    "section": section_value(site, "compilations"),
-                });
-                ("compilations.html", vars, "zh-CN")
+                let vars = page_vars::CompilationList {
+                    compilations: compilations(),
+                    section: page_vars::Section::of(site, "compilations"),
+                };
+                ("compilations.html", to_json(vars), "zh-CN")
             }
             Job::Compilation(ci) => {
                 let mut compilation = compilation_view(site, shared, *ci);
-                compilation["qr_svg"] = qr_of(site, &site.compilations[*ci].url, &site.compilations[*ci].meta.title);
-                compilation["pdf"] = self.pdfs.link(site, *ci);
-                let vars = object("compilation", compilation);
+                compilation.qr_svg = qr_of(site, &site.compilations[*ci].url, &site.compilations[*ci].meta.title);
+                compilation.pdf = self.pdfs.link(site, *ci);
+                let vars = to_json(page_vars::CompilationPage { compilation });
                 ("compilation.html", vars, site.compilations[*ci].meta.lang.html_lang())
             }
             Job::Page(pi) => {
                 let p = &site.pages[*pi];
                 let template = p.meta.template.as_deref().unwrap_or("page.html");
-                let vars = json!({"page": {
-                    "title": p.meta.title,
-                    "description": p.meta.description,
-                    "date": p.meta.date.map(|d| d.to_string()),
-                    "content": p.rendered.html,
-                    "toc": p.rendered.toc,
-                    "url": p.url,
-                    "extra": p.meta.extra,
-                }});
-                (template, vars, "zh-CN")
+                (template, to_json(page_vars::PlainPage { page: page_vars::PageView::of(p) }), "zh-CN")
             }
             Job::Search => {
-                // The most used 主题 and 单位, for an empty query and a query with no results.
-                let mut popular = serde_json::Map::new();
-                for key in ["tags", "org"] {
-                    if let Some(tax) = site.taxonomy(key) {
-                        let mut terms: Vec<_> = tax.terms.iter().collect();
-                        terms.sort_by_key(|t| std::cmp::Reverse(t.cases.len()));
-                        popular.insert(key.into(), Value::Array(terms.into_iter().take(12).map(term_link).collect()));
-                    }
-                }
-                ("search.html", json!({"popular": popular}), "zh-CN")
+                let by_use = |tax: &crate::site::Taxonomy| {
+                    let mut terms: Vec<usize> = (0..tax.terms.len()).collect();
+                    terms.sort_by_key(|&t| std::cmp::Reverse(tax.terms[t].cases.len()));
+                    terms.truncate(12);
+                    terms
+                };
+                (
+                    "search.html",
+                    to_json(page_vars::Search { popular: per_taxonomy(&["tags", "org"], &by_use) }),
+                    "zh-CN",
+                )
             }
-            Job::NotFound => ("404.html", json!({}), "zh-CN"),
+            Job::NotFound => ("404.html", to_json(page_vars::NotFound {}), "zh-CN"),
             Job::Alias(r) => {
                 let to = &site.redirects[*r].to;
-                ("alias.html", json!({"target": to, "permalink": site.permalink(to)}), "zh-CN")
+                ("alias.html", to_json(page_vars::Alias { target: to, permalink: site.permalink(to) }), "zh-CN")
             }
         };
         let current_path = url_of_output(site, path);
@@ -743,23 +731,23 @@ fn paged(site: &Site, dir: &str, page: usize) -> (String, String) {
 
 /// Links for one page of a list. `pages` is a window of at most 9 page numbers around the
 /// current one (plus `first`/`last`), so a list of N pages costs O(N) in total, not O(N²).
-fn paginator(url_of_dir: &str, page: usize, total: usize, per_page: usize) -> Value {
+fn paginator(url_of_dir: &str, page: usize, total: usize, per_page: usize) -> page_vars::Paginator {
     let pages = page_count(total, per_page);
     let url_of = |n: usize| format!("{url_of_dir}{}", paths::page_below_list(n));
     let start = page.saturating_sub(4).max(1);
     let end = (start + 8).min(pages);
     let start = end.saturating_sub(8).max(1);
-    json!({
-        "current": page,
-        "total_pages": pages,
-        "total_items": total,
-        "per_page": per_page,
-        "previous": (page > 1).then(|| url_of(page - 1)),
-        "next": (page < pages).then(|| url_of(page + 1)),
-        "first": url_of(1),
-        "last": url_of(pages),
-        "pages": (start..=end).map(|n| json!({"number": n, "url": url_of(n), "current": n == page})).collect::<Vec<_>>(),
-    })
+    page_vars::Paginator {
+        current: page,
+        total_pages: pages,
+        total_items: total,
+        per_page,
+        previous: (page > 1).then(|| url_of(page - 1)),
+        next: (page < pages).then(|| url_of(page + 1)),
+        first: url_of(1),
+        last: url_of(pages),
+        pages: (start..=end).map(|n| page_vars::PageNumber { number: n, url: url_of(n), current: n == page }).collect(),
+    }
 }
 
 fn slice(items: &[usize], page: usize, per_page: usize) -> &[usize] {
@@ -768,26 +756,14 @@ fn slice(items: &[usize], page: usize, per_page: usize) -> &[usize] {
     &items[start..end]
 }
 
-/// `{key: value}`, with `value` moved in (`json!` would serialise it into a copy).
-fn object(key: &str, value: Value) -> Value {
-    Value::Object(std::iter::once((key.to_string(), value)).collect())
-}
-
 /// The template context made from one JSON object.
 fn tera_context(vars: Value, template: &str) -> Result<RenderContext, Diagnostic> {
     RenderContext::new(&vars, template)
 }
 
-fn section_value(site: &Site, key: &str) -> Value {
-    site.sections.get(key).map_or(
-        Value::Null,
-        |p| json!({"title": p.meta.title, "content": p.rendered.html, "description": p.meta.description}),
-    )
-}
-
 /// The 扫码阅读 code of a page (inline SVG), or null when the site has no absolute `base_url`.
-fn qr_of(site: &Site, url: &str, name: &str) -> Value {
-    crate::qr::svg(&site.permalink(url), &format!("扫码阅读“{name}”")).map_or(Value::Null, Value::String)
+fn qr_of(site: &Site, url: &str, name: &str) -> Option<String> {
+    crate::qr::svg(&site.permalink(url), &format!("扫码阅读“{name}”"))
 }
 
 /// `cases/x/index.html` → `/base/cases/x/`.
