@@ -3,6 +3,7 @@
 //! Summaries of every case are built once and shared by all list pages, so a term page
 //! costs what its own cases cost, never the whole site.
 
+use super::templates::TemplateValue;
 use crate::chinese;
 use crate::site::taxonomy::case_values;
 use crate::site::{Case, Compilation, Site, Taxonomy, Term};
@@ -14,10 +15,14 @@ use std::collections::HashMap;
 /// Per-site values computed once before rendering.
 pub struct Shared {
     pub site: Value,
+    /// `site` as templates hold it, made once for every page.
+    pub site_value: TemplateValue,
     /// Per case, its summary as lists show it: once the theme's case partials are rendered
     /// ([`Shared::set_partials`]), with their markup (`item_html`, `card_html`), so a page
     /// listing the case clones one value.
     pub summaries: Vec<Value>,
+    /// The same, as templates hold them: a page listing a case takes it without a copy.
+    listed_values: Vec<TemplateValue>,
     /// (taxonomy key, folded term) → (taxonomy index, term index)
     pub term_index: HashMap<(String, String), (usize, usize)>,
     /// `0..cases.len()`, the list every all-cases page slices.
@@ -43,7 +48,9 @@ impl Shared {
         let site_json = site_value(site);
         let mut shared = Shared {
             site_digest: blake3::hash(site_json.to_string().as_bytes()),
+            site_value: TemplateValue::of(&site_json),
             site: site_json,
+            listed_values: Vec::new(),
             summaries: Vec::new(),
             term_index,
             all_cases: (0..site.cases.len()).collect(),
@@ -59,6 +66,7 @@ impl Shared {
         for (summary, partials) in self.summaries.iter_mut().zip(partials) {
             add_partials(summary, partials);
         }
+        self.listed_values = self.summaries.par_iter().map(TemplateValue::of).collect();
         if caching {
             self.listed_digests = (0..self.summaries.len()).into_par_iter().map(|i| self.listed_digest(i)).collect();
         }
@@ -67,6 +75,9 @@ impl Shared {
     /// Case `i` anew: its summary and partials, as lists show it from now on.
     pub fn set_case(&mut self, i: usize, mut summary: Value, partials: Option<Map<String, Value>>) {
         add_partials(&mut summary, partials.unwrap_or_default());
+        if let Some(value) = self.listed_values.get_mut(i) {
+            *value = TemplateValue::of(&summary);
+        }
         self.summaries[i] = summary;
     }
 
@@ -74,18 +85,12 @@ impl Shared {
         self.site_digest
     }
 
-    /// Replaces every case reference in `v` by the case as lists show it.
-    pub fn expand(&self, v: &mut Value) {
-        match v {
-            Value::Object(map) => {
-                if let Some(i) = case_ref_index(map) {
-                    *v = self.listed(i);
-                } else {
-                    map.values_mut().for_each(|x| self.expand(x));
-                }
-            }
-            Value::Array(items) => items.iter_mut().for_each(|x| self.expand(x)),
-            _ => {}
+    /// The case a reference in page variables stands for, as lists show it (see [`CaseRef`]).
+    pub fn listed_value(&self, reference: &Map<String, Value>) -> Option<TemplateValue> {
+        let i = case_ref_index(reference)?;
+        match self.listed_values.get(i) {
+            Some(value) => Some(value.clone()),
+            None => self.summaries.get(i).map(TemplateValue::of),
         }
     }
 
@@ -478,14 +483,15 @@ pub struct HonourView<'a> {
 pub fn case_view<'a>(site: &'a Site, shared: &'a Shared, index: usize, honours: &'a [HonourView<'a>]) -> CaseView<'a> {
     let case = &site.cases[index];
     let m = &case.meta;
-    let mut summary = match shared.summaries[index].clone() {
-        Value::Object(map) => map,
+    // A case page shows the case itself, not its list markup (not copied, then).
+    let summary: Map<String, Value> = match &shared.summaries[index] {
+        Value::Object(map) => map
+            .iter()
+            .filter(|(k, _)| !PARTIAL_KEYS.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
         _ => Map::new(),
     };
-    // A case page shows the case itself, not its list markup.
-    for key in PARTIAL_KEYS {
-        summary.remove(key);
-    }
     let compilations = case
         .compilations
         .iter()
@@ -920,7 +926,7 @@ impl<T: Serialize> Serialize for Keyed<'_, T> {
 }
 
 /// A listed case in page variables, `{"$case": 3}`: replaced by the case's summary and
-/// partials just before rendering (see [`Shared::expand`]).
+/// partials just before rendering (see [`Shared::listed_value`]).
 #[derive(Serialize, Clone, Copy)]
 pub struct CaseRef {
     #[serde(rename = "$case")]

@@ -25,7 +25,7 @@ use memo::PageKey;
 pub use memo::{PageMemo, TemplateMemo};
 use rayon::prelude::*;
 use serde_json::Value;
-pub use templates::{RenderContext, TemplateSet};
+pub use templates::{RenderContext, TemplateSet, TemplateValue};
 
 /// One page to render.
 enum Job {
@@ -417,11 +417,12 @@ impl Renderer<'_> {
     ) -> Result<serde_json::Map<String, Value>, Diagnostic> {
         let Renderer { site, templates, memo, .. } = *self;
         let lang = site.cases[i].lang.html_lang();
-        let mut vars = serde_json::Map::new();
-        vars.insert("c".into(), summary.clone());
-        vars.insert("site".into(), shared.site.clone());
-        vars.insert("lang".into(), lang.into());
-        let context = tera_context(Value::Object(vars), "partials")?;
+        let vars = [
+            ("c", TemplateValue::of(summary)),
+            ("site", shared.site_value.clone()),
+            ("lang", TemplateValue::of(&lang.into())),
+        ];
+        let context = RenderContext::of_page(&Value::Null, &|_| None, &vars);
         let mut out = serde_json::Map::new();
         for (template, key) in present {
             // `serve` only: unchanged summaries reuse their markup.
@@ -580,16 +581,14 @@ impl Renderer<'_> {
         if let Some(html) = memo.zip(key.as_ref()).and_then(|(m, k)| m.get(path, k)) {
             return Ok((html, listed, false));
         }
-        let mut vars = vars;
-        shared.expand(&mut vars);
-        if let Value::Object(map) = &mut vars {
-            map.insert("site".into(), shared.site.clone());
-            map.insert("lang".into(), lang.into());
-            map.insert("current_url".into(), current_url.into());
-            map.insert("current_path".into(), current_path.into());
-            map.insert("xianfeng_version".into(), env!("CARGO_PKG_VERSION").into());
-        }
-        let context = tera_context(vars, template)?;
+        let page = [
+            ("site", shared.site_value.clone()),
+            ("lang", TemplateValue::of(&lang.into())),
+            ("current_url", TemplateValue::of(&current_url.into())),
+            ("current_path", TemplateValue::of(&current_path.into())),
+            ("xianfeng_version", TemplateValue::of(&env!("CARGO_PKG_VERSION").into())),
+        ];
+        let context = RenderContext::of_page(&vars, &|reference| shared.listed_value(reference), &page);
         let html = templates.render_bytes(template, &context)?;
         if let (Some(m), Some(k)) = (memo, &key) {
             m.put(path, k, &html);
@@ -754,11 +753,6 @@ fn slice(items: &[usize], page: usize, per_page: usize) -> &[usize] {
     let start = ((page - 1) * per_page).min(items.len());
     let end = (start + per_page).min(items.len());
     &items[start..end]
-}
-
-/// The template context made from one JSON object.
-fn tera_context(vars: Value, template: &str) -> Result<RenderContext, Diagnostic> {
-    RenderContext::new(&vars, template)
 }
 
 /// The 扫码阅读 code of a page (inline SVG), or null when the site has no absolute `base_url`.

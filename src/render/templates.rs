@@ -247,20 +247,67 @@ fn read_sources(theme: &Theme) -> (Sources, Vec<Diagnostic>) {
     (sources, errors)
 }
 
-/// What a page's template sees: its variables (`case`, `site`, …), made once from any
-/// `Serialize` value (a JSON object or a typed context) so the renderer does not name Tera.
+/// What a page's template sees: its variables (`case`, `site`, …), so the renderer does not
+/// name Tera.
 pub struct RenderContext(tera::Context);
 
+/// A value as templates hold it, made once and shared by every page showing it (`site`, a
+/// listed case): Tera's strings, lists and maps are reference-counted, so a page takes it
+/// without copying it.
+#[derive(Clone)]
+pub struct TemplateValue(tera::Value);
+
+impl TemplateValue {
+    pub fn of(json: &serde_json::Value) -> TemplateValue {
+        TemplateValue(tera_value(json, &|_| None))
+    }
+}
+
+/// `json` as Tera's value, the same one `Context::from_serialize` makes, except that each
+/// object `substitute` knows is replaced by what it gives (already made, so not copied).
+fn tera_value(
+    json: &serde_json::Value,
+    substitute: &dyn Fn(&serde_json::Map<String, serde_json::Value>) -> Option<TemplateValue>,
+) -> tera::Value {
+    use serde_json::Value as Json;
+    match json {
+        Json::Null => tera::Value::none(),
+        Json::Bool(b) => (*b).into(),
+        Json::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => u.into(),
+            (None, Some(i)) => i.into(),
+            _ => n.as_f64().unwrap_or(f64::NAN).into(),
+        },
+        Json::String(text) => text.as_str().into(),
+        Json::Array(items) => items.iter().map(|x| tera_value(x, substitute)).collect::<Vec<_>>().into(),
+        Json::Object(map) => match substitute(map) {
+            Some(made) => made.0,
+            None => {
+                let entries = map.iter().map(|(k, v)| (k.clone(), tera_value(v, substitute)));
+                entries.collect::<indexmap::IndexMap<String, tera::Value>>().into()
+            }
+        },
+    }
+}
+
 impl RenderContext {
-    /// `vars` must serialise to a map (an object or a struct); `template` names the error.
-    pub fn new(vars: &impl serde::Serialize, template: &str) -> Result<RenderContext, Diagnostic> {
-        tera::Context::from_serialize(vars).map(RenderContext).map_err(|e| {
-            Diagnostic::error(
-                "template",
-                template,
-                (format!("无法把页面数据交给模板：{e}"), format!("cannot hand the page's data to the template: {e}")),
-            )
-        })
+    /// A page's context from its variables `vars` (a JSON object), each object `substitute`
+    /// knows replaced by what it gives (the listed cases), and the `shared` values added.
+    pub fn of_page(
+        vars: &serde_json::Value,
+        substitute: &dyn Fn(&serde_json::Map<String, serde_json::Value>) -> Option<TemplateValue>,
+        shared: &[(&'static str, TemplateValue)],
+    ) -> RenderContext {
+        let mut context = tera::Context::new();
+        if let serde_json::Value::Object(map) = vars {
+            for (key, value) in map {
+                context.insert_value(key.clone(), tera_value(value, substitute));
+            }
+        }
+        for (key, value) in shared {
+            context.insert_value(*key, value.0.clone());
+        }
+        RenderContext(context)
     }
 }
 
