@@ -69,6 +69,14 @@ impl Shared {
         self.listed_values = self.summaries.par_iter().map(TemplateValue::of).collect();
         if caching {
             self.listed_digests = (0..self.summaries.len()).into_par_iter().map(|i| self.listed_digest(i)).collect();
+        } else {
+            // `build`: lists take the Tera values, and a case's own page does not show its list
+            // markup, so the JSON need not hold it twice over.
+            for summary in &mut self.summaries {
+                if let Some(map) = summary.as_object_mut() {
+                    PARTIAL_KEYS.iter().for_each(|key| drop(map.remove(*key)));
+                }
+            }
         }
     }
 
