@@ -449,8 +449,8 @@ pub struct CaseView<'a> {
     branch: &'a Option<String>,
     sector: &'a [String],
     terms: Keyed<'a, Vec<TermLink<'a>>>,
-    honour_groups: Vec<HonourGroup<&'a HonourView<'a>>>,
-    honours: &'a [HonourView<'a>],
+    honour_groups: Vec<HonourGroup<HonourView<'a>>>,
+    honours: Vec<HonourView<'a>>,
     metrics: &'a [crate::content::model::Metric],
     sources: &'a [crate::content::model::Source],
     related: Vec<CaseRef>,
@@ -478,19 +478,20 @@ pub struct CaseCompilation<'a> {
     pub pdf: Option<super::PdfLink>,
 }
 
-/// An honour in full, with the link to its term page.
-#[derive(Serialize)]
+/// An honour in full, with the link to its term page (two references: copied into its
+/// level's group as well).
+#[derive(Serialize, Clone)]
 pub struct HonourView<'a> {
     #[serde(flatten)]
     honour: &'a crate::content::model::Honour,
     url: Option<&'a str>,
 }
 
-/// Everything a case page shows. The honours are made by the caller ([`case_honours`]) and
-/// lent, since both `honours` and `honour_groups` show them.
-pub fn case_view<'a>(site: &'a Site, shared: &'a Shared, index: usize, honours: &'a [HonourView<'a>]) -> CaseView<'a> {
+/// Everything a case page shows.
+pub fn case_view<'a>(site: &'a Site, shared: &'a Shared, index: usize) -> CaseView<'a> {
     let case = &site.cases[index];
     let m = &case.meta;
+    let honours = case_honours(site, shared, index);
     // A case page shows the case itself, not its list markup (not copied, then).
     let summary: Map<String, Value> = match &shared.summaries[index] {
         Value::Object(map) => map
@@ -518,7 +519,7 @@ pub fn case_view<'a>(site: &'a Site, shared: &'a Shared, index: usize, honours: 
         branch: &m.branch,
         sector: &m.sector,
         terms: case_terms(site, shared, index),
-        honour_groups: honour_groups(m.honours.iter().zip(honours)),
+        honour_groups: honour_groups(m.honours.iter().zip(honours.iter().cloned())),
         honours,
         metrics: &m.metrics,
         sources: &m.sources,
@@ -542,7 +543,7 @@ pub fn case_view<'a>(site: &'a Site, shared: &'a Shared, index: usize, honours: 
 }
 
 /// The case's honours in full, each with the link to its term page.
-pub fn case_honours<'a>(site: &'a Site, shared: &'a Shared, index: usize) -> Vec<HonourView<'a>> {
+fn case_honours<'a>(site: &'a Site, shared: &'a Shared, index: usize) -> Vec<HonourView<'a>> {
     let honours = &site.cases[index].meta.honours;
     let url = |h: &crate::content::model::Honour| shared.term(site, "honours", &h.name).map(|t| t.url.as_str());
     honours.iter().map(|h| HonourView { honour: h, url: url(h) }).collect()
@@ -821,7 +822,7 @@ struct EntryView<'a> {
     numbered: bool,
     note: &'a Option<String>,
     id: String,
-    case: Value,
+    case: CaseView<'a>,
 }
 
 /// Where an index entry points: the case's number, title and anchor in the compilation.
@@ -860,7 +861,6 @@ pub fn compilation_view<'a>(site: &'a Site, shared: &'a Shared, ci: usize) -> Co
             for h in &case.meta.honours {
                 honour_index.push((&h.name, reference.clone()));
             }
-            let honours = case_honours(site, shared, entry.case);
             entries.push(EntryView {
                 label: label.map(|l| match c.meta.numbering {
                     crate::content::model::Numbering::Chinese => format!("{l}、"),
@@ -869,7 +869,7 @@ pub fn compilation_view<'a>(site: &'a Site, shared: &'a Shared, ci: usize) -> Co
                 numbered: entry.number.is_some(),
                 note: &entry.note,
                 id,
-                case: to_json(case_view(site, shared, entry.case, &honours)),
+                case: case_view(site, shared, entry.case),
             });
         }
         chapters.push(ChapterView {

@@ -18,8 +18,7 @@ use crate::site::paths::{self, Claim, Owner};
 use crate::site::taxonomy::most_used;
 use crate::site::Site;
 use context::{
-    case_honours, case_view, compilation_summary, compilation_view, term_link, term_tree, to_json, CaseRef, Keyed,
-    Shared,
+    case_view, compilation_summary, compilation_view, term_link, term_tree, to_json, CaseRef, Keyed, Shared,
 };
 use memo::PageKey;
 pub use memo::{PageMemo, TemplateMemo};
@@ -455,23 +454,13 @@ impl Renderer<'_> {
         let summaries = |ids: &[usize]| ids.iter().map(|&i| CaseRef::to(i)).collect::<Vec<_>>();
         let all = &shared.all_cases;
         let compilations = || site.compilations.iter().map(|c| compilation_summary(site, c)).collect();
-        // The terms of each of `keys` the site has, as `terms_of` picks them.
-        let per_taxonomy = |keys: &[&str], terms_of: &dyn Fn(&crate::site::Taxonomy) -> Vec<usize>| {
-            let present = keys.iter().filter_map(|key| site.taxonomy(key));
-            Keyed(
-                present
-                    .map(|tax| (tax.key.as_str(), terms_of(tax).iter().map(|&t| term_link(&tax.terms[t])).collect()))
-                    .collect(),
-            )
-        };
         let (template, vars, lang): (&str, Value, &str) = match job {
             Job::Home => {
                 let featured: Vec<usize> = all.iter().copied().filter(|&i| site.cases[i].meta.featured).collect();
-                let keys: Vec<&str> = site.taxonomies.iter().map(|t| t.key.as_str()).collect();
                 let vars = page_vars::Home {
                     featured: summaries(&featured),
                     latest: summaries(&all[..all.len().min(10)]),
-                    counts: per_taxonomy(&keys, &|tax| most_used(tax, 12)),
+                    counts: per_taxonomy(site.taxonomies.iter(), |tax| most_used(tax, 12)),
                     compilations: compilations(),
                     total_cases: site.cases.iter().filter(|c| c.meta.status == CaseStatus::Full).count(),
                     other_cases: site.cases.iter().filter(|c| c.meta.status != CaseStatus::Full).count(),
@@ -481,11 +470,11 @@ impl Renderer<'_> {
                 ("index.html", to_json(vars), "zh-CN")
             }
             Job::Brands { page } => {
-                let keys = ["org", "type", "region", "year", "tags"];
+                let filters = ["org", "type", "region", "year", "tags"].iter().filter_map(|key| site.taxonomy(key));
                 let vars = page_vars::Brands {
                     cases: summaries(slice(all, *page, cfg.paginate_brands)),
                     paginator: paginator(&site.url("brands/"), *page, all.len(), cfg.paginate_brands),
-                    facets: per_taxonomy(&keys, &|tax| (0..tax.terms.len()).collect()),
+                    facets: per_taxonomy(filters, |tax| (0..tax.terms.len()).collect()),
                     data_url: site.url("brands/brands.json"),
                     total_cases: all.len(),
                     section: page_vars::Section::of(site, "brands"),
@@ -501,8 +490,7 @@ impl Renderer<'_> {
                 ("cases.html", to_json(vars), "zh-CN")
             }
             Job::Case(i) => {
-                let honours = case_honours(site, shared, *i);
-                let mut case = case_view(site, shared, *i, &honours);
+                let mut case = case_view(site, shared, *i);
                 case.qr_svg = qr_of(site, &site.cases[*i].url, &site.cases[*i].meta.brand);
                 for (cp, (ci, _)) in case.compilations.iter_mut().zip(&site.cases[*i].compilations) {
                     cp.pdf = self.pdfs.link(site, *ci);
@@ -559,7 +547,9 @@ impl Renderer<'_> {
                 };
                 (
                     "search.html",
-                    to_json(page_vars::Search { popular: per_taxonomy(&["tags", "org"], &by_use) }),
+                    to_json(page_vars::Search {
+                        popular: per_taxonomy(["tags", "org"].iter().filter_map(|key| site.taxonomy(key)), by_use),
+                    }),
                     "zh-CN",
                 )
             }
@@ -747,6 +737,15 @@ fn paginator(url_of_dir: &str, page: usize, total: usize, per_page: usize) -> pa
         last: url_of(pages),
         pages: (start..=end).map(|n| page_vars::PageNumber { number: n, url: url_of(n), current: n == page }).collect(),
     }
+}
+
+/// Per taxonomy, the links to the terms `terms_of` picks (in its order).
+fn per_taxonomy<'a>(
+    taxonomies: impl Iterator<Item = &'a crate::site::Taxonomy>,
+    terms_of: impl Fn(&crate::site::Taxonomy) -> Vec<usize>,
+) -> Keyed<'a, Vec<context::TermLink<'a>>> {
+    let links = |tax: &'a crate::site::Taxonomy| terms_of(tax).into_iter().map(|t| term_link(&tax.terms[t])).collect();
+    Keyed(taxonomies.map(|tax| (tax.key.as_str(), links(tax))).collect())
 }
 
 fn slice(items: &[usize], page: usize, per_page: usize) -> &[usize] {
