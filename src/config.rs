@@ -244,15 +244,27 @@ pub fn parse_config(text: &str, rel: &Path) -> (SiteConfig, Vec<Diagnostic>) {
     if text.trim().is_empty() {
         return (SiteConfig::default(), vec![]);
     }
-    match serde_yaml::from_str::<SiteConfig>(text) {
+    let doc = match crate::yaml::parse(text, 1) {
+        Ok(doc) if doc.value.is_null() => return (SiteConfig::default(), vec![]),
+        Ok(doc) => doc,
+        Err(e) => {
+            let cause = &e.message;
+            let d =
+                Diagnostic::error("config", rel, (format!("site.yaml 有误：{cause}"), format!("site.yaml: {cause}")))
+                    .at(e.line, e.column)
+                    .hint(syntax_hint(cause));
+            return (SiteConfig::default(), vec![d]);
+        }
+    };
+    match crate::yaml::de::from_document::<SiteConfig>(&doc) {
         Ok(config) => {
-            let diagnostics = validate(&config, text, rel);
+            let diagnostics = validate(&config, &doc.scanned, text, rel);
             (config, diagnostics)
         }
         Err(e) => {
-            let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+            let (line, column) = e.position(&doc.scanned);
             let message = e.to_string();
-            let cause = strip_location(&message);
+            let cause = message.as_str();
             let mut d =
                 Diagnostic::error("config", rel, (format!("site.yaml 有误：{cause}"), format!("site.yaml: {cause}")))
                     .at(line, column);
@@ -278,7 +290,7 @@ pub fn parse_config(text: &str, rel: &Path) -> (SiteConfig, Vec<Diagnostic>) {
     }
 }
 
-fn validate(config: &SiteConfig, text: &str, rel: &Path) -> Vec<Diagnostic> {
+fn validate(config: &SiteConfig, scanned: &crate::yaml::Scanned, text: &str, rel: &Path) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let at = |key: &str| setting_position(text, key);
     if let Err(problem) = crate::urls::check_base_url(&config.base_url) {
@@ -324,7 +336,7 @@ fn validate(config: &SiteConfig, text: &str, rel: &Path) -> Vec<Diagnostic> {
     if let Some(badge) = &config.gov_badge {
         out.extend(gov_badge_problems(badge, rel, at("gov_badge")));
     }
-    out.extend(fields::validate(&config.fields, text, rel));
+    out.extend(fields::validate(&config.fields, scanned, rel));
     for (key, value) in [("paginate", config.paginate), ("paginate_brands", config.paginate_brands)] {
         if value == 0 {
             let (l, c) = at(key);
@@ -412,8 +424,20 @@ pub fn base_url_error(problem: Text, file: &Path, code: &'static str) -> Diagnos
         ))
 }
 
-fn strip_location(message: &str) -> &str {
-    message.split(" at line ").next().unwrap_or(message)
+/// The hint for a YAML syntax error in site.yaml.
+fn syntax_hint(message: &str) -> Text {
+    if let Some(key) = message.strip_prefix("duplicate entry with key ") {
+        let key = key.trim_matches('"');
+        return Text::new(
+            format!("`{key}` 写了两次；两行 `{key}:` 只留一行"),
+            format!("`{key}` is given twice; keep one of the two `{key}:` lines"),
+        );
+    }
+    Text::new(
+        "检查这一行和上一行的引号、括号和缩进；设置写成一行一个 `名称: 值`，用空格缩进",
+        "check quotes, brackets and indentation on this line and the one above; settings are `name: value` lines, \
+         indented with spaces",
+    )
 }
 
 fn unknown_field_name(message: &str) -> Option<&str> {
@@ -482,6 +506,15 @@ mod tests {
             "{:?}",
             ds[0].hint
         );
+    }
+
+    #[test]
+    fn a_setting_given_twice_is_an_error_at_the_second() {
+        let (_, ds) = parse_config("title: x\nbase_url: https://a.cn\ntitle: y\n", Path::new("site.yaml"));
+        assert_eq!((ds.len(), ds[0].line, ds[0].column), (1, 3, 1), "{ds:?}");
+        assert!(ds[0].hint.as_ref().unwrap().en.starts_with("`title` is given twice"), "{:?}", ds[0].hint);
+        let (config, ds) = parse_config("# 只有注释\n", Path::new("site.yaml"));
+        assert!(ds.is_empty() && config.title == SiteConfig::default().title, "{ds:?}");
     }
 
     #[test]

@@ -38,4 +38,4 @@ pub mod sitecheck;
 pub mod sources;
 pub mod theme;
 pub mod urls;
-pub mod yaml_positions;
+pub mod yaml;

@@ -3,6 +3,7 @@
 //! can open the page on a phone.
 
 use fast_qr::{QRBuilder, ECL};
+use std::fmt::Write;
 
 /// The QR code of `url` as an `<svg>` element with one path, scaled by CSS; None when `url`
 /// is not an absolute http(s) address (a site without `base_url` has nothing to scan to).
@@ -23,7 +24,8 @@ pub fn svg(url: &str, label: &str) -> Option<String> {
         while x < width {
             if row[x].value() {
                 let run = row[x..].iter().take_while(|m| m.value()).count();
-                path.push_str(&format!("M{} {}h{run}v1h-{run}z", x + 4, y + 4));
+                // Written in place: a code has a few hundred runs, one page per case.
+                let _ = write!(path, "M{} {}h{run}v1h-{run}z", x + 4, y + 4);
                 x += run;
             } else {
                 x += 1;

@@ -7,6 +7,7 @@ mod common;
 use common::{xianfeng, xianfeng_zh, TestSite};
 use std::fs;
 use std::path::{Path, PathBuf};
+use xianfeng::yaml::Value;
 
 fn seed(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
@@ -50,24 +51,25 @@ fn cases(site: &TestSite) -> Vec<(String, String)> {
 }
 
 /// The front matter as YAML values, and the body.
-fn parse(text: &str) -> (serde_yaml::Value, String) {
+/// (As xianfeng reads it: the importer writes files for xianfeng.)
+fn parse(text: &str) -> (Value, String) {
     let rest = text.strip_prefix("---\n").expect("front matter first");
     let (yaml, body) = rest.split_once("\n---\n").expect("front matter closed");
-    (serde_yaml::from_str(yaml).unwrap(), body.to_string())
+    (xianfeng::yaml::parse(yaml, 2).unwrap().value, body.to_string())
 }
 
-fn field<'a>(fm: &'a serde_yaml::Value, path: &str) -> Option<&'a str> {
+fn field<'a>(fm: &'a Value, path: &str) -> Option<&'a str> {
     let mut v = fm;
     for key in path.split('.') {
         v = match key.parse::<usize>() {
-            Ok(i) => v.get(i)?,
+            Ok(i) => v.as_sequence()?.get(i)?,
             Err(_) => v.get(key)?,
         };
     }
     v.as_str()
 }
 
-fn region(fm: &serde_yaml::Value) -> Vec<&str> {
+fn region(fm: &Value) -> Vec<&str> {
     fm.get("region")
         .and_then(|r| r.as_sequence())
         .map(|r| r.iter().filter_map(|v| v.as_str()).collect())
@@ -107,7 +109,7 @@ fn assert_clean_body(name: &str, body: &str) {
 }
 
 /// Imports one file alone into a fresh site; returns the site, the case's front matter and body.
-fn import_one(path: &Path) -> (TestSite, serde_yaml::Value, String, String) {
+fn import_one(path: &Path) -> (TestSite, Value, String, String) {
     let site = TestSite::new(&[]);
     let (code, _, stderr) = import(&site, &[path.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
@@ -288,15 +290,24 @@ fn a_figure_stated_with_its_label_becomes_a_metric_and_figures_in_sentences_do_n
         .replace("<ul>", "<p>省财政厅奖励激励资金：300万元</p><ul>");
     fs::write(&page, html).unwrap();
     let (site, fm, _, stderr) = import_one(&page);
-    let metrics: Vec<(&str, String, &str)> = fm["metrics"]
-        .as_sequence()
+    let text = |m: &'_ Value, key: &str| m.get(key).and_then(Value::as_str).unwrap_or_default().to_string();
+    let number = |m: &Value| match m.get("value") {
+        Some(Value::Number(n)) => n.as_u64(),
+        _ => None,
+    };
+    let metrics: Vec<(String, String, String)> = fm
+        .get("metrics")
+        .and_then(Value::as_sequence)
         .unwrap_or_else(|| panic!("no metrics: {stderr}"))
         .iter()
-        .map(|m| (m["label"].as_str().unwrap(), format!("{:?}", m["value"].as_u64()), m["unit"].as_str().unwrap()))
+        .map(|m| (text(m, "label"), format!("{:?}", number(m)), text(m, "unit")))
         .collect();
     assert_eq!(
         metrics,
-        [("先锋班组", "Some(33)".to_string(), "个"), ("省财政厅奖励激励资金", "Some(300)".to_string(), "万元")]
+        [
+            ("先锋班组".to_string(), "Some(33)".to_string(), "个".to_string()),
+            ("省财政厅奖励激励资金".to_string(), "Some(300)".to_string(), "万元".to_string())
+        ]
     );
     assert!(stderr.contains("metrics: 先锋班组 33个；省财政厅奖励激励资金 300万元"), "{stderr}");
     site.build_ok(&["--drafts"]);

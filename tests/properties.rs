@@ -262,6 +262,32 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config(2000))]
+
+    /// The one-pass YAML reader: every position it records, and every error, is on a line
+    /// and column of the text it read (shifted to the file's lines), and site.yaml made of the
+    /// same pieces is read or refused with a located error, never a panic.
+    #[test]
+    fn yaml_positions_and_errors_stay_inside_the_text(yaml in front_matter(), first_line in 1usize..40) {
+        let lines = yaml.lines().count().max(1);
+        let inside = |(line, column): (usize, usize)| line >= first_line && line <= first_line + lines && column >= 1;
+        match xianfeng::yaml::parse(&yaml, first_line) {
+            Ok(doc) => {
+                for (path, &at) in doc.scanned.positions.iter().chain(doc.scanned.keys.iter()) {
+                    prop_assert!(inside(at), "{path} at {at:?} in {yaml:?}");
+                }
+            }
+            Err(e) => prop_assert!(e.line >= 1 && e.line <= lines + 1 && e.column >= 1, "{e:?} in {yaml:?}"),
+        }
+        let (_, diagnostics) = xianfeng::config::parse_config(&yaml, Path::new("site.yaml"));
+        for d in &diagnostics {
+            prop_assert_eq!(d.file.as_path(), Path::new("site.yaml"));
+            prop_assert!(d.line >= 1 && d.line <= lines + 1 && d.column >= 1, "{d:?} in {yaml:?}");
+        }
+    }
+}
+
 /// A small site: a few cases made of generated front matter and bodies, a compilation, and
 /// sometimes a hostile command line.
 #[derive(Debug, Clone)]

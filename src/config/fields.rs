@@ -10,6 +10,7 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::lang::Text;
+use crate::yaml::Scanned;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
@@ -129,21 +130,9 @@ impl FieldDecl {
 const RESERVED_FOLDERS: [&str; 9] =
     ["brands", "cases", "compilations", "search", "page", "static", "assets", "css", "js"];
 
-/// Checks the declarations; errors name site.yaml's line and column (`text` is site.yaml).
-pub fn validate(fields: &[FieldDecl], text: &str, rel: &Path) -> Vec<Diagnostic> {
-    let scanned = crate::yaml_positions::scan(text, 1);
-    let at = |path: &str| {
-        let mut p = path;
-        loop {
-            if let Some(&pos) = scanned.positions.get(p) {
-                return pos;
-            }
-            match p.rfind(['.', '[']) {
-                Some(i) => p = &p[..i],
-                None => return (1, 1),
-            }
-        }
-    };
+/// Checks the declarations; errors name site.yaml's line and column (`scanned` is site.yaml's).
+pub fn validate(fields: &[FieldDecl], scanned: &Scanned, rel: &Path) -> Vec<Diagnostic> {
+    let at = |path: &str| scanned.position(path);
     let mut out = Vec::new();
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, f) in fields.iter().enumerate() {
@@ -314,11 +303,8 @@ mod tests {
         assert!(key_problem("tags", 0).is_some());
         assert!(key_problem("党员人数", 0).is_some());
         assert!(key_problem("2x", 0).is_some());
-        let ds = validate(
-            &[decl("a", "txt")],
-            "fields:\n  - key: a\n    label: 标签\n    type: txt\n",
-            Path::new("site.yaml"),
-        );
+        let yaml = crate::yaml::parse("fields:\n  - key: a\n    label: 标签\n    type: txt\n", 1).unwrap();
+        let ds = validate(&[decl("a", "txt")], &yaml.scanned, Path::new("site.yaml"));
         assert_eq!((ds[0].line, ds[0].column, ds[0].field.as_deref()), (4, 11, Some("fields[0].type")));
         assert!(ds[0].hint.as_ref().unwrap().en.contains("did you mean `type: text`"));
     }

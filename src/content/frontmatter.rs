@@ -1,7 +1,7 @@
 //! Front matter: from the text of one content file to its typed metadata and body.
 //!
-//! [`parse_file`] splits the file ([`split_front_matter`]), parses the YAML with serde, maps
-//! YAML syntax errors to lines of the .md file (with hints for the mistakes editors make
+//! [`parse_file`] splits the file ([`split_front_matter`]), reads the YAML in one pass
+//! ([`crate::yaml`]), maps YAML syntax errors to lines of the .md file (with hints for the mistakes editors make
 //! most: an unquoted `: ` in a value, tabs, a full-width colon after a key), records where
 //! each field sits ([`FieldPositions`]) and reads the fields into `CaseMeta`,
 //! `CompilationMeta` or `PageMeta`, reporting every wrong value it finds.
@@ -16,7 +16,7 @@ pub use split::{normalise, split_front_matter, Split, SplitError};
 use crate::config::FieldDecl;
 use crate::content::model::{FieldPositions, Kind, Meta};
 use crate::diagnostics::{Diagnostic, Text};
-use serde_yaml::{Mapping, Value};
+use crate::yaml::{Document, Mapping, SyntaxError, Value};
 use std::path::Path;
 
 /// One file's front matter, read and checked, with its body.
@@ -55,20 +55,21 @@ pub fn parse_file(
     let Some(yaml) = split.yaml else {
         return without_front_matter(kind, rel_path, &text);
     };
-    let (value, yaml, syntax_errors) = if is_blank_yaml(yaml) {
-        (Value::Null, std::borrow::Cow::Borrowed(yaml), Vec::new())
+    let (doc, yaml, syntax_errors) = if is_blank_yaml(yaml) {
+        let empty = Document { value: Value::Null, scanned: Default::default() };
+        (empty, std::borrow::Cow::Borrowed(yaml), Vec::new())
     } else {
         match parse_yaml(rel_path, yaml, split.yaml_line) {
             Ok(parsed) => parsed,
             Err(errors) => return (None, errors),
         }
     };
+    let Document { value, scanned } = doc;
     let map = match value {
         Value::Null => Mapping::new(),
         Value::Mapping(m) => m,
         other => return (None, vec![not_a_mapping(rel_path, &yaml, split.yaml_line, &other)]),
     };
-    let scanned = crate::yaml_positions::scan(&yaml, split.yaml_line);
     let mut ctx = values::Ctx::new(rel_path, &scanned);
     let meta = match kind {
         Kind::Case => meta::case(&mut ctx, &map, declared).map(|m| Meta::Case(Box::new(m))),
@@ -95,12 +96,12 @@ pub fn parse_file(
         meta,
         body: split.body.to_string(),
         body_line: split.body_line,
-        positions: FieldPositions(scanned.positions.clone()),
+        positions: FieldPositions(scanned.positions),
     });
     (parsed, diags)
 }
 
-/// Parses front-matter YAML. An unquoted `: ` in a value (the commonest slip: `title:
+/// Parses front-matter YAML (the positions are the file's). An unquoted `: ` in a value (the commonest slip: `title:
 /// 珠海市财政局: 让我先来`) is reported and then read as if quoted, so the rest of the file is
 /// still checked in the same run: Ok holds the value, the YAML it was read from, and those
 /// errors. Any other syntax error stops the file: Err holds every error found up to it.
@@ -108,12 +109,12 @@ fn parse_yaml<'y>(
     rel_path: &Path,
     yaml: &'y str,
     first_line: usize,
-) -> Result<(Value, std::borrow::Cow<'y, str>, Vec<Diagnostic>), Vec<Diagnostic>> {
+) -> Result<(Document, std::borrow::Cow<'y, str>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut text = std::borrow::Cow::Borrowed(yaml);
     let mut errors = Vec::new();
     loop {
-        let e = match serde_yaml::from_str::<Value>(&text) {
-            Ok(v) => return Ok((v, text, errors)),
+        let e = match crate::yaml::parse(&text, first_line) {
+            Ok(doc) => return Ok((doc, text, errors)),
             Err(e) => e,
         };
         let d = syntax_error(rel_path, &text, first_line, &e);
@@ -240,12 +241,14 @@ fn fallback_title(body: &str, rel_path: &Path) -> String {
 }
 
 /// A YAML syntax error as a diagnostic at the file's line and column.
-fn syntax_error(rel_path: &Path, yaml: &str, first_line: usize, err: &serde_yaml::Error) -> Diagnostic {
+fn syntax_error(rel_path: &Path, yaml: &str, first_line: usize, err: &SyntaxError) -> Diagnostic {
     let offset = first_line - 1;
-    let (yaml_line, column) = err.location().map_or((0, 1), |l| (l.line(), l.column()));
-    let line = if yaml_line == 0 { 1 } else { yaml_line + offset };
-    let message = shift_lines(&drop_first_location(&err.to_string()), offset);
+    let message = err.message.as_str();
     let lines: Vec<&str> = yaml.lines().collect();
+    let (yaml_line, column) = tab_indent_at(message, &lines, err.line)
+        .or_else(|| unfinished_key_at(message, &lines, err.line))
+        .unwrap_or((err.line, err.column));
+    let line = yaml_line + offset;
     let line_text = yaml_line.checked_sub(1).and_then(|i| lines.get(i)).copied().unwrap_or("");
 
     if message.contains("mapping values are not allowed") {
@@ -271,9 +274,9 @@ fn syntax_error(rel_path: &Path, yaml: &str, first_line: usize, err: &serde_yaml
             ));
         }
     }
-    // The line the parser was reading when it failed; an error past the last line (an
-    // unclosed `[`) is better explained by the line it started on ("while parsing … at line N").
-    let context_line = last_line_number(&err.to_string()).filter(|&n| n >= 1 && n <= lines.len());
+    // An error in a `[…]` or `{…}` (often past the last line: it was never closed) is better
+    // explained by the line the bracket opened on.
+    let context_line = flow_opened_on(message, &lines, yaml_line);
     let key_line = if line_key(line_text).is_some() { Some(yaml_line) } else { context_line };
     let mut d = Diagnostic::error(
         "yaml-syntax",
@@ -285,7 +288,7 @@ fn syntax_error(rel_path: &Path, yaml: &str, first_line: usize, err: &serde_yaml
     if let Some(key) = key_line.and_then(|n| lines.get(n.checked_sub(1)?)).and_then(|l| line_key(l)) {
         d = d.field(key);
     }
-    let hint = syntax_hint(&message, &lines, yaml_line, context_line, offset);
+    let hint = syntax_hint(message, &lines, yaml_line, context_line, offset);
     d.hint(hint.unwrap_or_else(|| {
         Text::new(
             "检查这一行和上一行的引号、括号和缩进；值里有 `: ` 或 ` #`，或以 `[`、`{`、`*`、`&`、`!`、`|`、`>`、`@` \
@@ -296,11 +299,50 @@ fn syntax_error(rel_path: &Path, yaml: &str, first_line: usize, err: &serde_yaml
     }))
 }
 
-/// The number after the last `line ` in a serde_yaml message (its context mark).
-fn last_line_number(msg: &str) -> Option<usize> {
-    let at = msg.rfind("line ")?;
-    let rest = &msg[at + 5..];
-    rest[..rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len()].parse().ok()
+/// The parser reports a tab in the indentation of a line at the value before it; the line
+/// (1-based) and column of that tab read better.
+fn tab_indent_at(message: &str, lines: &[&str], yaml_line: usize) -> Option<(usize, usize)> {
+    if !message.contains("tab") {
+        return None;
+    }
+    let from = yaml_line.max(1);
+    lines.iter().enumerate().skip(from - 1).find_map(|(i, l)| {
+        let indent: String = l.chars().take_while(|c| c.is_whitespace()).collect();
+        indent.find('\t').map(|at| (i + 1, indent[..at].chars().count() + 1))
+    })
+}
+
+/// "simple key expect ':'" is reported where the `:` was due, the line after the key (often
+/// `brand：b` with a full-width colon, or `brand:b` without a space): the key's line reads better.
+fn unfinished_key_at(message: &str, lines: &[&str], yaml_line: usize) -> Option<(usize, usize)> {
+    if !message.contains("simple key") {
+        return None;
+    }
+    let above = (1..yaml_line.min(lines.len() + 1)).rev().find(|&n| !lines[n - 1].trim().is_empty())?;
+    let text = lines[above - 1];
+    Some((above, text.chars().take_while(|c| c.is_whitespace()).count() + 1))
+}
+
+/// For an error inside a flow collection, the (1-based) line of the nearest `[` (or `{`)
+/// at or above `yaml_line` that its line does not close.
+fn flow_opened_on(message: &str, lines: &[&str], yaml_line: usize) -> Option<usize> {
+    let (open, close) = flow_brackets(message)?;
+    let last = yaml_line.min(lines.len());
+    (1..=last).rev().find(|&n| {
+        let text = lines[n - 1];
+        text.matches(open).count() > text.matches(close).count()
+    })
+}
+
+/// The brackets of the flow collection a parser message is about.
+fn flow_brackets(message: &str) -> Option<(char, char)> {
+    if message.contains("flow sequence") || message.contains("']'") {
+        Some(('[', ']'))
+    } else if message.contains("flow mapping") || message.contains("'}'") {
+        Some(('{', '}'))
+    } else {
+        None
+    }
 }
 
 /// A hint for the common causes of a YAML syntax error. `yaml_line` is the error's line in
@@ -343,8 +385,7 @@ fn syntax_hint(message: &str, lines: &[&str], yaml_line: usize, context: Option<
             }
         }
     }
-    if message.contains("flow sequence") || message.contains("flow mapping") {
-        let (open, close) = if message.contains("flow sequence") { ('[', ']') } else { ('{', '}') };
+    if let Some((open, close)) = flow_brackets(message) {
         let at = context.map_or(String::new(), |n| format!(" on line {}", n + offset));
         let at_zh = context.map_or(String::new(), |n| format!("第 {} 行", n + offset));
         return Some(Text::new(
@@ -457,39 +498,6 @@ fn quote(value: &str) -> String {
     } else {
         format!("\"{value}\"")
     }
-}
-
-/// serde_yaml puts the location in the message; it is shown separately, so drop the first.
-fn drop_first_location(msg: &str) -> String {
-    let Some(at) = msg.find(" at line ") else {
-        return msg.to_string();
-    };
-    let rest = &msg[at + " at line ".len()..];
-    let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    let n = digits(rest);
-    let after = &rest[n..];
-    let Some(col) = after.strip_prefix(" column ") else {
-        return msg.to_string();
-    };
-    format!("{}{}", &msg[..at], &col[digits(col)..])
-}
-
-/// Adds `offset` to every `line N` in `msg`, so YAML lines read as lines of the file.
-fn shift_lines(msg: &str, offset: usize) -> String {
-    let mut out = String::with_capacity(msg.len());
-    let mut rest = msg;
-    while let Some(i) = rest.find("line ") {
-        out.push_str(&rest[..i + 5]);
-        rest = &rest[i + 5..];
-        let n = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        match rest[..n].parse::<usize>() {
-            Ok(line) => out.push_str(&(line + offset).to_string()),
-            Err(_) => out.push_str(&rest[..n]),
-        }
-        rest = &rest[n..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The front matter parsed, but is not a mapping (often `title：…` with a full-width colon).

@@ -6,7 +6,7 @@ use super::values::{self as v, Ctx};
 use crate::config::{FieldDecl, FieldType};
 use crate::content::model::FieldValue;
 use crate::lang::Text;
-use serde_yaml::Value;
+use crate::yaml::Value;
 
 /// The value of declared field `decl` at `path`, or `None` (absent, empty, or an error
 /// reported in `ctx`).

@@ -13,7 +13,7 @@ use crate::content::model::{
 };
 use crate::content::model::{DeclaredValue, CASE_KEYS};
 use crate::lang::Text;
-use serde_yaml::{Mapping, Value};
+use crate::yaml::{Mapping, Value};
 
 const COMPILATION_KEYS: &[&str] = &[
     "title",

@@ -6,9 +6,9 @@
 
 use crate::content::model::Extra;
 use crate::diagnostics::{Diagnostic, Text};
-use crate::yaml_positions::Scanned;
+use crate::yaml::Scanned;
+use crate::yaml::{Mapping, Value};
 use chrono::{Datelike, NaiveDate};
-use serde_yaml::{Mapping, Value};
 use std::path::Path;
 
 /// Per-file state while reading front matter.
@@ -25,16 +25,7 @@ impl<'a> Ctx<'a> {
 
     /// (line, column) of `path`, falling back to its parents, then to the opening fence.
     pub fn pos(&self, path: &str) -> (usize, usize) {
-        let mut p = path;
-        loop {
-            if let Some(&at) = self.scanned.positions.get(p) {
-                return at;
-            }
-            match p.rfind(['.', '[']) {
-                Some(i) => p = &p[..i],
-                None => return (1, 1),
-            }
-        }
+        self.scanned.position(path)
     }
 
     /// An error at `path`'s position, naming the field.
