@@ -241,10 +241,7 @@ pub fn load_config(site_root: &Path) -> (SiteConfig, Vec<Diagnostic>) {
 /// Parses site.yaml text; errors carry the line and column in site.yaml.
 pub fn parse_config(text: &str, rel: &Path) -> (SiteConfig, Vec<Diagnostic>) {
     let text = text.trim_start_matches('\u{feff}');
-    if text.trim().is_empty() {
-        return (SiteConfig::default(), vec![]);
-    }
-    let doc = match crate::yaml::parse(text, 1) {
+    let doc = match crate::yaml::parse_keyed(text, 1) {
         Ok(doc) if doc.value.is_null() => return (SiteConfig::default(), vec![]),
         Ok(doc) => doc,
         Err(e) => {
@@ -252,13 +249,13 @@ pub fn parse_config(text: &str, rel: &Path) -> (SiteConfig, Vec<Diagnostic>) {
             let d =
                 Diagnostic::error("config", rel, (format!("site.yaml 有误：{cause}"), format!("site.yaml: {cause}")))
                     .at(e.line, e.column)
-                    .hint(syntax_hint(cause));
+                    .hint(e.duplicate_key.as_deref().map_or_else(syntax_hint, crate::yaml::given_twice_hint));
             return (SiteConfig::default(), vec![d]);
         }
     };
     match crate::yaml::de::from_document::<SiteConfig>(&doc) {
         Ok(config) => {
-            let diagnostics = validate(&config, &doc.scanned, text, rel);
+            let diagnostics = validate(&config, &doc.scanned, rel);
             (config, diagnostics)
         }
         Err(e) => {
@@ -290,9 +287,10 @@ pub fn parse_config(text: &str, rel: &Path) -> (SiteConfig, Vec<Diagnostic>) {
     }
 }
 
-fn validate(config: &SiteConfig, scanned: &crate::yaml::Scanned, text: &str, rel: &Path) -> Vec<Diagnostic> {
+fn validate(config: &SiteConfig, scanned: &crate::yaml::Scanned, rel: &Path) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let at = |key: &str| setting_position(text, key);
+    // A setting's key (line, 1), as for an unknown setting; 1:1 when it is not written.
+    let at = |key: &str| scanned.keys.get(key).copied().unwrap_or((1, 1));
     if let Err(problem) = crate::urls::check_base_url(&config.base_url) {
         let (l, c) = at("base_url");
         out.push(base_url_error(problem, rel, "config").at(l, c).field("base_url"));
@@ -424,15 +422,8 @@ pub fn base_url_error(problem: Text, file: &Path, code: &'static str) -> Diagnos
         ))
 }
 
-/// The hint for a YAML syntax error in site.yaml.
-fn syntax_hint(message: &str) -> Text {
-    if let Some(key) = message.strip_prefix("duplicate entry with key ") {
-        let key = key.trim_matches('"');
-        return Text::new(
-            format!("`{key}` 写了两次；两行 `{key}:` 只留一行"),
-            format!("`{key}` is given twice; keep one of the two `{key}:` lines"),
-        );
-    }
+/// The hint for a YAML syntax error in site.yaml (other than a setting given twice).
+fn syntax_hint() -> Text {
     Text::new(
         "检查这一行和上一行的引号、括号和缩进；设置写成一行一个 `名称: 值`，用空格缩进",
         "check quotes, brackets and indentation on this line and the one above; settings are `name: value` lines, \

@@ -272,7 +272,7 @@ proptest! {
     fn yaml_positions_and_errors_stay_inside_the_text(yaml in front_matter(), first_line in 1usize..40) {
         let lines = yaml.lines().count().max(1);
         let inside = |(line, column): (usize, usize)| line >= first_line && line <= first_line + lines && column >= 1;
-        match xianfeng::yaml::parse(&yaml, first_line) {
+        match xianfeng::yaml::parse_keyed(&yaml, first_line) {
             Ok(doc) => {
                 for (path, &at) in doc.scanned.positions.iter().chain(doc.scanned.keys.iter()) {
                     prop_assert!(inside(at), "{path} at {at:?} in {yaml:?}");

@@ -288,7 +288,10 @@ fn syntax_error(rel_path: &Path, yaml: &str, first_line: usize, err: &SyntaxErro
     if let Some(key) = key_line.and_then(|n| lines.get(n.checked_sub(1)?)).and_then(|l| line_key(l)) {
         d = d.field(key);
     }
-    let hint = syntax_hint(message, &lines, yaml_line, context_line, offset);
+    let hint = match &err.duplicate_key {
+        Some(key) => Some(crate::yaml::given_twice_hint(key)),
+        None => syntax_hint(message, &lines, yaml_line, context_line, offset),
+    };
     d.hint(hint.unwrap_or_else(|| {
         Text::new(
             "检查这一行和上一行的引号、括号和缩进；值里有 `: ` 或 ` #`，或以 `[`、`{`、`*`、`&`、`!`、`|`、`>`、`@` \
@@ -350,13 +353,6 @@ fn flow_brackets(message: &str) -> Option<(char, char)> {
 /// YAML lines into file lines.
 fn syntax_hint(message: &str, lines: &[&str], yaml_line: usize, context: Option<usize>, offset: usize) -> Option<Text> {
     let get = |n: usize| n.checked_sub(1).and_then(|i| lines.get(i)).copied();
-    if let Some(key) = message.strip_prefix("duplicate entry with key ") {
-        let key = key.split(',').next().unwrap_or(key).trim_matches('"');
-        return Some(Text::new(
-            format!("`{key}` 写了两次；两行 `{key}:` 只留一行"),
-            format!("`{key}` is given twice; keep one of the two `{key}:` lines"),
-        ));
-    }
     // Tabs, full-width colons and missing spaces, on this line or the one above.
     for n in [yaml_line.saturating_sub(1), yaml_line] {
         if let Some(hint) = get(n).and_then(|text| line_hint(text, n + offset)) {

@@ -27,19 +27,32 @@ pub struct SyntaxError {
     pub column: usize,
     /// In English, as the parser says it (`mapping values are not allowed in this context`).
     pub message: String,
+    /// The key, when the error is a key given twice in one mapping.
+    pub duplicate_key: Option<String>,
+}
+
+impl SyntaxError {
+    fn at(m: Marker, message: impl Into<String>) -> Self {
+        SyntaxError { line: m.line().max(1), column: m.col() + 1, message: message.into(), duplicate_key: None }
+    }
 }
 
 /// Reads `yaml`, whose first line is line `first_line` of the file (positions are the file's).
-/// An empty text is `null`.
+/// An empty text is `null`. Key positions ([`Scanned::keys`]) are not recorded: see [`parse_keyed`].
 pub fn parse(yaml: &str, first_line: usize) -> Result<Document, SyntaxError> {
-    let mut loader = Loader { first_line, ..Loader::default() };
+    read(yaml, Loader { first_line, ..Loader::default() })
+}
+
+/// [`parse`], also recording where each key sits, for errors about a key (site.yaml's unknown
+/// settings). Front matter does without: it is read for every case of every build.
+pub fn parse_keyed(yaml: &str, first_line: usize) -> Result<Document, SyntaxError> {
+    read(yaml, Loader { first_line, record_keys: true, ..Loader::default() })
+}
+
+fn read(yaml: &str, mut loader: Loader) -> Result<Document, SyntaxError> {
     let mut parser = Parser::new_from_str(yaml);
     loop {
-        let (event, marker) = parser.next_token().map_err(|e| SyntaxError {
-            line: e.marker().line().max(1),
-            column: e.marker().col() + 1,
-            message: e.info().to_string(),
-        })?;
+        let (event, marker) = parser.next_token().map_err(|e| SyntaxError::at(*e.marker(), e.info()))?;
         if loader.event(event, marker)? {
             break;
         }
@@ -82,6 +95,7 @@ enum Body {
 #[derive(Default)]
 struct Loader {
     first_line: usize,
+    record_keys: bool,
     stack: Vec<Frame>,
     root: Option<Value>,
     documents: usize,
@@ -98,10 +112,6 @@ impl Loader {
         (m.line() + self.first_line - 1, m.col() + 1)
     }
 
-    fn error(&self, m: Marker, message: impl Into<String>) -> SyntaxError {
-        SyntaxError { line: m.line().max(1), column: m.col() + 1, message: message.into() }
-    }
-
     /// Handles one event; true at the end of the stream.
     fn event(&mut self, event: Event, marker: Marker) -> Result<bool, SyntaxError> {
         match event {
@@ -109,7 +119,10 @@ impl Loader {
             Event::DocumentStart => {
                 self.documents += 1;
                 if self.documents > 1 {
-                    return Err(self.error(marker, "more than one YAML document (a second `---`) is not supported"));
+                    return Err(SyntaxError::at(
+                        marker,
+                        "more than one YAML document (a second `---`) is not supported",
+                    ));
                 }
             }
             Event::Scalar(text, style, anchor, tag) => {
@@ -129,11 +142,11 @@ impl Loader {
                     self.scanned.positions.insert(path, at);
                 }
                 let Some((value, nodes)) = self.anchors.get(&id).cloned() else {
-                    return Err(self.error(marker, "unknown anchor"));
+                    return Err(SyntaxError::at(marker, "unknown anchor"));
                 };
                 self.aliased_nodes += nodes;
                 if self.aliased_nodes > MAX_ALIASED_NODES {
-                    return Err(self.error(marker, "aliases repeat too many values"));
+                    return Err(SyntaxError::at(marker, "aliases repeat too many values"));
                 }
                 self.finish(value, 0, marker)?;
             }
@@ -148,7 +161,7 @@ impl Loader {
     /// A mapping or sequence starts.
     fn open(&mut self, is_map: bool, anchor: usize, tag: Option<Tag>, marker: Marker) -> Result<(), SyntaxError> {
         if self.stack.len() >= MAX_DEPTH {
-            return Err(self.error(marker, format!("nested more than {MAX_DEPTH} levels deep")));
+            return Err(SyntaxError::at(marker, format!("nested more than {MAX_DEPTH} levels deep")));
         }
         let (path, at) = self.node_path(marker, true);
         if let Some(p) = &path {
@@ -171,7 +184,7 @@ impl Loader {
             self.scanned.positions.entry(item).or_insert(at);
         }
         let Some(frame) = self.stack.pop() else {
-            return Err(self.error(marker, "unbalanced collection end"));
+            return Err(SyntaxError::at(marker, "unbalanced collection end"));
         };
         let value = match frame.body {
             Body::Map { map, .. } => Value::Mapping(map),
@@ -197,8 +210,7 @@ impl Loader {
             (_, None) => (None, at),
             (Body::Seq { items }, Some(path)) => (Some(format!("{path}[{}]", items.len())), at),
             (Body::Map { key: Some((_, segment, key_marker)), .. }, Some(path)) => {
-                let key_at = (key_marker.line() + self.first_line - 1, key_marker.col() + 1);
-                (Some(join(path, segment)), if at_key { key_at } else { at })
+                (Some(join(path, segment)), if at_key { self.to_file(*key_marker) } else { at })
             }
             // This node is a key: nothing recorded under it.
             (Body::Map { key: None, .. }, Some(_)) => (None, at),
@@ -242,24 +254,19 @@ impl Loader {
         let Some(Frame { body: Body::Map { map, key: pending }, path, .. }) = self.stack.last_mut() else {
             return Ok(());
         };
-        if map.contains_key(&key) {
-            let shown = match &key {
-                Value::String(s) => format!("{s:?}"),
-                other => key_segment(other),
-            };
-            return Err(SyntaxError {
-                line: marker.line().max(1),
-                column: marker.col() + 1,
-                message: format!("duplicate entry with key {shown}"),
-            });
-        }
         let segment = key_segment(&key);
+        if map.contains_key(&key) {
+            let message = format!("duplicate entry with key {segment:?}");
+            return Err(SyntaxError { duplicate_key: Some(segment), ..SyntaxError::at(marker, message) });
+        }
         if let Some(path) = path.as_deref() {
             // The first key of a mapping in a sequence gives the item's position.
             if let Some(item) = self.pending_item.take() {
                 self.scanned.positions.entry(item).or_insert(at);
             }
-            self.scanned.keys.insert(join(path, &segment), at);
+            if self.record_keys {
+                self.scanned.keys.insert(join(path, &segment), at);
+            }
         }
         *pending = Some((key, segment, marker));
         Ok(())

@@ -16,9 +16,10 @@ pub mod de;
 mod load;
 mod value;
 
-pub use load::{parse, Document, SyntaxError};
+pub use load::{parse, parse_keyed, Document, SyntaxError};
 pub use value::{Mapping, Number, Tagged, Value};
 
+use crate::lang::Text;
 use std::collections::BTreeMap;
 
 /// Positions and raw plain-scalar text by field path.
@@ -26,7 +27,7 @@ use std::collections::BTreeMap;
 pub struct Scanned {
     /// Where each value sits (a collection under a key: at its key), in file coordinates.
     pub positions: BTreeMap<String, (usize, usize)>,
-    /// Where each mapping key sits, by the path of its value.
+    /// Where each mapping key sits, by the path of its value (only from [`parse_keyed`]).
     pub keys: BTreeMap<String, (usize, usize)>,
     /// The text of each plain scalar as written, by path.
     pub raw: BTreeMap<String, String>,
@@ -46,6 +47,15 @@ impl Scanned {
             }
         }
     }
+}
+
+/// The hint for a key given twice in one mapping ([`SyntaxError::duplicate_key`]), in front
+/// matter or site.yaml.
+pub fn given_twice_hint(key: &str) -> Text {
+    Text::new(
+        format!("`{key}` 写了两次；两行 `{key}:` 只留一行"),
+        format!("`{key}` is given twice; keep one of the two `{key}:` lines"),
+    )
 }
 
 /// `parent.key`, or `key` at the top.

@@ -1,7 +1,7 @@
 use super::*;
 
 fn scan(yaml: &str, first_line: usize) -> Scanned {
-    parse(yaml, first_line).map(|d| d.scanned).unwrap_or_default()
+    parse_keyed(yaml, first_line).map(|d| d.scanned).unwrap_or_default()
 }
 
 #[test]
@@ -94,6 +94,8 @@ fn values_tags_and_aliases() {
 fn syntax_errors_give_the_yaml_line_and_column() {
     let e = parse("title: t\nbrand: b\ntitle: u\n", 2).unwrap_err();
     assert_eq!((e.line, e.column, e.message.as_str()), (3, 1, "duplicate entry with key \"title\""));
+    assert_eq!(e.duplicate_key.as_deref(), Some("title"));
+    assert!(parse("a: 1\n", 1).unwrap().scanned.keys.is_empty(), "front matter records no key positions");
     let e = parse("title: a: b\n", 2).unwrap_err();
     assert_eq!(e.line, 1, "lines are the YAML text's: {e:?}");
     assert!(e.message.contains("mapping values are not allowed"), "{e:?}");
@@ -109,10 +111,11 @@ fn hostile_documents_are_refused_not_followed() {
     let e = parse(&block_deep, 1).unwrap_err();
     assert!(e.message.contains("nested more than"), "{e:?}");
     assert!(parse(&format!("{}x\n", "- ".repeat(20)), 1).is_ok(), "ordinary nesting is fine");
-    let mut laughs = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
-    for (i, name) in ["b", "c", "d", "e", "f", "g", "h"].iter().enumerate() {
-        let prev = if i == 0 { "a".to_string() } else { ["b", "c", "d", "e", "f", "g"][i - 1].to_string() };
-        laughs.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+    // Ten times more values at each of eight levels.
+    let mut laughs = format!("a: &a [{}]\n", ["x"; 10].join(", "));
+    for pair in ["a", "b", "c", "d", "e", "f", "g", "h"].windows(2) {
+        let (prev, name) = (pair[0], pair[1]);
+        laughs.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{prev}"); 10].join(", ")));
     }
     let e = parse(&laughs, 1).unwrap_err();
     assert!(e.message.contains("aliases"), "{e:?}");
@@ -121,7 +124,7 @@ fn hostile_documents_are_refused_not_followed() {
 }
 
 mod de {
-    use super::super::{de::from_document, parse};
+    use super::super::{de::from_document, parse_keyed};
     use serde::Deserialize;
 
     #[derive(Debug, Deserialize, PartialEq, Default)]
@@ -151,7 +154,7 @@ mod de {
     }
 
     fn read(yaml: &str) -> Result<Settings, (String, (usize, usize))> {
-        let doc = parse(yaml, 1).unwrap();
+        let doc = parse_keyed(yaml, 1).unwrap();
         from_document::<Settings>(&doc).map_err(|e| (e.to_string(), e.position(&doc.scanned)))
     }
 
